@@ -1,0 +1,5 @@
+//! Analysis of a world without sending packets: the documented constraints (quotas, limits) and
+//! advice (risky exposure, rules that can never decide).
+
+pub mod advice;
+pub mod constraints;

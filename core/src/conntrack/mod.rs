@@ -1,0 +1,1 @@
+//! Connection tracking (SEMANTICS §5). Being written.

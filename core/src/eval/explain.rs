@@ -1,0 +1,204 @@
+//! A trace as a sequence of steps, one sentence each: what the step-through tester shows one at
+//! a time and what the CLI prints. Pure function of the `Evaluation`.
+
+use super::trace::{Evaluation, GroupOutcome, GroupTrace, HopDecision, HopTrace, RuleTrace};
+use crate::model::{Action, Place};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    /// What is being evaluated.
+    Packet,
+    /// An interpretation or fact about the path.
+    Note,
+    /// Entering one side: an instance's outbound or inbound rules.
+    Hop,
+    /// Entering one security group of that side.
+    Group,
+    /// One rule tested.
+    Rule,
+    /// A deny rule beat allow rules of the same priority.
+    TieBreak,
+    /// A group where nothing matched, or one not consulted.
+    GroupResult,
+    /// What decided the side.
+    Decision,
+    /// The final answer.
+    Verdict,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    pub kind: StepKind,
+    pub sentence: String,
+    /// Index into `Evaluation::hops`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hop: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_id: Option<String>,
+    /// For rule steps: did the rule match. For decisions and the verdict: was it allowed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passed: Option<bool>,
+}
+
+impl Step {
+    fn new(kind: StepKind, sentence: String) -> Step {
+        Step { kind, sentence, hop: None, group_id: None, rule_id: None, passed: None }
+    }
+}
+
+/// Every step of the evaluation, in the order the engine took them.
+pub fn steps(eval: &Evaluation) -> Vec<Step> {
+    let mut out = vec![Step::new(
+        StepKind::Packet,
+        format!("{}: from {} to {}", eval.packet, describe_place(&eval.from, eval), describe_place(&eval.to, eval)),
+    )];
+    out.extend(eval.notes.iter().map(|n| Step::new(StepKind::Note, n.clone())));
+    for (h, hop) in eval.hops.iter().enumerate() {
+        hop_steps(h, hop, &mut out);
+    }
+    let mut verdict = Step::new(StepKind::Verdict, verdict_sentence(eval));
+    verdict.passed = Some(eval.verdict.is_allow());
+    out.push(verdict);
+    out
+}
+
+fn describe_place(place: &Place, eval: &Evaluation) -> String {
+    match place {
+        Place::Instance { id, address, via } => {
+            let name = eval.hops.iter().find(|h| &h.instance_id == id).map_or(id.as_str(), |h| h.instance_name.as_str());
+            format!("{name} ({} {address})", via.label())
+        }
+        Place::Unassigned { address, vpc_id } => format!("{address} (unassigned, in {vpc_id})"),
+        Place::Internet { address } => format!("the Internet ({address})"),
+    }
+}
+
+fn hop_steps(h: usize, hop: &HopTrace, out: &mut Vec<Step>) {
+    let with_hop = |mut s: Step| {
+        s.hop = Some(h);
+        s
+    };
+    let what = match hop.direction {
+        crate::model::Direction::Egress => format!("destination {}", hop.remote_address),
+        crate::model::Direction::Ingress => format!("source {}", hop.remote_address),
+    };
+    let groups = match hop.groups.len() {
+        0 => String::new(),
+        1 => ", 1 security group".to_string(),
+        n => format!(", {n} security groups in sequence"),
+    };
+    out.push(with_hop(Step::new(StepKind::Hop, format!("{} {} rules ({what}{groups})", hop.instance_name, hop.direction))));
+    for group in &hop.groups {
+        group_steps(group, out, h);
+    }
+    let mut decision = with_hop(Step::new(StepKind::Decision, decision_sentence(hop)));
+    decision.passed = Some(hop.verdict().is_allow());
+    if let HopDecision::Rule { group_id, rule_id, .. } = &hop.decision {
+        decision.group_id = Some(group_id.clone());
+        decision.rule_id = Some(rule_id.clone());
+    }
+    out.push(decision);
+}
+
+fn group_steps(group: &GroupTrace, out: &mut Vec<Step>, h: usize) {
+    let at = |kind, sentence| Step { hop: Some(h), group_id: Some(group.group_id.clone()), ..Step::new(kind, sentence) };
+    if group.outcome == GroupOutcome::NotConsulted {
+        out.push(at(
+            StepKind::GroupResult,
+            format!("group {} of {}: {} not consulted, an earlier group decided", group.sequence, group.of, group.group_name),
+        ));
+        return;
+    }
+    out.push(at(StepKind::Group, format!("group {} of {}: {}", group.sequence, group.of, group.group_name)));
+    if group.rules.is_empty() {
+        out.push(at(StepKind::GroupResult, format!("{} has no rules in this direction", group.group_name)));
+    }
+    for rule in &group.rules {
+        let mut s = at(StepKind::Rule, rule_sentence(rule));
+        s.rule_id = Some(rule.rule_id.clone());
+        s.passed = Some(rule.matched);
+        out.push(s);
+    }
+    if let Some(tie) = &group.tie_break {
+        let beaten = tie.beaten_allow_rules.join(", ");
+        let plural = if tie.beaten_allow_rules.len() > 1 { "s" } else { "" };
+        let mut s = at(
+            StepKind::TieBreak,
+            format!("deny rule {} beats allow rule{plural} {beaten} at priority {}: deny wins a tie", tie.deny_rule, tie.priority),
+        );
+        s.rule_id = Some(tie.deny_rule.clone());
+        out.push(s);
+    }
+    if group.outcome == GroupOutcome::NoMatch && !group.rules.is_empty() {
+        let next = if group.sequence < group.of { "on to the next group" } else { "no groups left" };
+        out.push(at(StepKind::GroupResult, format!("no rule of {} matched: {next}", group.group_name)));
+    }
+}
+
+/// "rule 4 (A02), priority 1, deny: tcp 22 is in 22,25,27 and 10.0.0.7 is in 10.0.0.0/8"
+pub fn rule_sentence(rule: &RuleTrace) -> String {
+    let head = format!("rule {} ({}), priority {}, {}", rule.order, rule.rule_id, rule.priority, rule.action);
+    if rule.matched {
+        let reasons: Vec<&str> = rule
+            .checks
+            .iter()
+            .filter(|c| matches!(c.field, super::trace::Field::Port | super::trace::Field::Remote))
+            .map(|c| c.detail.as_str())
+            .collect();
+        format!("{head}: matches — {}", reasons.join(" and "))
+    } else {
+        let reasons: Vec<&str> = rule.failed_checks().map(|c| c.detail.as_str()).collect();
+        format!("{head}: no match — {}", reasons.join("; "))
+    }
+}
+
+fn decision_sentence(hop: &HopTrace) -> String {
+    let side = format!("{} {}", hop.instance_name, hop.direction);
+    match &hop.decision {
+        HopDecision::Rule { group_id, rule_id, action, sequence, priority } => {
+            let group = hop.groups.iter().find(|g| &g.group_id == group_id).map_or(group_id.as_str(), |g| g.group_name.as_str());
+            let verb = if *action == Action::Allow { "allowed" } else { "denied" };
+            format!("{side}: {verb} by rule {rule_id} (priority {priority}) of {group}, group {sequence}")
+        }
+        HopDecision::DefaultDeny => format!("{side}: no rule matched: denied by default (security groups are whitelists)"),
+        HopDecision::Bypass { reason } => format!("{side}: not filtered — {reason}"),
+        HopDecision::Tracked { reason, .. } => format!("{side}: allowed — {reason}"),
+        HopDecision::Cut { connection_id, blocked_until } => {
+            format!("{side}: denied — connection #{connection_id} was cut by a rule change and stays blocked until t={blocked_until}s")
+        }
+        HopDecision::Invalid { reason, .. } => format!("{side}: denied — {reason}"),
+    }
+}
+
+fn verdict_sentence(eval: &Evaluation) -> String {
+    match eval.denied_at() {
+        Some(hop) => format!("verdict: DENY at {} {}", hop.instance_name, hop.direction),
+        None if eval.hops.is_empty() => "verdict: ALLOW (no security group on the path)".into(),
+        None => "verdict: ALLOW".into(),
+    }
+}
+
+/// The steps as indented text, for terminals.
+pub fn render_text(eval: &Evaluation) -> String {
+    let mut text = String::new();
+    for step in steps(eval) {
+        let (indent, mark) = match step.kind {
+            StepKind::Packet | StepKind::Verdict => ("", ""),
+            StepKind::Note => ("  ", "note: "),
+            StepKind::Hop => ("  ", "▸ "),
+            StepKind::Decision => ("    ", "⇒ "),
+            StepKind::Group | StepKind::GroupResult => ("    ", ""),
+            StepKind::Rule => ("      ", if step.passed == Some(true) { "✔ " } else { "✘ " }),
+            StepKind::TieBreak => ("      ", "⚖ "),
+        };
+        text.push_str(indent);
+        text.push_str(mark);
+        text.push_str(&step.sentence);
+        text.push('\n');
+    }
+    text
+}

@@ -1,0 +1,13 @@
+//! Matching and tracing. `decide` answers allow/deny; `evaluate` answers the same with the full
+//! trace; `explain` turns a trace into the sentences a newcomer can follow.
+
+pub mod explain;
+pub mod path;
+pub mod rule_match;
+pub mod side;
+pub mod trace;
+
+pub use explain::{steps, Step, StepKind};
+pub use path::{decide, evaluate, plan, PathPlan, Side};
+pub use side::{decide_side, evaluation_order, trace_side, SideDecision};
+pub use trace::*;

@@ -1,0 +1,162 @@
+//! A packet between two places: the source's outbound rules, then the destination's inbound
+//! rules; both must allow. `plan` decides which sides are crossed, so the matcher (`decide`) and
+//! the tracer (`evaluate`) share the path logic and differ only in what they record.
+
+use super::side::{decide_side, trace_side};
+use super::trace::{Evaluation, HopDecision, HopTrace, Verdict};
+use crate::model::{AddressKind, Direction, Instance, Place, World};
+use crate::packet::Packet;
+use std::net::IpAddr;
+
+/// One side the packet crosses.
+#[derive(Clone, Debug)]
+pub enum Side<'w> {
+    /// Rules of `instance` in `direction`, compared with `remote`.
+    Rules { instance: &'w Instance, direction: Direction, remote: IpAddr },
+    /// Rules of `instance` are not consulted, for `reason`.
+    Bypass { instance: &'w Instance, direction: Direction, remote: IpAddr, reason: String },
+}
+
+/// The sides a packet crosses and the notes a reader needs about the path.
+#[derive(Clone, Debug)]
+pub struct PathPlan<'w> {
+    pub from: Place,
+    pub to: Place,
+    pub sides: Vec<Side<'w>>,
+    pub notes: Vec<String>,
+}
+
+pub fn plan<'w>(world: &'w World, packet: &Packet) -> PathPlan<'w> {
+    let from = world.place_of(packet.src);
+    let to = world.place_of(packet.dst);
+    let mut notes = Vec::new();
+    let mut sides = Vec::new();
+    let src_inst = from.instance_id().and_then(|id| world.instance(id));
+    let dst_inst = to.instance_id().and_then(|id| world.instance(id));
+
+    if let (Some(a), Some(b)) = (src_inst, dst_inst) {
+        if a.id == b.id {
+            notes.push(format!(
+                "both addresses belong to {}: traffic inside one instance is not filtered by security groups (interpretation)",
+                a.display_name()
+            ));
+            return PathPlan { from, to, sides, notes };
+        }
+    }
+    note_outside(&from, &mut notes);
+    note_outside(&to, &mut notes);
+
+    if let Some(a) = src_inst {
+        if a.security_groups.is_empty() {
+            notes.push(format!("{} has no security group: its outbound traffic is not filtered", a.display_name()));
+        } else {
+            sides.push(Side::Rules { instance: a, direction: Direction::Egress, remote: packet.dst });
+        }
+    }
+    if let Some(b) = dst_inst {
+        let remote = source_seen_by_destination(&to, src_inst, packet, &mut notes);
+        if let Some(lb) = src_inst.filter(|a| a.bypasses_backend_rules()) {
+            let reason = format!(
+                "{} is a load balancer with Transfer Client IP Address enabled: its traffic to backends is not restricted by security group rules (seed, Constraints on Using Security Groups)",
+                lb.display_name()
+            );
+            sides.push(Side::Bypass { instance: b, direction: Direction::Ingress, remote, reason });
+        } else if b.security_groups.is_empty() {
+            notes.push(format!("{} has no security group: its inbound traffic is not filtered", b.display_name()));
+        } else {
+            sides.push(Side::Rules { instance: b, direction: Direction::Ingress, remote });
+        }
+        if matches!(from, Place::Internet { .. }) && b.eip.is_none() {
+            notes.push(format!(
+                "{} has no EIP: in the cloud, Internet traffic would not reach it without one; the security group verdict is shown anyway",
+                b.display_name()
+            ));
+        }
+    }
+    if src_inst.is_none() && dst_inst.is_none() {
+        notes.push("neither address belongs to an instance: no security group is on this path".into());
+    }
+    PathPlan { from, to, sides, notes }
+}
+
+fn note_outside(place: &Place, notes: &mut Vec<String>) {
+    match place {
+        Place::Internet { address } => notes.push(format!("{address} is outside every modelled VPC, so it is the Internet")),
+        Place::Unassigned { address, vpc_id } => {
+            notes.push(format!("{address} is inside {vpc_id} but held by no modelled instance: nothing filters it on that side"))
+        }
+        Place::Instance { .. } => {}
+    }
+}
+
+/// When the destination is reached at its EIP, the packet crossed the Internet: the destination
+/// sees the source's EIP (interpretation: SNAT through the source's EIP; without one, the
+/// private address is kept and a note says so).
+fn source_seen_by_destination(to: &Place, src: Option<&Instance>, packet: &Packet, notes: &mut Vec<String>) -> IpAddr {
+    let reached_at_eip = matches!(to, Place::Instance { via: AddressKind::Eip, .. });
+    match src {
+        Some(a) if reached_at_eip => match a.eip {
+            Some(eip) => {
+                notes.push(format!(
+                    "the destination is reached at its EIP, so the packet leaves {} through its EIP {eip}: inbound rules see {eip} (interpretation)",
+                    a.display_name()
+                ));
+                eip
+            }
+            None => {
+                notes.push(format!(
+                    "the destination is reached at its EIP but {} has none: inbound rules see its private address {} (interpretation; NAT gateways are not modelled)",
+                    a.display_name(),
+                    packet.src
+                ));
+                packet.src
+            }
+        },
+        _ => packet.src,
+    }
+}
+
+/// The matcher for a whole path: allow or deny, nothing recorded.
+pub fn decide(world: &World, packet: &Packet) -> Verdict {
+    let plan = plan(world, packet);
+    let all_allow = plan.sides.iter().all(|side| match side {
+        Side::Rules { instance, direction, remote } => decide_side(world, instance, *direction, packet, *remote).allows(),
+        Side::Bypass { .. } => true,
+    });
+    if all_allow {
+        Verdict::Allow
+    } else {
+        Verdict::Deny
+    }
+}
+
+/// The tracer for a whole path: the verdict with every step that led to it.
+pub fn evaluate(world: &World, packet: &Packet) -> Evaluation {
+    let plan = plan(world, packet);
+    let mut hops = Vec::new();
+    for side in &plan.sides {
+        let hop = trace_one(world, side, packet);
+        let denied = !hop.verdict().is_allow();
+        hops.push(hop);
+        if denied {
+            break;
+        }
+    }
+    let verdict = if hops.iter().all(|h| h.verdict().is_allow()) { Verdict::Allow } else { Verdict::Deny };
+    Evaluation { verdict, packet: packet.clone(), from: plan.from, to: plan.to, hops, notes: plan.notes }
+}
+
+/// Traces one side.
+pub fn trace_one(world: &World, side: &Side<'_>, packet: &Packet) -> HopTrace {
+    match side {
+        Side::Rules { instance, direction, remote } => trace_side(world, instance, *direction, packet, *remote),
+        Side::Bypass { instance, direction, remote, reason } => HopTrace {
+            instance_id: instance.id.clone(),
+            instance_name: instance.display_name().to_string(),
+            direction: *direction,
+            remote_address: *remote,
+            decision: HopDecision::Bypass { reason: reason.clone() },
+            groups: Vec::new(),
+        },
+    }
+}

@@ -1,0 +1,45 @@
+//! # sgplay-core: the engine
+//!
+//! sgplay answers "will this packet get through, and why?" for Huawei Cloud security groups,
+//! exactly as Huawei's documentation describes them (`shared/SEMANTICS.md` is the contract).
+//! This crate is pure and deterministic: no clock, no I/O, no DOM. It builds for native and
+//! wasm32, and the CLI and the web playground are thin shells around it.
+//!
+//! ## Layers
+//! - [`spec`]: what users write. Scenario files, rules with Huawei VPC API v3 field names,
+//!   packet descriptions, stateful test sequences. Loosely typed; `build`/`resolve` validate
+//!   into the model and report *every* problem at once, each naming the field.
+//! - [`model`]: validated plain data. Rules, security groups, IP address groups, instances,
+//!   VPCs, the [`model::World`]. Nothing here can be invalid.
+//! - [`packet`]: a packet as plain data.
+//! - [`eval`]: matching. [`eval::decide`] is the matcher (allow/deny, nothing recorded);
+//!   [`eval::evaluate`] is the tracer (the same decision with every group, rule and field it
+//!   looked at); [`eval::steps`] turns a trace into sentences. Both share the field predicates
+//!   and the path plan, so they cannot disagree. Evaluation never fails and never panics.
+//! - [`conntrack`]: connection tracking. The netfilter TCP state machine as a table, per-protocol
+//!   entries, the Huawei and Linux timeout profiles.
+//! - [`sim`]: the stateful simulator. A world, one connection table per instance and a
+//!   simulated clock the caller advances; rule and membership changes clear entries as the
+//!   seed's clearing table says. Runs scenario sequences.
+//! - [`analysis`]: constraints (quotas) and advice (risky or useless rules).
+//! - [`templates`]: the console's `default`, `Sys-WebServer` and `Sys-FullAccess` groups.
+//!
+//! ## Invariants
+//! - The order inside a group is (priority, deny before allow, written order); the first
+//!   matching rule decides; later groups are not consulted; nothing matched means deny.
+//! - Every interpretation where the seeds are silent shows up as a note in the trace.
+
+pub mod analysis;
+pub mod conntrack;
+pub mod eval;
+pub mod model;
+pub mod packet;
+pub mod sim;
+pub mod spec;
+pub mod templates;
+pub mod testing;
+
+pub use eval::{decide, evaluate, Evaluation, Verdict};
+pub use model::World;
+pub use packet::Packet;
+pub use spec::{Problem, ProbeSpec, Scenario, ScenarioSpec};

@@ -1,0 +1,157 @@
+//! A packet as a person describes it: from where, to where, protocol, port. `resolve` turns it
+//! into a `Packet` against a world (instance ids become addresses).
+
+use super::problem::Problem;
+use crate::model::protocol::{ICMP, ICMPV6, TCP, UDP};
+use crate::model::{parse_protocol, protocol_name, Ethertype, ProtocolMatch, World};
+use crate::packet::{Packet, TcpFlags};
+use serde::{Deserialize, Serialize};
+use std::net::IpAddr;
+
+/// Ephemeral source port used when none is given.
+pub const DEFAULT_SOURCE_PORT: u16 = 49152;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProbeSpec {
+    /// An instance id (or name) or an IP address. An address outside the world is the Internet;
+    /// a virtual IP or EIP belongs to its instance.
+    pub from: String,
+    pub to: String,
+    /// `tcp`, `udp`, `icmp`, `icmpv6`, `gre` or a protocol number.
+    pub protocol: String,
+    /// Destination port, for tcp and udp.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub src_port: Option<u16>,
+    /// `IPv4` or `IPv6`, to pick an instance's address when neither side is an address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
+    /// ICMP type and code; echo request by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icmp_type: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icmp_code: Option<u8>,
+    /// TCP flags, `syn` (a new connection) by default: `ack`, `syn,ack`, `fin,ack`, `rst`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flags: Option<String>,
+}
+
+fn bad(field: &str, value: &str, message: String) -> Problem {
+    Problem::error(field, "packet", field, value, message)
+}
+
+impl ProbeSpec {
+    /// Every problem with the description, at once.
+    pub fn resolve(&self, world: &World) -> Result<Packet, Vec<Problem>> {
+        let mut problems = Vec::new();
+        let family = match self.family.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(f) if f.eq_ignore_ascii_case("ipv4") || f == "4" => Some(Ethertype::IPv4),
+            Some(f) if f.eq_ignore_ascii_case("ipv6") || f == "6" => Some(Ethertype::IPv6),
+            Some(f) => {
+                problems.push(bad("family", f, "must be `IPv4` or `IPv6`".into()));
+                None
+            }
+        };
+        // An address on either side fixes the family for the other.
+        let literal = |s: &str| s.trim().parse::<IpAddr>().ok();
+        let family = family
+            .or_else(|| literal(&self.from).map(Ethertype::of))
+            .or_else(|| literal(&self.to).map(Ethertype::of));
+        let src = endpoint(world, "from", &self.from, family, &mut problems);
+        let dst = endpoint(world, "to", &self.to, family.or(src.map(Ethertype::of)), &mut problems);
+        if let (Some(s), Some(d)) = (src, dst) {
+            if Ethertype::of(s) != Ethertype::of(d) {
+                problems.push(bad("to", &self.to, format!("is {} but `from` is {}; both ends must be the same family", Ethertype::of(d), Ethertype::of(s))));
+            }
+        }
+        let protocol = match parse_protocol(&self.protocol) {
+            Some(ProtocolMatch::Number(n)) => Some(n),
+            Some(ProtocolMatch::Any) => {
+                problems.push(bad("protocol", &self.protocol, "a packet has one protocol: `tcp`, `udp`, `icmp`, `icmpv6`, `gre` or a number".into()));
+                None
+            }
+            None => {
+                problems.push(bad("protocol", &self.protocol, "is not a protocol: use `tcp`, `udp`, `icmp`, `icmpv6`, `gre` or a number 0-255".into()));
+                None
+            }
+        };
+        let fam = src.map(Ethertype::of);
+        match (protocol, fam) {
+            (Some(ICMP), Some(Ethertype::IPv6)) => problems.push(bad("protocol", "icmp", "the packet is IPv6: use `icmpv6`".into())),
+            (Some(ICMPV6), Some(Ethertype::IPv4)) => problems.push(bad("protocol", "icmpv6", "the packet is IPv4: use `icmp`".into())),
+            _ => {}
+        }
+        let has_ports = matches!(protocol, Some(TCP | UDP));
+        match (has_ports, self.port) {
+            (true, None) => problems.push(bad("port", "", format!("{} needs a destination port 1-65535", protocol_name(protocol.unwrap_or(TCP))))),
+            (true, Some(0)) => problems.push(bad("port", "0", "must be 1-65535".into())),
+            (false, Some(p)) if protocol.is_some() => problems.push(bad(
+                "port",
+                &p.to_string(),
+                format!("{} has no ports; leave the port out", protocol_name(protocol.unwrap_or(0))),
+            )),
+            _ => {}
+        }
+        let tcp_flags = match (&self.flags, protocol) {
+            (Some(f), Some(TCP)) => TcpFlags::parse(f).unwrap_or_else(|m| {
+                problems.push(bad("flags", f, m));
+                TcpFlags::empty()
+            }),
+            (Some(f), Some(_)) if !f.trim().is_empty() => {
+                problems.push(bad("flags", f, "TCP flags apply to tcp packets only".into()));
+                TcpFlags::empty()
+            }
+            (None, Some(TCP)) => TcpFlags::SYN,
+            _ => TcpFlags::empty(),
+        };
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let (Some(src), Some(dst), Some(protocol)) = (src, dst, protocol) else {
+            return Err(problems);
+        };
+        let is_icmp = matches!(protocol, ICMP | ICMPV6);
+        let echo_request = if protocol == ICMPV6 { 128 } else { 8 };
+        Ok(Packet {
+            src,
+            dst,
+            protocol,
+            src_port: if has_ports { self.src_port.unwrap_or(DEFAULT_SOURCE_PORT) } else { 0 },
+            dst_port: if has_ports { self.port.unwrap_or(0) } else { 0 },
+            icmp_type: if is_icmp { self.icmp_type.unwrap_or(echo_request) } else { 0 },
+            icmp_code: if is_icmp { self.icmp_code.unwrap_or(0) } else { 0 },
+            icmp_id: if is_icmp { self.src_port.unwrap_or(1) } else { 0 },
+            tcp_flags,
+        })
+    }
+}
+
+/// An address, or the address of the instance named, in `family` when known.
+fn endpoint(world: &World, field: &str, text: &str, family: Option<Ethertype>, problems: &mut Vec<Problem>) -> Option<IpAddr> {
+    let text = text.trim();
+    if text.is_empty() {
+        problems.push(bad(field, "", "is required: an instance id or an IP address".into()));
+        return None;
+    }
+    if let Ok(addr) = text.parse::<IpAddr>() {
+        return Some(addr);
+    }
+    let Some(inst) = world.instance(text).or_else(|| world.instances.iter().find(|i| i.name == text)) else {
+        let mut ids: Vec<&str> = world.instances.iter().map(|i| i.id.as_str()).collect();
+        ids.sort();
+        let known = if ids.is_empty() { "none".to_string() } else { ids.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ") };
+        problems.push(bad(field, text, format!("is neither an IP address nor an instance id; instances: {known}")));
+        return None;
+    };
+    let chosen = match family {
+        Some(f) => inst.private_ip(f),
+        None => inst.private_ip(Ethertype::IPv4).or_else(|| inst.private_ip(Ethertype::IPv6)),
+    };
+    if chosen.is_none() {
+        let f = family.map_or("any".to_string(), |f| f.to_string());
+        problems.push(bad(field, text, format!("instance has no {f} private address")));
+    }
+    chosen
+}

@@ -1,0 +1,436 @@
+//! The scenario file: one JSON document holding a world, its canvas layout, single-packet
+//! checks and stateful sequences. The CLI reads it; the web app saves and loads it.
+//! `Scenario::from_json` parses and validates, reporting every problem at once.
+
+use super::address_group_spec::{build_address_group, AddressGroupSpec};
+use super::problem::{Problem, Problems, Severity};
+use super::probe::ProbeSpec;
+use super::rule_spec::{build_rule, RuleContext, RuleSpec};
+use super::sequence::SequenceSpec;
+use crate::model::{Ethertype, Instance, InstanceKind, SecurityGroup, Subnet, Vpc, World};
+use crate::templates::Template;
+use ipnet::IpNet;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::net::IpAddr;
+
+/// The newest format version this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+fn format_version() -> u32 {
+    FORMAT_VERSION
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioSpec {
+    #[serde(default = "format_version")]
+    pub version: u32,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vpcs: Vec<VpcSpec>,
+    #[serde(default)]
+    pub security_groups: Vec<GroupSpec>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub address_groups: Vec<AddressGroupSpec>,
+    #[serde(default)]
+    pub instances: Vec<InstanceSpec>,
+    /// Canvas positions by object id (instances, VPCs, subnets, `internet`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub layout: BTreeMap<String, Position>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<CheckSpec>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sequences: Vec<SequenceSpec>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Position {
+    pub x: f64,
+    pub y: f64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VpcSpec {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    pub cidr: String,
+    #[serde(default)]
+    pub subnets: Vec<SubnetSpec>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubnetSpec {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    pub cidr: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_cidr: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupSpec {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// `default`, `Sys-WebServer` or `Sys-FullAccess`: start from the template's rules;
+    /// `rules` are added after them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+    #[serde(default)]
+    pub rules: Vec<RuleSpec>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstanceSpec {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    /// `ecs` (default) or `load_balancer`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Load balancers only: "Transfer Client IP Address" enabled on its listeners.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub transfer_client_ip: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    /// Private IPv4 address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip: Option<String>,
+    /// Private IPv6 address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv6: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub virtual_ips: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eip: Option<String>,
+    /// Group ids in sequence order (first = sequence number 1). Empty: the `default` group.
+    #[serde(default)]
+    pub security_groups: Vec<String>,
+}
+
+/// A single-packet expectation.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckSpec {
+    pub name: String,
+    #[serde(flatten)]
+    pub packet: ProbeSpec,
+    /// `allow` or `deny`.
+    pub expect: String,
+    /// The id of a rule that must have decided one of the sides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect_rule: Option<String>,
+    /// Where the packet must be stopped: `instance` or `instance/inbound|outbound`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect_denied_at: Option<String>,
+}
+
+/// A validated scenario: the world to evaluate against, and the tests that come with it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    pub world: World,
+    pub layout: BTreeMap<String, Position>,
+    pub checks: Vec<CheckSpec>,
+    pub sequences: Vec<SequenceSpec>,
+    /// Warnings and advice: the scenario is usable, but these deserve a look.
+    pub notices: Vec<Problem>,
+}
+
+impl Scenario {
+    /// Parses and validates a scenario file. `Err` holds every problem found (errors first).
+    pub fn from_json(text: &str) -> Result<Scenario, Vec<Problem>> {
+        ScenarioSpec::parse(text).map_err(|p| vec![p])?.build()
+    }
+}
+
+impl ScenarioSpec {
+    /// Parses JSON into the spec. Syntax and type errors name the path and line.
+    pub fn parse(text: &str) -> Result<ScenarioSpec, Problem> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let spec: ScenarioSpec = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            let line = inner.line();
+            Problem::error(
+                if path == "." { String::new() } else { path },
+                format!("scenario file, line {line}"),
+                "",
+                "",
+                inner.to_string(),
+            )
+        })?;
+        if spec.version > FORMAT_VERSION {
+            return Err(Problem::error(
+                "version",
+                "scenario file",
+                "version",
+                spec.version.to_string(),
+                format!("this file was written by a newer sgplay (format {}); this one reads format {FORMAT_VERSION} and older", spec.version),
+            ));
+        }
+        Ok(spec)
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Validates everything and builds the world. Reports every error at once; warnings and
+    /// advice come back in `Scenario::notices` when there is no error.
+    pub fn build(&self) -> Result<Scenario, Vec<Problem>> {
+        let mut problems = Problems::default();
+        let vpcs = self.build_vpcs(&mut problems);
+        let (address_groups, ag_families) = self.build_address_groups(&mut problems);
+        let mut group_ids: Vec<String> = self.security_groups.iter().map(|g| g.id.clone()).collect();
+        let needs_default = self.instances.iter().any(|i| i.security_groups.is_empty() && i.kind.as_deref() != Some("load_balancer"))
+            && !group_ids.iter().any(|g| g == "default");
+        if needs_default {
+            group_ids.push("default".into());
+        }
+        let mut security_groups = self.build_groups(&group_ids, &ag_families, &mut problems);
+        if needs_default {
+            security_groups.push(Template::Default.group("default", "default"));
+            problems.push(Problem {
+                severity: Severity::Advice,
+                path: "security_groups".into(),
+                object: "security group `default`".into(),
+                field: String::new(),
+                value: String::new(),
+                message: "an instance has no security group, so it gets the `default` group from the template, as the console does".into(),
+            });
+        }
+        let instances = self.build_instances(&group_ids, &vpcs, &mut problems);
+        self.check_tests(&mut problems);
+        let world = World { vpcs, security_groups, address_groups, instances };
+        if problems.has_errors() {
+            let mut list = problems.into_vec();
+            list.sort_by_key(|p| p.severity);
+            return Err(list);
+        }
+        let mut notices = problems.into_vec();
+        notices.extend(crate::analysis::constraints::check(&world));
+        notices.extend(crate::analysis::advice::check(&world));
+        Ok(Scenario {
+            name: self.name.clone(),
+            description: self.description.clone(),
+            world,
+            layout: self.layout.clone(),
+            checks: self.checks.clone(),
+            sequences: self.sequences.clone(),
+            notices,
+        })
+    }
+
+    fn build_vpcs(&self, problems: &mut Problems) -> Vec<Vpc> {
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for (v, spec) in self.vpcs.iter().enumerate() {
+            let path = format!("vpcs[{v}]");
+            let object = format!("VPC `{}`", spec.id);
+            unique_id(&mut seen, &spec.id, &path, &object, problems);
+            let cidr = parse_cidr(&spec.cidr, &format!("{path}.cidr"), &object, "cidr", problems);
+            let mut subnets = Vec::new();
+            for (s, sub) in spec.subnets.iter().enumerate() {
+                let spath = format!("{path}.subnets[{s}]");
+                let sobject = format!("subnet `{}` of VPC `{}`", sub.id, spec.id);
+                unique_id(&mut seen, &sub.id, &spath, &sobject, problems);
+                let scidr = parse_cidr(&sub.cidr, &format!("{spath}.cidr"), &sobject, "cidr", problems);
+                let v6 = sub.ipv6_cidr.as_deref().and_then(|c| parse_cidr(c, &format!("{spath}.ipv6_cidr"), &sobject, "ipv6_cidr", problems));
+                if let (Some(vc), Some(sc)) = (cidr, scidr) {
+                    if !vc.contains(&sc) {
+                        problems.push(Problem::error(format!("{spath}.cidr"), sobject.clone(), "cidr", sub.cidr.clone(), format!("lies outside the VPC's block `{vc}`")));
+                    }
+                }
+                if let Some(scidr) = scidr {
+                    subnets.push(Subnet { id: sub.id.clone(), name: sub.name.clone(), cidr: scidr, ipv6_cidr: v6 });
+                }
+            }
+            if let Some(cidr) = cidr {
+                out.push(Vpc { id: spec.id.clone(), name: spec.name.clone(), cidr, subnets });
+            }
+        }
+        out
+    }
+
+    fn build_address_groups(&self, problems: &mut Problems) -> (Vec<crate::model::AddressGroup>, HashMap<String, Ethertype>) {
+        let mut seen = HashSet::new();
+        let mut groups = Vec::new();
+        for (i, spec) in self.address_groups.iter().enumerate() {
+            let path = format!("address_groups[{i}]");
+            unique_id(&mut seen, &spec.id, &path, &format!("IP address group `{}`", spec.id), problems);
+            if let Some(g) = build_address_group(spec, &path, problems) {
+                groups.push(g);
+            }
+        }
+        let families = groups.iter().map(|g| (g.id.clone(), g.ethertype)).collect();
+        (groups, families)
+    }
+
+    fn build_groups(&self, group_ids: &[String], ags: &HashMap<String, Ethertype>, problems: &mut Problems) -> Vec<SecurityGroup> {
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for (g, spec) in self.security_groups.iter().enumerate() {
+            let path = format!("security_groups[{g}]");
+            let object = format!("security group `{}`", spec.id);
+            unique_id(&mut seen, &spec.id, &path, &object, problems);
+            let mut rules = match spec.template.as_deref() {
+                None => Vec::new(),
+                Some(t) => match Template::parse(t) {
+                    Some(t) => t.rules(&spec.id),
+                    None => {
+                        problems.push(Problem::error(format!("{path}.template"), object.clone(), "template", t, "must be `default`, `Sys-WebServer` or `Sys-FullAccess`"));
+                        Vec::new()
+                    }
+                },
+            };
+            for (r, rule) in spec.rules.iter().enumerate() {
+                let ctx = RuleContext { path: format!("{path}.rules[{r}]"), group_id: &spec.id, index: r, group_ids, address_groups: ags };
+                rules.extend(build_rule(rule, &ctx, problems));
+            }
+            let mut rule_ids = HashSet::new();
+            for rule in &rules {
+                if !rule_ids.insert(rule.id.clone()) {
+                    problems.push(Problem::error(format!("{path}.rules"), object.clone(), "id", rule.id.clone(), "two rules of this group share this id; rule ids must be unique within a group"));
+                }
+            }
+            let name = if spec.name.is_empty() { spec.id.clone() } else { spec.name.clone() };
+            out.push(SecurityGroup { id: spec.id.clone(), name, description: spec.description.clone(), rules });
+        }
+        out
+    }
+
+    fn build_instances(&self, group_ids: &[String], vpcs: &[Vpc], problems: &mut Problems) -> Vec<Instance> {
+        let mut seen = HashSet::new();
+        let mut owners: HashMap<IpAddr, String> = HashMap::new();
+        let mut out = Vec::new();
+        for (n, spec) in self.instances.iter().enumerate() {
+            let path = format!("instances[{n}]");
+            let object = format!("instance `{}`", spec.id);
+            unique_id(&mut seen, &spec.id, &path, &object, problems);
+            let err = |problems: &mut Problems, field: &str, value: &str, message: String| {
+                problems.push(Problem::error(format!("{path}.{field}"), object.clone(), field, value, message));
+            };
+            let kind = match spec.kind.as_deref() {
+                None | Some("ecs") => InstanceKind::Ecs,
+                Some("load_balancer") => InstanceKind::LoadBalancer { transfer_client_ip: spec.transfer_client_ip },
+                Some(k) => {
+                    err(problems, "kind", k, "must be `ecs` or `load_balancer`".into());
+                    InstanceKind::Ecs
+                }
+            };
+            if spec.transfer_client_ip && kind == InstanceKind::Ecs {
+                err(problems, "transfer_client_ip", "true", "applies to load balancers only; set `kind` to `load_balancer`".into());
+            }
+            let mut addr = |field: &str, text: &str, family: Option<Ethertype>, problems: &mut Problems| -> Option<IpAddr> {
+                match text.trim().parse::<IpAddr>() {
+                    Ok(a) if family.is_some_and(|f| f != Ethertype::of(a)) => {
+                        err(problems, field, text, format!("must be an {} address", family.map_or(String::new(), |f| f.to_string())));
+                        None
+                    }
+                    Ok(a) => {
+                        if let Some(other) = owners.insert(a, spec.id.clone()) {
+                            err(problems, field, text, format!("is already used by instance `{other}`; an address belongs to one instance"));
+                        }
+                        Some(a)
+                    }
+                    Err(_) => {
+                        err(problems, field, text, "is not an IP address, e.g. `192.168.0.10` or `2407:c080::10`".into());
+                        None
+                    }
+                }
+            };
+            let mut private_ips = Vec::new();
+            private_ips.extend(spec.ip.as_deref().and_then(|t| addr("ip", t, Some(Ethertype::IPv4), problems)));
+            private_ips.extend(spec.ipv6.as_deref().and_then(|t| addr("ipv6", t, Some(Ethertype::IPv6), problems)));
+            if private_ips.is_empty() && spec.ip.is_none() && spec.ipv6.is_none() {
+                err(problems, "ip", "", "an instance needs a private address: set `ip` (IPv4) and/or `ipv6`".into());
+            }
+            let virtual_ips: Vec<IpAddr> =
+                spec.virtual_ips.iter().enumerate().filter_map(|(i, t)| addr(&format!("virtual_ips[{i}]"), t, None, problems)).collect();
+            let eip = spec.eip.as_deref().and_then(|t| addr("eip", t, None, problems));
+            let mut groups: Vec<String> = Vec::new();
+            for (i, g) in spec.security_groups.iter().enumerate() {
+                if !group_ids.contains(g) {
+                    err(problems, &format!("security_groups[{i}]"), g, format!("no security group has this id; known groups: {}", group_ids.iter().map(|g| format!("`{g}`")).collect::<Vec<_>>().join(", ")));
+                } else if groups.contains(g) {
+                    err(problems, &format!("security_groups[{i}]"), g, "is listed twice; an instance is associated with a group once".into());
+                } else {
+                    groups.push(g.clone());
+                }
+            }
+            if spec.security_groups.is_empty() && kind == InstanceKind::Ecs {
+                groups.push("default".into());
+            }
+            if let Some(subnet_id) = &spec.subnet_id {
+                match vpcs.iter().flat_map(|v| v.subnets.iter()).find(|s| &s.id == subnet_id) {
+                    None if !vpcs.is_empty() => err(problems, "subnet_id", subnet_id, "no subnet has this id".into()),
+                    Some(subnet) => {
+                        for ip in &private_ips {
+                            let inside = subnet.cidr.contains(ip) || subnet.ipv6_cidr.is_some_and(|c| c.contains(ip));
+                            if !inside {
+                                err(problems, "ip", &ip.to_string(), format!("lies outside subnet `{subnet_id}` (`{}`)", subnet.cidr));
+                            }
+                        }
+                    }
+                    None => {}
+                }
+            }
+            out.push(Instance {
+                id: spec.id.clone(),
+                name: spec.name.clone(),
+                kind,
+                subnet_id: spec.subnet_id.clone(),
+                private_ips,
+                virtual_ips,
+                eip,
+                security_groups: groups,
+            });
+        }
+        out
+    }
+
+    /// Checks and sequences are validated for shape here; their packets are resolved when run.
+    fn check_tests(&self, problems: &mut Problems) {
+        for (i, c) in self.checks.iter().enumerate() {
+            if !matches!(c.expect.as_str(), "allow" | "deny") {
+                problems.push(Problem::error(format!("checks[{i}].expect"), format!("check `{}`", c.name), "expect", c.expect.clone(), "must be `allow` or `deny`"));
+            }
+        }
+    }
+}
+
+fn unique_id(seen: &mut HashSet<String>, id: &str, path: &str, object: &str, problems: &mut Problems) {
+    if id.trim().is_empty() {
+        problems.push(Problem::error(format!("{path}.id"), object, "id", id, "is required and must not be empty"));
+    } else if !seen.insert(id.to_string()) {
+        problems.push(Problem::error(format!("{path}.id"), object, "id", id, "is used twice; ids must be unique"));
+    }
+}
+
+fn parse_cidr(text: &str, path: &str, object: &str, field: &str, problems: &mut Problems) -> Option<IpNet> {
+    match text.trim().parse::<IpNet>() {
+        Ok(net) if net.trunc() != net => {
+            problems.push(Problem::error(path, object, field, text, format!("has host bits set; the block is `{}`", net.trunc())));
+            None
+        }
+        Ok(net) => Some(net),
+        Err(_) => {
+            problems.push(Problem::error(path, object, field, text, "is not a CIDR block, e.g. `192.168.0.0/16`"));
+            None
+        }
+    }
+}

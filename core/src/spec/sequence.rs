@@ -1,0 +1,93 @@
+//! Stateful test sequences as written in a scenario file: send packets, send replies, advance the
+//! simulated clock, change rules or membership, and expect verdicts and connection states.
+//! `sim::run_sequence` executes them.
+
+use super::probe::ProbeSpec;
+use super::rule_spec::RuleSpec;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SequenceSpec {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// `huawei` (default) or `linux`: which timeout table the tracker uses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conntrack_profile: Option<String>,
+    pub steps: Vec<StepSpec>,
+}
+
+/// One step: exactly one of `send`, `reply`, `advance`, `change`, `expect_connection`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepSpec {
+    /// Send a packet. `label` names its connection for later `reply` and `expect_connection`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send: Option<ProbeSpec>,
+    /// Send the reply to the last packet of the labelled connection (addresses and ports swapped).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply: Option<String>,
+    /// Advance the simulated clock by this many seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advance: Option<u64>,
+    /// Change the world: rules, membership, address group entries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<ChangeSpec>,
+    /// Check a connection's state on one instance without sending anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect_connection: Option<ConnectionExpectation>,
+
+    /// For `send`: the name of the connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// For `reply`: TCP flags of the reply (default: the natural answer, SYN → SYN-ACK, else ACK).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flags: Option<String>,
+    /// For `send`/`reply`: `allow` or `deny`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect: Option<String>,
+    /// For `send`/`reply`: the id of the rule that must have decided some side.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect_rule: Option<String>,
+    /// For `send`/`reply`: true when the packet must have passed on a tracked connection rather
+    /// than by a rule (on every side it crossed), false when by rules only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect_tracked: Option<bool>,
+    /// For `change`: labels of the connections whose entries the change must clear, as
+    /// `label@instance` (exactly these; an empty list means none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect_cleared: Option<Vec<String>>,
+    /// Free text shown in reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The state of a labelled connection's entry on one instance.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectionExpectation {
+    pub label: String,
+    pub instance: String,
+    /// A TCP state (`SYN_SENT`, `ESTABLISHED`, `FIN_WAIT`, …), `UNREPLIED` / `REPLIED` for
+    /// UDP, ICMP and other protocols, `CUT` for a cut connection, `NONE` when no entry exists.
+    pub state: String,
+    /// Seconds until the entry expires.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_in: Option<u64>,
+}
+
+/// A change to the world, in the words of the clearing table (SEMANTICS §5).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum ChangeSpec {
+    AddRule { group: String, rule: RuleSpec },
+    DeleteRule { group: String, rule_id: String },
+    /// Fields given in `rule` replace the rule's fields; the rest stay.
+    ModifyRule { group: String, rule_id: String, rule: RuleSpec },
+    /// Associates the group with the instance, last in its sequence unless `position` (1-based).
+    AddMember { group: String, instance: String, #[serde(default)] position: Option<usize> },
+    RemoveMember { group: String, instance: String },
+    AddAddressEntry { address_group: String, entry: String },
+    RemoveAddressEntry { address_group: String, entry: String },
+}

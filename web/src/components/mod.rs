@@ -1,0 +1,14 @@
+//! The Leptos views: [`App`] loads the sample scenario and lays out the page; the other
+//! components each draw one part of it from plain data.
+
+mod app;
+mod examples;
+mod packet_form;
+mod trace_view;
+mod world_summary;
+
+pub use app::App;
+pub use examples::Examples;
+pub use packet_form::{PacketForm, PlaceOption};
+pub use trace_view::TraceView;
+pub use world_summary::WorldSummary;
