@@ -1,1 +1,57 @@
-fn main(){}
+//! # sgplay: the command line
+//!
+//! A thin shell around `sgplay-core`: parse the arguments, load scenario files, call the engine,
+//! print. One file per subcommand under `commands/`; everything printed goes through `output`.
+//!
+//! Exit codes: 0 when the command did its job (for `eval`, whatever the verdict), 1 when tests
+//! failed or a scenario has errors, 2 when the input could not be used at all (unreadable file,
+//! invalid scenario for `eval`, bad arguments).
+
+mod commands;
+mod output;
+mod scenario_file;
+
+use clap::{Parser, Subcommand};
+use output::ColorChoice;
+use std::process::ExitCode;
+
+/// Will this packet get through a Huawei Cloud security group, and why?
+#[derive(Debug, Parser)]
+#[command(name = "sgplay", version, propagate_version = true)]
+struct Cli {
+    /// When to color: `auto` colors a terminal unless `NO_COLOR` is set
+    #[arg(long, value_enum, default_value_t, global = true)]
+    color: ColorChoice,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Eval(commands::eval::EvalArgs),
+    Test(commands::test::TestArgs),
+    Validate(commands::validate::ValidateArgs),
+    Templates(commands::templates::TemplatesArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let exit = match &cli.command {
+        Command::Eval(args) => commands::eval::run(args, cli.color),
+        Command::Test(args) => commands::test::run(args, cli.color),
+        Command::Validate(args) => commands::validate::run(args, cli.color),
+        Command::Templates(args) => commands::templates::run(args, cli.color),
+    };
+    exit.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

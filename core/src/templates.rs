@@ -5,6 +5,9 @@ use crate::model::{Action, Direction, Ethertype, PortSet, ProtocolMatch, Remote,
 use crate::model::protocol::{ICMP, TCP};
 use serde::{Deserialize, Serialize};
 
+/// One row of a template table: id suffix, direction, type, protocol, port, remote, description.
+type TemplateRow = (&'static str, Direction, Ethertype, ProtocolMatch, Option<u16>, Remote, &'static str);
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Template {
     #[serde(rename = "default")]
@@ -46,7 +49,7 @@ impl Template {
         let any = |e: Ethertype| Remote::Prefix(e.any_prefix());
         let all = ProtocolMatch::Any;
         let tcp = |p: u16| (ProtocolMatch::Number(TCP), p);
-        let mut rules: Vec<(&str, Direction, Ethertype, ProtocolMatch, Option<u16>, Remote, &str)> = Vec::new();
+        let mut rules: Vec<TemplateRow> = Vec::new();
         match self {
             Template::Default => {
                 rules.push(("in-ipv4-self", In, V4, all, None, me(), "Allows IPv4 instances in the security group to communicate with each other using any protocol and port."));

@@ -54,7 +54,7 @@ impl Step {
 pub fn steps(eval: &Evaluation) -> Vec<Step> {
     let mut out = vec![Step::new(
         StepKind::Packet,
-        format!("{}: from {} to {}", eval.packet, describe_place(&eval.from, eval), describe_place(&eval.to, eval)),
+        format!("{}: from {} to {}", eval.packet, describe_place(&eval.from), describe_place(&eval.to)),
     )];
     out.extend(eval.notes.iter().map(|n| Step::new(StepKind::Note, n.clone())));
     for (h, hop) in eval.hops.iter().enumerate() {
@@ -66,12 +66,9 @@ pub fn steps(eval: &Evaluation) -> Vec<Step> {
     out
 }
 
-fn describe_place(place: &Place, eval: &Evaluation) -> String {
+fn describe_place(place: &Place) -> String {
     match place {
-        Place::Instance { id, address, via } => {
-            let name = eval.hops.iter().find(|h| &h.instance_id == id).map_or(id.as_str(), |h| h.instance_name.as_str());
-            format!("{name} ({} {address})", via.label())
-        }
+        Place::Instance { name, address, via, .. } => format!("{name} ({} {address})", via.label()),
         Place::Unassigned { address, vpc_id } => format!("{address} (unassigned, in {vpc_id})"),
         Place::Internet { address } => format!("the Internet ({address})"),
     }

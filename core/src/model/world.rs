@@ -112,7 +112,7 @@ pub struct Vpc {
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Place {
     /// One of the world's instances, reached at one of its addresses.
-    Instance { id: String, address: IpAddr, via: AddressKind },
+    Instance { id: String, name: String, address: IpAddr, via: AddressKind },
     /// An address inside a modelled VPC that no instance holds: nothing filters it.
     Unassigned { address: IpAddr, vpc_id: String },
     /// Any address outside the modelled VPCs.
@@ -174,7 +174,7 @@ impl World {
     /// Resolves an address to the place it denotes.
     pub fn place_of(&self, addr: IpAddr) -> Place {
         if let Some((inst, via)) = self.owner_of(addr) {
-            return Place::Instance { id: inst.id.clone(), address: addr, via };
+            return Place::Instance { id: inst.id.clone(), name: inst.display_name().to_string(), address: addr, via };
         }
         match self.vpc_containing(addr) {
             Some(vpc) => Place::Unassigned { address: addr, vpc_id: vpc.id.clone() },

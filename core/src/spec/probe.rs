@@ -94,6 +94,13 @@ impl ProbeSpec {
             )),
             _ => {}
         }
+        if !matches!(protocol, Some(ICMP | ICMPV6) | None) {
+            for (field, value) in [("icmp_type", self.icmp_type), ("icmp_code", self.icmp_code)] {
+                if let Some(v) = value {
+                    problems.push(bad(field, &v.to_string(), "applies to icmp and icmpv6 packets only".into()));
+                }
+            }
+        }
         let tcp_flags = match (&self.flags, protocol) {
             (Some(f), Some(TCP)) => TcpFlags::parse(f).unwrap_or_else(|m| {
                 problems.push(bad("flags", f, m));

@@ -59,9 +59,12 @@ impl fmt::Display for Problem {
             Severity::Warning => "warning",
             Severity::Advice => "advice",
         };
-        write!(f, "{sev}: {}", self.path)?;
-        if !self.object.is_empty() {
-            write!(f, " ({})", self.object)?;
+        write!(f, "{sev}:")?;
+        match (self.path.is_empty(), self.object.is_empty()) {
+            (false, false) => write!(f, " {} ({})", self.path, self.object)?,
+            (false, true) => write!(f, " {}", self.path)?,
+            (true, false) => write!(f, " {}", self.object)?,
+            (true, true) => {}
         }
         if !self.value.is_empty() {
             write!(f, ": `{}`", self.value)?;

@@ -287,7 +287,7 @@ fn remotes(
             ok.then_some(out)
         }
         "remote_group_id" => {
-            if ctx.group_ids.iter().any(|g| *g == value) {
+            if ctx.group_ids.contains(&value) {
                 Some(vec![Remote::Group(value)])
             } else {
                 err(field, &value, format!("no security group has this id; known groups: {}", list(ctx.group_ids.iter())));

@@ -434,3 +434,44 @@ fn parse_cidr(text: &str, path: &str, object: &str, field: &str, problems: &mut 
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"{"security_groups":[{"id":"sg","rules":[]}],
+        "instances":[{"id":"a","ip":"10.0.0.1","security_groups":["sg"]}],
+        "checks":[CHECK]}"#;
+
+    fn with_check(check: &str) -> Result<ScenarioSpec, Problem> {
+        ScenarioSpec::parse(&MINIMAL.replace("CHECK", check))
+    }
+
+    #[test]
+    fn a_typo_in_a_check_is_reported_with_its_path() {
+        let ok = with_check(r#"{"name":"n","from":"a","to":"1.2.3.4","protocol":"tcp","port":1,"expect":"deny"}"#);
+        assert!(ok.is_ok(), "{ok:?}");
+        let typo = with_check(r#"{"name":"n","from":"a","to":"1.2.3.4","protocol":"tcp","port":1,"expect":"deny","expect_rul":"x"}"#);
+        let err = typo.unwrap_err();
+        assert!(err.message.contains("expect_rul"), "{err}");
+    }
+
+    #[test]
+    fn a_newer_format_is_refused_clearly() {
+        let err = ScenarioSpec::parse(r#"{"version": 9}"#).unwrap_err();
+        assert!(err.message.contains("newer sgplay"), "{err}");
+    }
+
+    #[test]
+    fn syntax_errors_name_the_line() {
+        let err = ScenarioSpec::parse("{\n\"name\": \"x\",\n\"instances\": [}").unwrap_err();
+        assert!(err.object.contains("line 3"), "{err}");
+    }
+
+    #[test]
+    fn an_instance_without_groups_gets_the_default_group() {
+        let s = Scenario::from_json(r#"{"instances":[{"id":"a","ip":"10.0.0.1"},{"id":"b","ip":"10.0.0.2"}]}"#).unwrap();
+        assert_eq!(s.world.instances[0].security_groups, ["default"]);
+        assert_eq!(s.world.group("default").map(|g| g.rules.len()), Some(4));
+    }
+}

@@ -1,0 +1,62 @@
+//! Reading a scenario file from disk: either the file cannot be read at all (the user named the
+//! wrong thing) or it was read and has problems (the user wrote something wrong in it).
+
+use sgplay_core::{Problem, Scenario};
+use std::io::ErrorKind;
+use std::path::Path;
+
+/// Why a scenario could not be loaded.
+#[derive(Debug)]
+pub enum LoadError {
+    /// The file could not be read: the message says why, e.g. "cannot read `a.json`: no such file".
+    Unreadable(String),
+    /// The file was read but is not a valid scenario: every problem found, errors first.
+    Invalid(Vec<Problem>),
+}
+
+/// Reads the file as text, with a lowercase message naming the file when it cannot.
+pub fn read(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read `{}`: {}", path.display(), reason(&e)))
+}
+
+/// Why an I/O operation failed, in lowercase words.
+pub fn reason(error: &std::io::Error) -> String {
+    match error.kind() {
+        ErrorKind::NotFound => "no such file".to_string(),
+        ErrorKind::PermissionDenied => "permission denied".to_string(),
+        ErrorKind::IsADirectory => "it is a directory".to_string(),
+        ErrorKind::InvalidData => "it is not UTF-8 text".to_string(),
+        _ => lowercase_first(&error.to_string()),
+    }
+}
+
+/// Reads, parses and validates a scenario file.
+pub fn load(path: &Path) -> Result<Scenario, LoadError> {
+    let text = read(path).map_err(LoadError::Unreadable)?;
+    Scenario::from_json(&text).map_err(LoadError::Invalid)
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_file_is_named_in_backticks() {
+        let err = read(Path::new("no/such/file.json")).unwrap_err();
+        assert_eq!(err, "cannot read `no/such/file.json`: no such file");
+    }
+
+    #[test]
+    fn os_messages_are_lowercased() {
+        assert_eq!(lowercase_first("Broken pipe"), "broken pipe");
+        assert_eq!(lowercase_first(""), "");
+    }
+}
