@@ -235,6 +235,24 @@ impl ScenarioSpec {
         })
     }
 
+    /// Validates one draft rule for group `group_id` against this scenario's groups and address
+    /// groups, as an editor does while the user types: the rules it would become (several for
+    /// comma-separated sources), or every problem with the field it is in.
+    pub fn check_rule(&self, group_id: &str, index: usize, rule: &RuleSpec) -> Result<Vec<crate::model::Rule>, Vec<Problem>> {
+        let group_ids: Vec<String> = self.security_groups.iter().map(|g| g.id.clone()).collect();
+        let mut scratch = Problems::default();
+        let (_, ags) = self.build_address_groups(&mut scratch);
+        let g = self.security_groups.iter().position(|g| g.id == group_id).unwrap_or(0);
+        let ctx = RuleContext { path: format!("security_groups[{g}].rules[{index}]"), group_id, index, group_ids: &group_ids, address_groups: &ags };
+        let mut problems = Problems::default();
+        let rules = build_rule(rule, &ctx, &mut problems);
+        if problems.has_errors() {
+            Err(problems.into_vec())
+        } else {
+            Ok(rules)
+        }
+    }
+
     fn build_vpcs(&self, problems: &mut Problems) -> Vec<Vpc> {
         let mut seen = HashSet::new();
         let mut out = Vec::new();
@@ -454,6 +472,16 @@ mod tests {
         let typo = with_check(r#"{"name":"n","from":"a","to":"1.2.3.4","protocol":"tcp","port":1,"expect":"deny","expect_rul":"x"}"#);
         let err = typo.unwrap_err();
         assert!(err.message.contains("expect_rul"), "{err}");
+    }
+
+    #[test]
+    fn a_draft_rule_is_checked_against_the_scenario() {
+        let spec = ScenarioSpec::parse(r#"{"security_groups":[{"id":"sg","rules":[]},{"id":"sg-b"}]}"#).unwrap();
+        let draft = RuleSpec { direction: Some("ingress".into()), remote_group_id: Some("sg-b".into()), ..Default::default() };
+        assert_eq!(spec.check_rule("sg", 0, &draft).map(|r| r.len()), Ok(1));
+        let bad = RuleSpec { direction: Some("ingress".into()), remote_group_id: Some("sg-x".into()), ..Default::default() };
+        let problems = spec.check_rule("sg", 0, &bad).unwrap_err();
+        assert_eq!(problems[0].field, "remote_group_id");
     }
 
     #[test]
