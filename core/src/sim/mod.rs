@@ -22,6 +22,7 @@ pub mod clearing;
 pub mod event;
 pub mod send;
 pub mod sequence_runner;
+pub mod sync;
 pub mod view;
 
 pub use change::Change;
@@ -29,6 +30,7 @@ pub use clearing::{AppliedRow, ChangeReport, ClearedEntry, ClearingRow};
 pub use event::{Event, EventKind};
 pub use send::{Delivery, Touched};
 pub use sequence_runner::run_sequence;
+pub use sync::changes_between;
 pub use view::ConnView;
 
 use crate::conntrack::{ConnTable, Connection, Profile};

@@ -1,0 +1,133 @@
+//! Bringing a live simulator to an edited world, as a console user would get there: every
+//! difference the clearing table speaks of (rules, membership, address group entries) is applied
+//! as a `Change`, so live connections are cleared exactly as they would be; everything else
+//! (new objects, names, addresses, group order) is then taken over as is.
+
+use super::change::Change;
+use super::clearing::ChangeReport;
+use super::Simulator;
+use crate::model::{Instance, World};
+
+impl Simulator {
+    /// Moves to `new`, returning one report per clearing-relevant change, in the order applied.
+    pub fn sync_world(&mut self, new: World) -> Vec<ChangeReport> {
+        add_new_objects(&mut self.world, &new);
+        let mut reports = Vec::new();
+        for change in changes_between(&self.world, &new) {
+            // A change the console would refuse (e.g. removing an instance's last group) still
+            // happens below when the world is replaced; it just clears nothing.
+            if let Ok(report) = self.apply(&change) {
+                reports.push(report);
+            }
+        }
+        self.world = new;
+        let world = &self.world;
+        self.tables.retain(|id, _| world.instance(id).is_some());
+        reports
+    }
+}
+
+/// New groups, address groups and instances (without memberships) enter the old world first,
+/// so the membership changes that follow can name them.
+fn add_new_objects(world: &mut World, new: &World) {
+    for g in &new.security_groups {
+        if world.group(&g.id).is_none() {
+            world.security_groups.push(g.clone());
+        }
+    }
+    for ag in &new.address_groups {
+        if world.address_group(&ag.id).is_none() {
+            world.address_groups.push(ag.clone());
+        }
+    }
+    for inst in &new.instances {
+        if world.instance(&inst.id).is_none() {
+            world.instances.push(Instance { security_groups: Vec::new(), ..inst.clone() });
+        }
+    }
+}
+
+/// The clearing-relevant differences from `old` to `new`: address group entries, then rules,
+/// then memberships (additions before removals, so replacing an instance's only group is allowed).
+pub fn changes_between(old: &World, new: &World) -> Vec<Change> {
+    let mut out = Vec::new();
+    for ag in &new.address_groups {
+        let Some(before) = old.address_group(&ag.id) else { continue };
+        for entry in before.entries.iter().filter(|e| !ag.entries.contains(e)) {
+            out.push(Change::RemoveAddressEntry { address_group_id: ag.id.clone(), entry: entry.clone() });
+        }
+        for entry in ag.entries.iter().filter(|e| !before.entries.contains(e)) {
+            out.push(Change::AddAddressEntry { address_group_id: ag.id.clone(), entry: entry.clone() });
+        }
+    }
+    for group in &new.security_groups {
+        let Some(before) = old.group(&group.id) else { continue };
+        for rule in before.rules.iter().filter(|r| !group.rules.iter().any(|n| n.id == r.id)) {
+            out.push(Change::DeleteRule { group_id: group.id.clone(), rule_id: rule.id.clone() });
+        }
+        for rule in &group.rules {
+            match before.rules.iter().find(|r| r.id == rule.id) {
+                None => out.push(Change::AddRules { group_id: group.id.clone(), rules: vec![rule.clone()] }),
+                Some(r) if r != rule => out.push(Change::ModifyRule { group_id: group.id.clone(), rule: rule.clone() }),
+                Some(_) => {}
+            }
+        }
+    }
+    let mut removals = Vec::new();
+    for inst in &new.instances {
+        let before = old.instance(&inst.id).map_or(&[][..], |i| i.security_groups.as_slice());
+        for (pos, g) in inst.security_groups.iter().enumerate() {
+            if !before.contains(g) {
+                out.push(Change::AddMember { group_id: g.clone(), instance_id: inst.id.clone(), position: Some(pos + 1) });
+            }
+        }
+        for g in before.iter().filter(|g| !inst.security_groups.contains(g)) {
+            removals.push(Change::RemoveMember { group_id: g.clone(), instance_id: inst.id.clone() });
+        }
+    }
+    out.extend(removals);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conntrack::timeouts::Profile;
+    use crate::spec::{ProbeSpec, ScenarioSpec};
+
+    const WORLD: &str = r#"{"security_groups":[
+        {"id":"sg-a","rules":[{"id":"out","direction":"egress"}]},
+        {"id":"sg-b","rules":[{"id":"ssh","direction":"ingress","protocol":"tcp","multiport":"22"},{"id":"out","direction":"egress"}]}],
+      "instances":[{"id":"a","ip":"10.0.0.1","security_groups":["sg-a"]},{"id":"b","ip":"10.0.0.2","security_groups":["sg-b"]}]}"#;
+
+    fn ssh(sim: &Simulator) -> crate::Packet {
+        ProbeSpec { from: "a".into(), to: "b".into(), protocol: "tcp".into(), port: Some(22), ..Default::default() }.resolve(sim.world()).unwrap()
+    }
+
+    #[test]
+    fn an_edited_inbound_rule_clears_live_inbound_connections() {
+        let spec = ScenarioSpec::parse(WORLD).unwrap();
+        let mut sim = Simulator::new(spec.build().unwrap().world, Profile::Huawei);
+        assert!(sim.send(&ssh(&sim)).evaluation.verdict.is_allow());
+        let mut edited = spec.clone();
+        edited.security_groups[1].rules[0].multiport = Some("2222".into());
+        let reports = sim.sync_world(edited.build().unwrap().world);
+        assert_eq!(reports.len(), 1);
+        assert_eq!(reports[0].cleared.len(), 1, "{:?}", reports[0]);
+        // The next packet of the connection is checked against the new rule and cut.
+        assert!(!sim.send(&ssh(&sim)).evaluation.verdict.is_allow());
+    }
+
+    #[test]
+    fn a_new_instance_and_a_renamed_group_are_taken_over_without_clearing() {
+        let spec = ScenarioSpec::parse(WORLD).unwrap();
+        let mut sim = Simulator::new(spec.build().unwrap().world, Profile::Huawei);
+        let mut edited = spec.clone();
+        edited.security_groups[0].name = "renamed".into();
+        edited.instances.push(crate::spec::InstanceSpec { id: "c".into(), ip: Some("10.0.0.3".into()), security_groups: vec!["sg-a".into()], ..Default::default() });
+        let reports = sim.sync_world(edited.build().unwrap().world);
+        assert!(reports.iter().all(|r| r.cleared.is_empty()));
+        assert_eq!(sim.world().group("sg-a").map(|g| g.name.as_str()), Some("renamed"));
+        assert_eq!(sim.world().instance("c").map(|i| i.security_groups.len()), Some(1));
+    }
+}
