@@ -32,7 +32,10 @@ fn run(steps: Value, extra: Value) -> TestOutcome {
     if let (Some(s), Some(e)) = (seq.as_object_mut(), extra.as_object()) {
         s.extend(e.clone());
     }
-    let scenario = Scenario::from_json(&world(json!([seq])).to_string()).expect("valid scenario");
+    // The sequence is attached after validation: validation rejects malformed steps up front,
+    // and these tests check that the runner itself copes with them too.
+    let mut scenario = Scenario::from_json(&world(json!([])).to_string()).expect("valid scenario");
+    scenario.sequences = vec![serde_json::from_value(seq).expect("sequence shape")];
     let mut outcomes = run_scenario(&scenario);
     assert_eq!(outcomes.len(), 1);
     let o = outcomes.remove(0);

@@ -189,7 +189,6 @@ fn a_rule_behind_a_covering_rule_of_the_same_action_is_redundant() {
 /// of the same action and priority written *after* it is redundant too: removing it changes no
 /// verdict, the later rule decides the same packets the same way.
 #[test]
-#[ignore = "advice misses redundancy when the covering rule comes later in written order (reported to the engine owner)"]
 fn a_rule_covered_by_a_later_rule_of_the_same_priority_and_action_is_redundant() {
     let world = world_with(vec![
         rule("narrow", Direction::Ingress, Ethertype::IPv4, &[(22, 22)], Remote::Prefix("10.1.0.0/16".parse().unwrap())),

@@ -196,11 +196,10 @@ fn five_thousand_broken_rules_report_five_thousand_problems() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Sequences are checked when run: a mistake fails the sequence with a message naming the step.
+// Sequences are checked twice: validation reports every shape problem at once, and the runner
+// still fails a malformed step with a message naming it (for sequences built in code).
 
-#[test]
-fn a_broken_sequence_fails_naming_its_step_instead_of_panicking() {
-    let text = r#"{"version": 1, "name": "t",
+const BROKEN_SEQUENCES: &str = r#"{"version": 1, "name": "t",
       "security_groups": [{"id": "sg", "rules": [{"id": "in", "direction": "ingress", "protocol": "tcp", "multiport": "22"}]}],
       "instances": [{"id": "a", "ip": "10.0.0.1", "security_groups": ["sg"]}],
       "sequences": [
@@ -211,7 +210,30 @@ fn a_broken_sequence_fails_naming_its_step_instead_of_panicking() {
         {"name": "bad packet", "steps": [{"send": {"from": "nowhere", "to": "a", "protocol": "tcp", "port": 22}, "label": "c"}]},
         {"name": "unknown profile", "conntrack_profile": "bsd", "steps": [{"advance": 1}]}
       ]}"#;
-    let scenario = Scenario::from_json(text).expect("the world is valid; steps are checked when run");
+
+#[test]
+fn broken_sequences_are_validation_errors_all_at_once() {
+    let problems = Scenario::from_json(BROKEN_SEQUENCES).expect_err("sequence shapes are validated");
+    for (path, needle) in [
+        ("sequences[0].steps[0].reply", "ghost"),
+        ("sequences[2].steps[0].change", "sg-nowhere"),
+        ("sequences[3].steps[0]", "exactly one"),
+        ("sequences[4].steps[0].send.from", "nowhere"),
+        ("sequences[5].conntrack_profile", "bsd"),
+    ] {
+        assert!(
+            problems.iter().any(|p| p.path == path && (p.value.contains(needle) || p.message.contains(needle))),
+            "no problem at {path} mentioning {needle}: {problems:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_broken_sequence_fails_naming_its_step_instead_of_panicking() {
+    let mut spec = ScenarioSpec::parse(BROKEN_SEQUENCES).expect("parses");
+    let sequences = std::mem::take(&mut spec.sequences);
+    let mut scenario = spec.build().expect("the world is valid");
+    scenario.sequences = sequences;
     let outcomes = sgplay_core::testing::run_scenario(&scenario);
     let failure = |name: &str| -> String {
         let o = outcomes.iter().find(|o| o.name == name).unwrap_or_else(|| panic!("no outcome for {name}"));
@@ -232,7 +254,7 @@ fn a_broken_sequence_fails_naming_its_step_instead_of_panicking() {
 /// reports every problem at once; but a sequence's shape (its profile, a step with two actions, an
 /// `expect` that is not a verdict) is only found when the sequence runs, one problem at a time.
 #[test]
-#[ignore = "sequence shape is not validated by ScenarioSpec::build, only when the sequence runs (reported to the engine owner)"]
+
 fn sequence_shape_problems_are_validation_errors() {
     let text = r#"{"version": 1, "name": "t",
       "security_groups": [{"id": "sg", "rules": []}],

@@ -36,21 +36,33 @@ pub fn check(world: &World) -> Vec<Problem> {
         }
         for direction in [Direction::Ingress, Direction::Egress] {
             let order = evaluation_order(group, direction);
-            for (pos, &later) in order.iter().enumerate() {
-                let covering = order[..pos].iter().map(|&i| &group.rules[i]).find(|earlier| covers(earlier, &group.rules[later]));
-                if let Some(earlier) = covering {
-                    let rule = &group.rules[later];
-                    let what = if earlier.action == rule.action {
-                        "is redundant: removing it changes no verdict"
-                    } else {
-                        "never takes effect"
-                    };
-                    out.push(advice(
-                        format!("security_groups[{g}].rules[{later}]"),
-                        format!("rule `{}` of security group `{}`", rule.id, group.id),
-                        format!("{what}, because rule `{}` comes first in evaluation order and matches every packet it matches", earlier.id),
-                    ));
-                }
+            for (pos, &index) in order.iter().enumerate() {
+                let rule = &group.rules[index];
+                let earlier = order[..pos].iter().map(|&i| &group.rules[i]).find(|earlier| covers(earlier, rule));
+                // A rule of the same priority and action written later decides the same packets
+                // the same way (everything between them has that action too). Strict cover only,
+                // so of two identical rules just the later one is reported, by the branch above.
+                let same_tier_later = || {
+                    order[pos + 1..]
+                        .iter()
+                        .map(|&i| &group.rules[i])
+                        .take_while(|r| r.precedence() == rule.precedence())
+                        .find(|r| covers(r, rule) && !covers(rule, r))
+                };
+                let message = match (earlier, earlier.is_none().then(same_tier_later).flatten()) {
+                    (Some(e), _) if e.action == rule.action => {
+                        format!("is redundant: removing it changes no verdict, because rule `{}` comes first in evaluation order and matches every packet it matches", e.id)
+                    }
+                    (Some(e), _) => {
+                        format!("never takes effect, because rule `{}` comes first in evaluation order and matches every packet it matches", e.id)
+                    }
+                    (None, Some(w)) => format!(
+                        "is redundant: removing it changes no verdict, because rule `{}` has the same priority and action and matches every packet it matches",
+                        w.id
+                    ),
+                    (None, None) => continue,
+                };
+                out.push(advice(format!("security_groups[{g}].rules[{index}]"), format!("rule `{}` of security group `{}`", rule.id, group.id), message));
             }
         }
     }

@@ -8,6 +8,7 @@ pub mod problem;
 pub mod rule_spec;
 pub mod scenario;
 pub mod sequence;
+pub mod sequence_check;
 
 pub use address_group_spec::AddressGroupSpec;
 pub use probe::ProbeSpec;

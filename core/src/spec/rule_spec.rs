@@ -8,7 +8,7 @@ use crate::model::protocol::{ICMP, ICMPV6};
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 
 /// Fields we do not model (`created_at`, `project_id`, …) are ignored, so a rule copied from the
@@ -42,7 +42,41 @@ pub struct RuleSpec {
     pub remote_address_group_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Fields this model does not know, kept so nothing the user wrote is lost; `build_rule`
+    /// ignores the API's bookkeeping fields and reports the rest (a misspelt field must not
+    /// silently widen a rule).
+    #[serde(flatten, default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub other_fields: BTreeMap<String, Value>,
 }
+
+/// Fields of the API's rule objects that say nothing about matching.
+const API_BOOKKEEPING_FIELDS: [&str; 9] = [
+    "created_at",
+    "updated_at",
+    "project_id",
+    "tenant_id",
+    "enterprise_project_id",
+    "revision_number",
+    "tags",
+    "remote_group_name",
+    "remote_address_group_name",
+];
+
+/// The fields a rule is made of.
+const RULE_FIELDS: [&str; 12] = [
+    "id",
+    "security_group_id",
+    "direction",
+    "ethertype",
+    "protocol",
+    "multiport",
+    "action",
+    "priority",
+    "remote_ip_prefix",
+    "remote_group_id",
+    "remote_address_group_id",
+    "description",
+];
 
 impl RuleSpec {
     /// The spec of an existing rule: what an editor starts from and what export writes.
@@ -72,6 +106,7 @@ impl RuleSpec {
             remote_group_id: group,
             remote_address_group_id: address_group,
             description: (!rule.description.is_empty()).then(|| rule.description.clone()),
+            other_fields: BTreeMap::new(),
         }
     }
 }
@@ -211,7 +246,24 @@ pub fn build_rule(spec: &RuleSpec, ctx: &RuleContext<'_>, problems: &mut Problem
 
     let remotes = remotes(spec, ctx, ethertype, &mut err);
 
+    let mut warnings = Vec::new();
+    for name in spec.other_fields.keys().filter(|k| !API_BOOKKEEPING_FIELDS.contains(&k.as_str())) {
+        if name == "port_range_min" || name == "port_range_max" {
+            err(name, name, "is the older API's port field; write the ports in `multiport`, e.g. `22` or `22-30`".into());
+        } else if let Some(meant) = RULE_FIELDS.iter().find(|f| edit_distance(f, name) <= 2) {
+            err(name, name, format!("is not a rule field; did you mean `{meant}`?"));
+        } else {
+            warnings.push(
+                Problem::error(format!("{}.{name}", ctx.path), object.clone(), name, name, "is not a rule field and is ignored")
+                    .with_severity(super::problem::Severity::Warning),
+            );
+        }
+    }
+
     let has_errors = problems.iter().filter(|p| p.is_error()).count() > before;
+    for w in warnings {
+        problems.push(w);
+    }
     let (Some(direction), Some(ethertype), Some(protocol), Some(ports), Some(action), Some(priority), Some(remotes)) =
         (direction, ethertype, protocol, ports, action, priority, remotes)
     else {
@@ -237,6 +289,22 @@ pub fn build_rule(spec: &RuleSpec, ctx: &RuleContext<'_>, problems: &mut Problem
             description: description.clone(),
         })
         .collect()
+}
+
+/// Levenshtein distance, to recognise a misspelt field name.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 fn parse_priority(v: &Value) -> Result<u8, String> {
@@ -406,6 +474,18 @@ mod tests {
         assert!(problems.is_empty());
         let ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(ids, ["r", "r-2"]);
+    }
+
+    #[test]
+    fn a_misspelt_field_is_an_error_not_a_wider_rule() {
+        let (rules, p) = build(json!({"direction": "ingress", "remote_ip_prefx": "10.0.0.0/8"}));
+        assert!(rules.is_empty());
+        assert_eq!(p[0].field, "remote_ip_prefx");
+        assert!(p[0].message.contains("`remote_ip_prefix`"), "{}", p[0].message);
+        let (rules, p) = build(json!({"direction": "ingress", "colour": "blue", "created_at": "2020"}));
+        assert_eq!(rules.len(), 1);
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].severity, super::super::problem::Severity::Warning);
     }
 
     #[test]

@@ -214,8 +214,8 @@ impl ScenarioSpec {
             });
         }
         let instances = self.build_instances(&group_ids, &vpcs, &mut problems);
-        self.check_tests(&mut problems);
         let world = World { vpcs, security_groups, address_groups, instances };
+        self.check_tests(&world, &mut problems);
         if problems.has_errors() {
             let mut list = problems.into_vec();
             list.sort_by_key(|p| p.severity);
@@ -421,8 +421,14 @@ impl ScenarioSpec {
         out
     }
 
-    /// Checks and sequences are validated for shape here; their packets are resolved when run.
-    fn check_tests(&self, problems: &mut Problems) {
+    /// Checks and sequences are validated for shape here; sequence packets are resolved against
+    /// the initial world, check packets when they run.
+    fn check_tests(&self, world: &World, problems: &mut Problems) {
+        if !problems.has_errors() {
+            for (i, seq) in self.sequences.iter().enumerate() {
+                super::sequence_check::check_sequence(world, seq, i, problems);
+            }
+        }
         for (i, c) in self.checks.iter().enumerate() {
             if !matches!(c.expect.as_str(), "allow" | "deny") {
                 problems.push(Problem::error(format!("checks[{i}].expect"), format!("check `{}`", c.name), "expect", c.expect.clone(), "must be `allow` or `deny`"));

@@ -1,0 +1,108 @@
+//! Shape problems of stateful sequences, found when a scenario is validated rather than when a
+//! sequence runs: each step does exactly one thing, step-only fields sit on the right step,
+//! labels are defined before use, names point at existing objects.
+
+use super::problem::{Problem, Problems};
+use super::sequence::{ChangeSpec, SequenceSpec};
+use crate::conntrack::timeouts::Profile;
+use crate::model::World;
+use std::collections::HashSet;
+
+pub fn check_sequence(world: &World, seq: &SequenceSpec, index: usize, problems: &mut Problems) {
+    let base = format!("sequences[{index}]");
+    let object = format!("sequence `{}`", seq.name);
+    let mut err = |path: String, field: &str, value: &str, message: String| {
+        problems.push(Problem::error(path, object.clone(), field, value, message));
+    };
+    if let Some(p) = seq.conntrack_profile.as_deref() {
+        if Profile::parse(p).is_err() {
+            err(format!("{base}.conntrack_profile"), "conntrack_profile", p, "must be `huawei` or `linux`".into());
+        }
+    }
+    let mut labels: HashSet<&str> = HashSet::new();
+    for (n, step) in seq.steps.iter().enumerate() {
+        let at = |field: &str| format!("{base}.steps[{n}].{field}");
+        let actions: Vec<&str> = [
+            ("send", step.send.is_some()),
+            ("reply", step.reply.is_some()),
+            ("advance", step.advance.is_some()),
+            ("change", step.change.is_some()),
+            ("expect_connection", step.expect_connection.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, set)| set.then_some(name))
+        .collect();
+        if actions.len() != 1 {
+            let has = if actions.is_empty() { "none".to_string() } else { actions.join(" and ") };
+            err(format!("{base}.steps[{n}]"), "", "", format!("a step does exactly one of send, reply, advance, change, expect_connection; this one has {has}"));
+        }
+        let packet_step = step.send.is_some() || step.reply.is_some();
+        for (field, set) in [("expect", step.expect.is_some()), ("expect_rule", step.expect_rule.is_some()), ("expect_tracked", step.expect_tracked.is_some())] {
+            if set && !packet_step {
+                err(at(field), field, "", "belongs on a send or reply step".into());
+            }
+        }
+        if let Some(e) = step.expect.as_deref() {
+            if e != "allow" && e != "deny" {
+                err(at("expect"), "expect", e, "must be `allow` or `deny`".into());
+            }
+        }
+        if step.label.is_some() && step.send.is_none() {
+            err(at("label"), "label", step.label.as_deref().unwrap_or(""), "belongs on a send step".into());
+        }
+        if let Some(label) = step.label.as_deref().filter(|l| l.contains('@')) {
+            err(at("label"), "label", label, "must not contain `@` (expect_cleared writes `label@instance`)".into());
+        }
+        if step.flags.is_some() && step.reply.is_none() {
+            err(at("flags"), "flags", step.flags.as_deref().unwrap_or(""), "belongs on a reply step; a send carries its flags in the packet".into());
+        }
+        if step.expect_cleared.is_some() && step.change.is_none() {
+            err(at("expect_cleared"), "expect_cleared", "", "belongs on a change step".into());
+        }
+        if let Some(send) = &step.send {
+            if let Err(found) = send.resolve(world) {
+                for p in found {
+                    err(at(&format!("send.{}", p.field)), &p.field, &p.value, p.message);
+                }
+            }
+            if let Some(label) = &step.label {
+                labels.insert(label);
+            }
+        }
+        if let Some(label) = &step.reply {
+            if !labels.contains(label.as_str()) {
+                err(at("reply"), "reply", label, "no earlier send step has this label".into());
+            }
+        }
+        if let Some(c) = &step.expect_connection {
+            if !labels.contains(c.label.as_str()) {
+                err(at("expect_connection.label"), "label", &c.label, "no earlier send step has this label".into());
+            }
+            if world.instance(&c.instance).is_none() {
+                err(at("expect_connection.instance"), "instance", &c.instance, "no instance has this id".into());
+            }
+        }
+        if let Some(change) = &step.change {
+            let (group, instance, address_group) = match change {
+                ChangeSpec::AddRule { group, .. } | ChangeSpec::DeleteRule { group, .. } | ChangeSpec::ModifyRule { group, .. } => (Some(group), None, None),
+                ChangeSpec::AddMember { group, instance, .. } | ChangeSpec::RemoveMember { group, instance } => (Some(group), Some(instance), None),
+                ChangeSpec::AddAddressEntry { address_group, .. } | ChangeSpec::RemoveAddressEntry { address_group, .. } => (None, None, Some(address_group)),
+            };
+            if let Some(g) = group.filter(|g| world.group(g).is_none()) {
+                err(at("change"), "group", g, "no security group has this id".into());
+            }
+            if let Some(i) = instance.filter(|i| world.instance(i).is_none() && !world.instances.iter().any(|x| &x.name == *i)) {
+                err(at("change"), "instance", i, "no instance has this id".into());
+            }
+            if let Some(a) = address_group.filter(|a| world.address_group(a).is_none()) {
+                err(at("change"), "address_group", a, "no IP address group has this id".into());
+            }
+            for entry in step.expect_cleared.iter().flatten() {
+                match entry.split_once('@') {
+                    Some((label, inst)) if labels.contains(label) && world.instance(inst).is_some() => {}
+                    _ => err(at("expect_cleared"), "expect_cleared", entry, "must be `label@instance` with a label of an earlier send and an instance id".into()),
+                }
+            }
+        }
+    }
+}
