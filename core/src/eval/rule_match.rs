@@ -126,7 +126,8 @@ fn check_remote(world: &World, rule: &Rule, addr: IpAddr) -> FieldCheck {
             let name = world.group(id).map_or(id.as_str(), |g| g.name.as_str());
             match group_member_with_private(world, id, addr) {
                 Some(member) => {
-                    let mut c = check(Field::Remote, passed, format!("{addr} is the private IP of {member}, a member of {name}"));
+                    let shown = world.instance(member).map_or(member, |i| i.display_name());
+                    let mut c = check(Field::Remote, passed, format!("{addr} is the private IP of {shown}, a member of {name}"));
                     c.member = Some(member.to_string());
                     c
                 }
