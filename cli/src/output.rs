@@ -115,10 +115,9 @@ pub fn severity_style(severity: Severity) -> Style {
 /// One problem on one line, as `Problem`'s `Display` writes it, with its severity colored.
 pub fn problem_line(painter: Painter, problem: &Problem) -> String {
     let text = problem.to_string();
-    // Display starts with the severity and a colon; an empty path leaves a double space after
-    // it, which reads as a typo.
-    match text.split_once(": ") {
-        Some((severity, rest)) => format!("{}: {}", painter.paint(severity_style(problem.severity), severity), rest.trim_start()),
+    // Display starts with the severity and a colon: color just the severity.
+    match text.split_once(':') {
+        Some((severity, rest)) => format!("{}:{rest}", painter.paint(severity_style(problem.severity), severity)),
         None => text,
     }
 }
@@ -180,6 +179,6 @@ mod tests {
     #[test]
     fn an_empty_path_leaves_no_double_space() {
         let p = Problem { severity: Severity::Error, path: String::new(), object: "scenario file, line 3".into(), field: String::new(), value: String::new(), message: "expected value".into() };
-        assert_eq!(problem_line(Painter { enabled: false }, &p), "error: (scenario file, line 3): expected value");
+        assert_eq!(problem_line(Painter { enabled: false }, &p), "error: scenario file, line 3: expected value");
     }
 }
