@@ -2,7 +2,7 @@
 //! they are tested natively; the components only call [`evaluate`].
 
 use reactive_stores::Store;
-use sgplay_core::eval::{self, Step, Verdict};
+use sgplay_core::eval::{self, Step, StepKind, Verdict};
 use sgplay_core::model::World;
 use sgplay_core::spec::{Problem, ProbeSpec};
 
@@ -66,6 +66,19 @@ fn parse_port(text: &str) -> Result<Option<u16>, String> {
 pub struct Outcome {
     pub verdict: Verdict,
     pub steps: Vec<Step>,
+}
+
+impl Outcome {
+    /// The step that sums the outcome up: the side that stopped a denied packet, or the last
+    /// side that let an allowed one through; the verdict sentence when no side decided.
+    pub fn headline(&self) -> Option<&Step> {
+        let mut decisions = self.steps.iter().filter(|s| s.kind == StepKind::Decision);
+        let decisive = match self.verdict {
+            Verdict::Deny => decisions.find(|s| s.passed == Some(false)),
+            Verdict::Allow => decisions.next_back(),
+        };
+        decisive.or(self.steps.last())
+    }
 }
 
 /// Resolves the form against `world` and evaluates the packet. `Err` holds one message per

@@ -90,7 +90,7 @@ async fn a_port_no_rule_opens_is_denied() {
 #[wasm_bindgen_test]
 async fn the_other_direction_and_protocol_can_be_changed() {
     let page = Page::open();
-    page.fill("probe-from", "ecs-b");
+    page.fill("probe-from", "ecs-b01");
     page.fill("probe-to", "192.168.0.10");
     page.choose("probe-protocol", "icmp");
     page.evaluate().await;
@@ -103,4 +103,22 @@ async fn an_unknown_instance_is_reported_next_to_the_form() {
     page.fill("probe-to", "ecs-nowhere");
     page.evaluate().await;
     assert!(page.text("probe-error").contains("ecs-nowhere"), "{}", page.text("probe-error"));
+}
+
+#[wasm_bindgen_test]
+async fn picking_a_check_fills_the_form_and_evaluates_it() {
+    let page = Page::open();
+    let picker = page.find("check-picker");
+    let options = picker.query_selector_all("option[data-expect]").unwrap();
+    assert!(options.length() > 1, "the sample scenario has checks");
+    for i in 0..options.length() {
+        let option: Element = options.item(i).unwrap().unchecked_into();
+        let expect = option.get_attribute("data-expect").unwrap();
+        page.choose("check-picker", &option.get_attribute("value").unwrap());
+        tick().await;
+        assert_eq!(page.text("verdict"), expect, "{}", option.text_content().unwrap_or_default());
+    }
+    // The form shows the last check's packet, so it can be edited from there.
+    let from: HtmlInputElement = page.find("probe-from").unchecked_into();
+    assert!(!from.value().is_empty());
 }

@@ -1,6 +1,6 @@
-//! The page: a header, the packet tester (form, examples, trace) and the scenario it runs against.
+//! The page: a header, the packet tester (checks menu, form, trace) and the scenario it runs against.
 
-use super::{Examples, PacketForm, PlaceOption, TraceView, WorldSummary};
+use super::{CheckPicker, PacketForm, PlaceOption, TraceView, WorldSummary};
 use crate::probe::{self, ProbeForm};
 use crate::sample;
 use leptos::prelude::*;
@@ -31,7 +31,6 @@ fn Playground(scenario: Scenario) -> impl IntoView {
     let places = PlaceOption::from_world(&world);
     let draft = Store::new(sample::probe());
     let submitted = RwSignal::new(sample::probe());
-    let world_for_summary = world.clone();
     let world = StoredValue::new(world);
     let outcome = Memo::new(move |_| world.with_value(|w| probe::evaluate(w, &submitted.read())));
     let pick = move |form: ProbeForm| {
@@ -42,14 +41,14 @@ fn Playground(scenario: Scenario) -> impl IntoView {
     view! {
         <section class="panel tester" aria-labelledby="tester-title">
             <h2 id="tester-title" class="panel__title">"Send a packet"</h2>
+            <CheckPicker checks on_pick=pick/>
             <PacketForm draft places on_evaluate=move || submitted.set(draft.get())/>
-            <Examples checks on_pick=pick/>
             <TraceView outcome/>
         </section>
-        <section class="panel scenario" aria-labelledby="scenario-title">
+        <section class="panel scenario" aria-labelledby="scenario-title" data-testid="scenario">
             <h2 id="scenario-title" class="panel__title">{name}</h2>
             <p class="scenario__description">{description}</p>
-            <WorldSummary world=world_for_summary/>
+            <WorldSummary world/>
         </section>
     }
 }

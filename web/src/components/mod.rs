@@ -2,13 +2,13 @@
 //! components each draw one part of it from plain data.
 
 mod app;
-mod examples;
+mod check_picker;
 mod packet_form;
 mod trace_view;
 mod world_summary;
 
 pub use app::App;
-pub use examples::Examples;
+pub use check_picker::CheckPicker;
 pub use packet_form::{PacketForm, PlaceOption};
 pub use trace_view::TraceView;
 pub use world_summary::WorldSummary;

@@ -58,13 +58,13 @@ pub fn PacketForm(
                 <input class="field__input" data-testid="probe-to" list="places" autocomplete="off"
                     spellcheck="false" placeholder="instance id or IP" bind:value=draft.to()/>
             </label>
-            <label class="field field--narrow">
+            <label class="field">
                 <span class="field__label">"Protocol"</span>
                 <select class="field__input" data-testid="probe-protocol" bind:value=draft.protocol()>
                     {PROTOCOLS.map(|p| view! { <option value=p>{p}</option> }).collect_view()}
                 </select>
             </label>
-            <label class="field field--narrow">
+            <label class="field">
                 <span class="field__label">"Port"</span>
                 <input class="field__input" data-testid="probe-port" type="number" min="1" max="65535"
                     prop:disabled=no_port placeholder=move || if no_port() { "none" } else { "1-65535" }

@@ -7,18 +7,22 @@ use sgplay_core::eval::{Step, StepKind};
 #[component]
 pub fn TraceView(#[prop(into)] outcome: Signal<Result<Outcome, Vec<String>>>) -> impl IntoView {
     move || match outcome.get() {
-        Ok(Outcome { verdict, steps }) => view! {
-            <div class="trace">
-                <p class="trace__verdict">
-                    <span class=format!("verdict verdict--{verdict}") data-testid="verdict">{verdict.to_string()}</span>
-                    <span class="trace__summary">{steps.last().map(|s| s.sentence.clone())}</span>
-                </p>
-                <ol class="steps" data-testid="steps">
-                    {steps.into_iter().map(step_view).collect_view()}
-                </ol>
-            </div>
+        Ok(outcome) => {
+            let verdict = outcome.verdict;
+            let headline = outcome.headline().map(|s| s.sentence.clone());
+            view! {
+                <div class="trace">
+                    <p class="trace__verdict">
+                        <span class=format!("verdict verdict--{verdict}") data-testid="verdict">{verdict.to_string()}</span>
+                        <span class="trace__headline" data-testid="headline">{headline}</span>
+                    </p>
+                    <ol class="steps" data-testid="steps">
+                        {outcome.steps.into_iter().map(step_view).collect_view()}
+                    </ol>
+                </div>
+            }
+            .into_any()
         }
-        .into_any(),
         Err(messages) => view! {
             <ul class="trace__error" role="alert" data-testid="probe-error">
                 {messages.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}
