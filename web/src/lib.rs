@@ -19,6 +19,8 @@
 //!   `probe-from`, `probe-to`, `probe-protocol`, `probe-port`, `probe-error`).
 
 pub mod components;
+pub mod gallery;
+pub mod state;
 pub mod probe;
 pub mod sample;
 

@@ -1,65 +1,103 @@
-//! The page: a header, the packet tester (checks menu, form, trace) and the scenario it runs against.
+//! The page: start-up (share link, deep link, autosave), the root state, autosave, and the
+//! layout of the panels, or the compact read-only embed view.
 
-use super::{CheckPicker, PacketForm, PlaceOption, TraceView, WorldSummary};
-use crate::probe::{self, ProbeForm};
-use crate::sample;
+use super::connections::ConnectionsPanel;
+use super::groups::GroupsPanel;
+use super::instances::InstancesPanel;
+use super::shell::{EmbedFooter, Header, Notices};
+use super::tester::TesterPanel;
+use super::topology::CanvasPanel;
+use crate::state::boot::{self, Start};
+use crate::state::route::{self, Embed, Panel};
+use crate::state::{persist, AppState, NoticeKind};
 use leptos::prelude::*;
-use reactive_stores::Store;
-use sgplay_core::spec::{Problem, Scenario};
 
-/// The whole page, opened on the embedded sample scenario.
+/// The whole page, as the browser opens it.
 #[component]
 pub fn App() -> impl IntoView {
-    let body = match sample::scenario() {
-        Ok(scenario) => view! { <Playground scenario/> }.into_any(),
-        Err(problems) => view! { <ScenarioProblems problems/> }.into_any(),
-    };
-    view! {
-        <header class="masthead">
-            <h1 class="masthead__title">"sgplay"</h1>
-            <p class="masthead__tagline">"Will this packet get through a security group, and why?"</p>
-        </header>
-        <main class="page">{body}</main>
+    let location = window().location();
+    let route = route::parse(&location.search().unwrap_or_default(), &location.hash().unwrap_or_default());
+    let saved = if route.embed.is_none() { persist::read() } else { None };
+    let start = boot::start(&route, saved.as_deref());
+    if start.set_aside_save {
+        if let Some(raw) = &saved {
+            persist::set_aside_raw(raw);
+        }
+    }
+    // The link has been read: drop it from the address bar, so a reload reopens the autosave
+    // (the user's edits) rather than the link.
+    if route.embed.is_none() && (route.shared.is_some() || route.example.is_some()) {
+        if let Ok(history) = window().history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&location.pathname().unwrap_or_default()));
+        }
+    }
+    let autosave = route.embed.is_none();
+    view! { <Playground start embed=route.embed autosave/> }
+}
+
+/// The playground over `start`. Tests mount it directly, with `autosave` off.
+#[component]
+pub fn Playground(start: Start, #[prop(default = None)] embed: Option<Embed>, #[prop(optional)] autosave: bool) -> impl IntoView {
+    let Start { scenario, probe, simulator, previous, notices, .. } = start;
+    let app = AppState::provide(scenario, probe, simulator, embed.clone());
+    if let Some(previous) = previous {
+        app.history.update(|h| h.record("open the linked scenario", previous));
+    }
+    for (kind, text) in notices {
+        app.notify(kind, text);
+    }
+    if autosave {
+        let warned = StoredValue::new(false);
+        Effect::new(move |_| {
+            let written = app.doc.with(|doc| app.probe.with(|probe| app.sim.with(|sim| persist::write(doc, probe, sim))));
+            if !written && !warned.get_value() {
+                warned.set_value(true);
+                app.notify(NoticeKind::Warning, "Autosave failed: this browser does not let the page use localStorage (private mode or full). Export the scenario to keep your work.");
+            }
+        });
+    }
+    match embed {
+        Some(embed) => view! { <EmbedView embed/> }.into_any(),
+        None => view! {
+            <div class="app">
+                <Header/>
+                <Notices/>
+                <main class="workspace">
+                    <div class="workspace__column workspace__column--edit">
+                        <GroupsPanel/>
+                        <InstancesPanel/>
+                    </div>
+                    <div class="workspace__column workspace__column--run">
+                        <CanvasPanel/>
+                        <TesterPanel/>
+                        <ConnectionsPanel/>
+                    </div>
+                </main>
+            </div>
+        }
+        .into_any(),
     }
 }
 
-/// The tester beside the scenario. The form edits `draft`; "Evaluate" copies it to `submitted`,
-/// and the outcome is derived from `submitted` alone.
+/// The compact read-only view for an iframe: the author's panels, in a fixed order.
 #[component]
-fn Playground(scenario: Scenario) -> impl IntoView {
-    let Scenario { name, description, world, checks, .. } = scenario;
-    let places = PlaceOption::from_world(&world);
-    let draft = Store::new(sample::probe());
-    let submitted = RwSignal::new(sample::probe());
-    let world = StoredValue::new(world);
-    let outcome = Memo::new(move |_| world.with_value(|w| probe::evaluate(w, &submitted.read())));
-    let pick = move |form: ProbeForm| {
-        draft.set(form.clone());
-        submitted.set(form);
-    };
-
+fn EmbedView(embed: Embed) -> impl IntoView {
+    let panels = Panel::ALL
+        .into_iter()
+        .filter(|p| embed.shows(*p))
+        .map(|p| match p {
+            Panel::Groups => view! { <GroupsPanel/> }.into_any(),
+            Panel::Instances => view! { <InstancesPanel/> }.into_any(),
+            Panel::Canvas => view! { <CanvasPanel/> }.into_any(),
+            Panel::Tester => view! { <TesterPanel/> }.into_any(),
+            Panel::Connections => view! { <ConnectionsPanel/> }.into_any(),
+        })
+        .collect_view();
     view! {
-        <section class="panel tester" aria-labelledby="tester-title">
-            <h2 id="tester-title" class="panel__title">"Send a packet"</h2>
-            <CheckPicker checks on_pick=pick/>
-            <PacketForm draft places on_evaluate=move || submitted.set(draft.get())/>
-            <TraceView outcome/>
-        </section>
-        <section class="panel scenario" aria-labelledby="scenario-title" data-testid="scenario">
-            <h2 id="scenario-title" class="panel__title">{name}</h2>
-            <p class="scenario__description">{description}</p>
-            <WorldSummary world/>
-        </section>
-    }
-}
-
-/// Shown instead of the playground if the embedded scenario does not validate (a build mistake).
-#[component]
-fn ScenarioProblems(problems: Vec<Problem>) -> impl IntoView {
-    view! {
-        <section class="panel problems">
-            <h2 class="panel__title">"The sample scenario does not load"</h2>
-            <ul>{problems.iter().map(|p| view! { <li>{p.to_string()}</li> }).collect_view()}</ul>
-        </section>
+        <div class="app app--embed" data-testid="embed">
+            <Notices/>
+            <main class="embed">{panels}</main>
+            <EmbedFooter/>
+        </div>
     }
 }

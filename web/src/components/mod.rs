@@ -1,14 +1,12 @@
-//! The Leptos views: [`App`] loads the sample scenario and lays out the page; the other
-//! components each draw one part of it from plain data.
+//! The Leptos views. [`App`] starts the page and lays out the panels; each folder is one area
+//! of the page with its components, thin views over the root state (`crate::state`).
 
 mod app;
-mod check_picker;
-mod packet_form;
-mod trace_view;
-mod world_summary;
+pub mod connections;
+pub mod groups;
+pub mod instances;
+pub mod shell;
+pub mod tester;
+pub mod topology;
 
-pub use app::App;
-pub use check_picker::CheckPicker;
-pub use packet_form::{PacketForm, PlaceOption};
-pub use trace_view::TraceView;
-pub use world_summary::WorldSummary;
+pub use app::{App, Playground};

@@ -1,0 +1,242 @@
+//! The playground's one root state, provided by context. Domain data stays plain `sgplay-core`
+//! types (the scenario document, the simulator); derived data are `Memo`s; every change goes
+//! through a method here, so undo, validation and the connection tracker see all of them.
+
+use super::history::History;
+use super::route::Embed;
+use leptos::prelude::*;
+use sgplay_core::conntrack::timeouts::Profile;
+use sgplay_core::eval::{steps, Step};
+use sgplay_core::model::Direction;
+use sgplay_core::sim::{ChangeReport, Delivery, Simulator};
+use sgplay_core::spec::{Problem, ProbeSpec, Scenario, ScenarioSpec};
+use sgplay_core::Packet;
+
+/// What the user has picked to look at; not part of the document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Selection {
+    pub group_id: Option<String>,
+    pub direction: Direction,
+    pub instance_id: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoticeKind {
+    Info,
+    Warning,
+    Error,
+}
+
+/// A message at the top of the page ("your previous work is one Undo away").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub id: u64,
+    pub kind: NoticeKind,
+    pub text: String,
+}
+
+/// The last packet sent and where the step-through stands.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sent {
+    pub delivery: Delivery,
+    pub steps: Vec<Step>,
+    /// Is this the reply to the packet before?
+    pub is_reply: bool,
+}
+
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// The scenario being edited. Always valid: edits that do not validate are refused.
+    pub doc: RwSignal<ScenarioSpec>,
+    /// The validated scenario (world, notices, checks, layout), derived from `doc`.
+    pub scenario: Memo<Result<Scenario, Vec<Problem>>>,
+    /// The live world, connection tables, clock and event log; follows `doc` through
+    /// `Simulator::sync_world`, so edits clear connections as the seed's table says.
+    pub sim: RwSignal<Simulator>,
+    pub history: RwSignal<History<ScenarioSpec>>,
+    /// The packet tester's inputs.
+    pub probe: RwSignal<ProbeSpec>,
+    /// Send each packet as a new connection (a fresh source port) rather than on the last one.
+    pub new_connection: RwSignal<bool>,
+    pub sent: RwSignal<Option<Sent>>,
+    /// How many steps of `sent` are shown: all of them right after sending.
+    pub cursor: RwSignal<usize>,
+    /// Reports of the clearing table for recent edits, newest last.
+    pub change_reports: RwSignal<Vec<ChangeReport>>,
+    pub selection: RwSignal<Selection>,
+    pub notices: RwSignal<Vec<Notice>>,
+    /// `Some` in embed mode: read-only, only the chosen panels.
+    pub embed: StoredValue<Option<Embed>>,
+    next_port: StoredValue<u16>,
+    next_notice: StoredValue<u64>,
+}
+
+/// The state components use: `let app = use_app();`.
+pub fn use_app() -> AppState {
+    expect_context::<AppState>()
+}
+
+impl AppState {
+    /// A state over `spec` (which must validate), provided as context.
+    pub fn provide(spec: ScenarioSpec, probe: ProbeSpec, simulator: Option<Simulator>, embed: Option<Embed>) -> AppState {
+        let world = spec.build().map(|s| s.world).unwrap_or_default();
+        let sim = simulator.unwrap_or_else(|| Simulator::new(world, Profile::Huawei));
+        let doc = RwSignal::new(spec);
+        let scenario = Memo::new(move |_| doc.with(|d| d.build()));
+        let first_group = doc.with_untracked(|d| d.security_groups.first().map(|g| g.id.clone()));
+        let state = AppState {
+            doc,
+            scenario,
+            sim: RwSignal::new(sim),
+            history: RwSignal::new(History::default()),
+            probe: RwSignal::new(probe),
+            new_connection: RwSignal::new(true),
+            sent: RwSignal::new(None),
+            cursor: RwSignal::new(0),
+            change_reports: RwSignal::new(Vec::new()),
+            selection: RwSignal::new(Selection { group_id: first_group, direction: Direction::Ingress, instance_id: None }),
+            notices: RwSignal::new(Vec::new()),
+            embed: StoredValue::new(embed),
+            next_port: StoredValue::new(sgplay_core::spec::probe::DEFAULT_SOURCE_PORT),
+            next_notice: StoredValue::new(1),
+        };
+        provide_context(state);
+        state
+    }
+
+    pub fn read_only(&self) -> bool {
+        self.embed.with_value(Option::is_some)
+    }
+
+    /// Applies `change` to a copy of the document; keeps it only if the result validates.
+    /// On success the edit is undoable under `label` and the simulator follows (clearing live
+    /// connections as the seed's table says). On failure nothing changes.
+    pub fn edit(&self, label: &str, change: impl FnOnce(&mut ScenarioSpec)) -> Result<(), Vec<Problem>> {
+        if self.read_only() {
+            return Err(Vec::new());
+        }
+        let before = self.doc.get_untracked();
+        let mut after = before.clone();
+        change(&mut after);
+        if after == before {
+            return Ok(());
+        }
+        let scenario = after.build()?;
+        self.history.update(|h| h.record(label, before));
+        self.doc.set(after);
+        self.follow(scenario);
+        Ok(())
+    }
+
+    /// Replaces the whole document (gallery, import, share link). Undoable.
+    pub fn load(&self, label: &str, spec: ScenarioSpec, probe: Option<ProbeSpec>) -> Result<(), Vec<Problem>> {
+        let scenario = spec.build()?;
+        let before = self.doc.get_untracked();
+        self.history.update(|h| h.record(label, before));
+        self.doc.set(spec);
+        // A different scenario starts with fresh connections and clock.
+        let profile = self.sim.with_untracked(|s| s.profile());
+        self.sim.set(Simulator::new(scenario.world, profile));
+        self.change_reports.set(Vec::new());
+        self.sent.set(None);
+        self.cursor.set(0);
+        if let Some(p) = probe {
+            self.probe.set(p);
+        }
+        let first = self.doc.with_untracked(|d| d.security_groups.first().map(|g| g.id.clone()));
+        self.selection.update(|s| {
+            s.group_id = first;
+            s.instance_id = None;
+        });
+        Ok(())
+    }
+
+    pub fn undo(&self) {
+        let current = self.doc.get_untracked();
+        if let Some(before) = self.history.try_update(|h| h.undo(current)).flatten() {
+            self.restore(before);
+        }
+    }
+
+    pub fn redo(&self) {
+        let current = self.doc.get_untracked();
+        if let Some(after) = self.history.try_update(|h| h.redo(current)).flatten() {
+            self.restore(after);
+        }
+    }
+
+    fn restore(&self, spec: ScenarioSpec) {
+        let Ok(scenario) = spec.build() else { return };
+        self.doc.set(spec);
+        self.follow(scenario);
+    }
+
+    /// The simulator takes over the new world; the clearing reports are kept for the log.
+    fn follow(&self, scenario: Scenario) {
+        let mut reports = Vec::new();
+        self.sim.update(|s| reports = s.sync_world(scenario.world));
+        if !reports.is_empty() {
+            self.change_reports.update(|all| {
+                all.extend(reports);
+                let excess = all.len().saturating_sub(50);
+                all.drain(..excess);
+            });
+        }
+    }
+
+    /// Resolves the tester's inputs against the live world and sends the packet through the
+    /// simulator. A new connection gets a fresh source port, so it is evaluated by the rules
+    /// rather than by an existing connection entry.
+    pub fn send_probe(&self) -> Result<(), Vec<Problem>> {
+        let mut probe = self.probe.get_untracked();
+        if self.new_connection.get_untracked() && probe.src_port.is_none() {
+            let port = self.next_port.get_value();
+            self.next_port.set_value(if port == u16::MAX { sgplay_core::spec::probe::DEFAULT_SOURCE_PORT } else { port + 1 });
+            probe.src_port = Some(port);
+        }
+        let packet = self.sim.with_untracked(|s| probe.resolve(s.world()))?;
+        self.send(packet, false);
+        Ok(())
+    }
+
+    /// Sends the reply to the last packet (addresses and ports swapped, the natural flags).
+    pub fn send_reply(&self) -> bool {
+        let Some(last) = self.sent.with_untracked(|s| s.as_ref().map(|s| s.delivery.evaluation.packet.clone())) else { return false };
+        self.send(last.reply(), true);
+        true
+    }
+
+    fn send(&self, packet: Packet, is_reply: bool) {
+        let mut delivery = None;
+        self.sim.update(|s| delivery = Some(s.send(&packet)));
+        if let Some(delivery) = delivery {
+            let steps = steps(&delivery.evaluation);
+            self.cursor.set(steps.len());
+            self.sent.set(Some(Sent { delivery, steps, is_reply }));
+        }
+    }
+
+    /// Advances the simulated clock; expired connections leave the table.
+    pub fn advance(&self, secs: u64) {
+        self.sim.update(|s| {
+            s.advance(secs);
+        });
+    }
+
+    /// Switches the timeout profile: the connections start afresh (the clock too).
+    pub fn set_profile(&self, profile: Profile) {
+        let world = self.sim.with_untracked(|s| s.world().clone());
+        self.sim.set(Simulator::new(world, profile));
+        self.sent.set(None);
+    }
+
+    pub fn notify(&self, kind: NoticeKind, text: impl Into<String>) {
+        let id = self.next_notice.get_value();
+        self.next_notice.set_value(id + 1);
+        self.notices.update(|n| n.push(Notice { id, kind, text: text.into() }));
+    }
+
+    pub fn dismiss(&self, id: u64) {
+        self.notices.update(|n| n.retain(|x| x.id != id));
+    }
+}

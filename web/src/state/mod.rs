@@ -1,0 +1,12 @@
+//! The playground's state: the root state (`app_state`), and the pure pieces it leans on,
+//! each tested natively: undo/redo (`history`), autosave (`persist`), share links (`share`),
+//! what the address asks for (`route`), and start-up (`boot`).
+
+pub mod app_state;
+pub mod boot;
+pub mod history;
+pub mod persist;
+pub mod route;
+pub mod share;
+
+pub use app_state::{use_app, AppState, Notice, NoticeKind, Selection, Sent};
