@@ -5,7 +5,7 @@
 
 use crate::model::{AddressEntry, Direction, Ethertype, Rule, World};
 use crate::spec::address_group_spec::parse_entry;
-use crate::spec::problem::Problems;
+use crate::spec::problem::{known_ids as known, Problems};
 use crate::spec::rule_spec::scalar_text;
 use crate::spec::{build_rule, ChangeSpec, Problem, RuleContext, RuleSpec};
 use crate::model::parse_protocol;
@@ -32,15 +32,6 @@ fn problem(path: String, field: &str, value: &str, message: String) -> Problem {
     Problem::error(path, "change", field, value, message)
 }
 
-fn known<'a>(ids: impl Iterator<Item = &'a str>) -> String {
-    let mut v: Vec<String> = ids.map(|s| format!("`{s}`")).collect();
-    v.sort();
-    if v.is_empty() {
-        "none".into()
-    } else {
-        v.join(", ")
-    }
-}
 
 fn group_problem(world: &World, path: &str, group: &str) -> Problem {
     problem(

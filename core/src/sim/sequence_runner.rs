@@ -61,16 +61,7 @@ impl Runner {
     }
 
     fn step(&mut self, n: usize, step: &StepSpec) {
-        let actions: Vec<&str> = [
-            ("send", step.send.is_some()),
-            ("reply", step.reply.is_some()),
-            ("advance", step.advance.is_some()),
-            ("change", step.change.is_some()),
-            ("expect_connection", step.expect_connection.is_some()),
-        ]
-        .into_iter()
-        .filter_map(|(a, set)| set.then_some(a))
-        .collect();
+        let actions = step.actions();
         let _ = write!(self.details, "\nstep {n} at t={}", self.sim.now());
         let [action] = actions.as_slice() else {
             let found = if actions.is_empty() { "none".to_string() } else { actions.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(" and ") };

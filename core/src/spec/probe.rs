@@ -146,9 +146,7 @@ fn endpoint(world: &World, field: &str, text: &str, family: Option<Ethertype>, p
         return Some(addr);
     }
     let Some(inst) = world.instance(text).or_else(|| world.instances.iter().find(|i| i.name == text)) else {
-        let mut ids: Vec<&str> = world.instances.iter().map(|i| i.id.as_str()).collect();
-        ids.sort();
-        let known = if ids.is_empty() { "none".to_string() } else { ids.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ") };
+        let known = super::problem::known_ids(world.instances.iter().map(|i| i.id.as_str()));
         problems.push(bad(field, text, format!("is neither an IP address nor an instance id; instances: {known}")));
         return None;
     };

@@ -73,6 +73,17 @@ impl fmt::Display for Problem {
     }
 }
 
+/// "`a`, `b`, `c`" (sorted), or "none": the ids a message offers when a reference is wrong.
+pub fn known_ids<S: AsRef<str>>(ids: impl IntoIterator<Item = S>) -> String {
+    let mut v: Vec<String> = ids.into_iter().map(|s| format!("`{}`", s.as_ref())).collect();
+    v.sort();
+    if v.is_empty() {
+        "none".into()
+    } else {
+        v.join(", ")
+    }
+}
+
 /// Collects problems while building, so validation reports every problem at once.
 #[derive(Debug, Default)]
 pub struct Problems {

@@ -2,7 +2,7 @@
 //! typed (the API returns `priority` as a number or a numeric string). `build_rule` validates
 //! it into a `model::Rule`, reporting every problem.
 
-use super::problem::{Problem, Problems};
+use super::problem::{known_ids, Problem, Problems};
 use crate::model::{parse_ports, parse_protocol, Action, Direction, Ethertype, PortSet, ProtocolMatch, Remote, Rule};
 use crate::model::protocol::{ICMP, ICMPV6};
 use ipnet::IpNet;
@@ -358,13 +358,13 @@ fn remotes(
             if ctx.group_ids.contains(&value) {
                 Some(vec![Remote::Group(value)])
             } else {
-                err(field, &value, format!("no security group has this id; known groups: {}", list(ctx.group_ids.iter())));
+                err(field, &value, format!("no security group has this id; known groups: {}", known_ids(ctx.group_ids)));
                 None
             }
         }
         _ => match ctx.address_groups.get(&value) {
             None => {
-                err(field, &value, format!("no IP address group has this id; known address groups: {}", list(ctx.address_groups.keys())));
+                err(field, &value, format!("no IP address group has this id; known address groups: {}", known_ids(ctx.address_groups.keys())));
                 None
             }
             Some(v) if Some(*v) != ethertype && ethertype.is_some() => {
@@ -376,15 +376,6 @@ fn remotes(
     }
 }
 
-fn list<'a>(items: impl Iterator<Item = &'a String>) -> String {
-    let mut v: Vec<String> = items.map(|s| format!("`{s}`")).collect();
-    v.sort();
-    if v.is_empty() {
-        "none".into()
-    } else {
-        v.join(", ")
-    }
-}
 
 /// An address or CIDR of the rule's family. Host bits set are rejected with the normalised
 /// block suggested, as the console does.

@@ -383,7 +383,7 @@ impl ScenarioSpec {
             let mut groups: Vec<String> = Vec::new();
             for (i, g) in spec.security_groups.iter().enumerate() {
                 if !group_ids.contains(g) {
-                    err(problems, &format!("security_groups[{i}]"), g, format!("no security group has this id; known groups: {}", group_ids.iter().map(|g| format!("`{g}`")).collect::<Vec<_>>().join(", ")));
+                    err(problems, &format!("security_groups[{i}]"), g, format!("no security group has this id; known groups: {}", super::problem::known_ids(group_ids)));
                 } else if groups.contains(g) {
                     err(problems, &format!("security_groups[{i}]"), g, "is listed twice; an instance is associated with a group once".into());
                 } else {

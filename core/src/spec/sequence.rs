@@ -63,6 +63,23 @@ pub struct StepSpec {
     pub note: Option<String>,
 }
 
+impl StepSpec {
+    /// The actions this step names, of `send`, `reply`, `advance`, `change`,
+    /// `expect_connection`; a well-formed step names exactly one.
+    pub fn actions(&self) -> Vec<&'static str> {
+        [
+            ("send", self.send.is_some()),
+            ("reply", self.reply.is_some()),
+            ("advance", self.advance.is_some()),
+            ("change", self.change.is_some()),
+            ("expect_connection", self.expect_connection.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, set)| set.then_some(name))
+        .collect()
+    }
+}
+
 /// The state of a labelled connection's entry on one instance.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -22,16 +22,7 @@ pub fn check_sequence(world: &World, seq: &SequenceSpec, index: usize, problems:
     let mut labels: HashSet<&str> = HashSet::new();
     for (n, step) in seq.steps.iter().enumerate() {
         let at = |field: &str| format!("{base}.steps[{n}].{field}");
-        let actions: Vec<&str> = [
-            ("send", step.send.is_some()),
-            ("reply", step.reply.is_some()),
-            ("advance", step.advance.is_some()),
-            ("change", step.change.is_some()),
-            ("expect_connection", step.expect_connection.is_some()),
-        ]
-        .into_iter()
-        .filter_map(|(name, set)| set.then_some(name))
-        .collect();
+        let actions = step.actions();
         if actions.len() != 1 {
             let has = if actions.is_empty() { "none".to_string() } else { actions.join(" and ") };
             err(format!("{base}.steps[{n}]"), "", "", format!("a step does exactly one of send, reply, advance, change, expect_connection; this one has {has}"));
