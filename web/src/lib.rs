@@ -4,25 +4,31 @@
 //! page: the engine (`sgplay-core`) is compiled to WebAssembly with the page, there is no server.
 //!
 //! ## Layers
-//! - [`sample`]: the scenario the page opens with, embedded in the binary at compile time.
-//! - [`probe`]: plain functions from the packet form's text to an evaluation: build a
-//!   [`ProbeSpec`](sgplay_core::spec::ProbeSpec), resolve it against the world, evaluate, turn
-//!   the trace into step sentences. No Leptos here, so it has native `#[test]`s.
-//! - [`components`]: the Leptos views. They hold only form text and the last submitted probe in
-//!   signals; the world is plain `sgplay-core` data, and the outcome is a `Memo` derived from the
-//!   submitted probe.
+//! - [`state`]: the one root state, provided by context (`state::use_app()`): the scenario
+//!   document and its validated `Memo`, the live simulator (connection tables, clock, log), undo
+//!   history, the packet tester's inputs and the last packet sent with its step cursor, notices.
+//!   Every change goes through a method of `AppState`, so undo, validation and the connection
+//!   tracker see all of them. Beside it, pure and natively tested: history, autosave, share
+//!   links, the address (route, embed mode) and start-up.
+//! - [`gallery`]: every example and template of the scenario corpus (`tests/scenarios/`),
+//!   embedded at compile time, with deep links.
+//! - [`components`]: the Leptos views, one folder per area of the page (shell, groups,
+//!   instances, topology, tester, connections), each a thin view over the root state. What can
+//!   be pure (layout, wording, cursor arithmetic, reading a cell) is a plain module of its folder
+//!   with native `#[test]`s; the views only wire it to signals.
 //!
 //! ## Invariants
-//! - Nothing here decides allow or deny: every verdict and sentence comes from `sgplay-core`.
-//! - A bad form never panics: resolution problems become a message next to the form.
-//! - Elements tests look for carry `data-testid` (`verdict`, `steps`, `step`, `evaluate`,
-//!   `probe-from`, `probe-to`, `probe-protocol`, `probe-port`, `probe-error`).
+//! - Nothing here decides allow or deny, validates a rule or tracks a connection: every verdict,
+//!   sentence, problem and event comes from `sgplay-core`.
+//! - The document is always valid: an edit that does not validate is refused, with the
+//!   engine's message at the cell, and what the user typed stays in the cell.
+//! - Bad input never panics and never loses the user's work (a broken save or link is set aside
+//!   with a notice).
+//! - Elements tests look for carry `data-testid`.
 
 pub mod components;
 pub mod gallery;
 pub mod state;
-pub mod probe;
-pub mod sample;
 
 pub use components::App;
 

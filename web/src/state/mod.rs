@@ -1,6 +1,7 @@
 //! The playground's state: the root state (`app_state`), and the pure pieces it leans on,
 //! each tested natively: undo/redo (`history`), autosave (`persist`), share links (`share`),
-//! what the address asks for (`route`), and start-up (`boot`).
+//! what the address asks for (`route`), start-up (`boot`), and import/export of
+//! scenario files (`transfer`).
 
 pub mod app_state;
 pub mod boot;
@@ -8,5 +9,6 @@ pub mod history;
 pub mod persist;
 pub mod route;
 pub mod share;
+pub mod transfer;
 
 pub use app_state::{use_app, AppState, Notice, NoticeKind, Selection, Sent};

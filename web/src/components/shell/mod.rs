@@ -1,19 +1,28 @@
-//! The page's frame: header (gallery, undo/redo, share, import/export), notices, embed footer.
-//! BEING WRITTEN.
+//! The page's frame: the masthead with the scenario's name and the toolbar (gallery, undo/redo,
+//! share, export, import), the notices, and the embed view's footer.
+//!
+//! Components are thin views over the root state (`crate::state`); what can be plain logic is
+//! in modules with native tests: `links` (share, embed and example addresses), `keys`
+//! (keyboard shortcuts), `catalog` (the gallery's sections and filter), `notice_text`, and
+//! `crate::state::transfer` (import and export). Styles: `style/shell.css`.
 
-use leptos::prelude::*;
+mod catalog;
+mod clipboard;
+mod copy_field;
+mod embed_footer;
+mod export_button;
+mod gallery_dialog;
+mod header;
+mod import_dialog;
+mod keys;
+pub mod links;
+mod modal;
+mod notice_text;
+mod notices;
+mod share_dialog;
+mod undo_redo;
 
-#[component]
-pub fn Header() -> impl IntoView {
-    view! { <header class="masthead"><h1 class="masthead__title">"sgplay"</h1></header> }
-}
-
-#[component]
-pub fn Notices() -> impl IntoView {
-    view! { <div class="notices"></div> }
-}
-
-#[component]
-pub fn EmbedFooter() -> impl IntoView {
-    view! { <footer class="embed__footer"></footer> }
-}
+pub use embed_footer::EmbedFooter;
+pub use header::Header;
+pub use modal::Modal;
+pub use notices::Notices;

@@ -1,0 +1,146 @@
+//! The list of security groups (name, id, members, rules) and the "New group" controls.
+
+use super::ops;
+use crate::state::use_app;
+use leptos::prelude::*;
+use sgplay_core::model::Direction;
+use sgplay_core::templates::Template;
+
+#[derive(Clone, Debug, PartialEq)]
+struct Item {
+    id: String,
+    name: String,
+    members: usize,
+    inbound: usize,
+    outbound: usize,
+    /// Added by the engine for instances without a group, not written in the document.
+    implicit: bool,
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+#[component]
+pub fn GroupList(shown: Memo<Option<String>>) -> impl IntoView {
+    let app = use_app();
+    let items = Memo::new(move |_| {
+        let written: Vec<String> = app.doc.with(|d| d.security_groups.iter().map(|g| g.id.clone()).collect());
+        app.scenario.with(|s| {
+            let Ok(s) = s else { return Vec::new() };
+            s.world
+                .security_groups
+                .iter()
+                .map(|g| Item {
+                    id: g.id.clone(),
+                    name: g.name.clone(),
+                    members: s.world.members(&g.id).count(),
+                    inbound: g.rules.iter().filter(|r| r.direction == Direction::Ingress).count(),
+                    outbound: g.rules.iter().filter(|r| r.direction == Direction::Egress).count(),
+                    implicit: !written.contains(&g.id),
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let list = move || {
+        items
+            .get()
+            .into_iter()
+            .map(|item| {
+                let id = item.id.clone();
+                let selected = {
+                    let id = id.clone();
+                    Memo::new(move |_| shown.with(|s| s.as_deref() == Some(id.as_str())))
+                };
+                let pick = {
+                    let id = id.clone();
+                    move |_| app.selection.update(|s| s.group_id = Some(id.clone()))
+                };
+                let counts = format!(
+                    "{} · {} in / {} out",
+                    plural(item.members, "member", "members"),
+                    item.inbound,
+                    item.outbound
+                );
+                let title = format!(
+                    "{}: {}, {} inbound and {} outbound",
+                    item.name,
+                    plural(item.members, "member instance", "member instances"),
+                    plural(item.inbound, "rule", "rules"),
+                    plural(item.outbound, "rule", "rules")
+                );
+                view! {
+                    <li class="group-list__entry">
+                        <button
+                            type="button"
+                            class=move || if selected.get() { "group-list__item group-list__item--selected" } else { "group-list__item" }
+                            aria-pressed=move || if selected.get() { "true" } else { "false" }
+                            title=title
+                            data-testid=format!("group-item-{id}")
+                            on:click=pick
+                        >
+                            <span class="group-list__name">{item.name.clone()}</span>
+                            <code class="group-list__id">{id.clone()}</code>
+                            <span class="group-list__counts">{counts}</span>
+                            {item.implicit.then(|| view! { <span class="group-list__tag">"added by the engine"</span> })}
+                        </button>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <div class="group-list">
+            <ul class="group-list__items" data-testid="group-list" aria-label="Security groups">
+                {list}
+            </ul>
+            {(!app.read_only()).then(|| view! { <NewGroup/> })}
+        </div>
+    }
+}
+
+/// "New group" (empty) and "From template…" (default, Sys-WebServer, Sys-FullAccess).
+#[component]
+fn NewGroup() -> impl IntoView {
+    let app = use_app();
+    let message = RwSignal::new(None::<String>);
+    let create = move |template: Option<Template>| {
+        let group = app.doc.with_untracked(|d| ops::new_group(d, template));
+        let (id, name) = (group.id.clone(), group.name.clone());
+        match app.edit(&format!("create security group {name}"), |doc| doc.security_groups.push(group)) {
+            Ok(()) => {
+                message.set(None);
+                app.selection.update(|s| s.group_id = Some(id));
+            }
+            Err(problems) => message.set(Some(problems.first().map(super::paths::sentence).unwrap_or_else(|| "the group could not be created".into()))),
+        }
+    };
+    view! {
+        <div class="group-list__new">
+            <button type="button" class="button button--small" data-testid="new-group" on:click=move |_| create(None)>
+                "+ New group"
+            </button>
+            <select
+                class="group-list__template"
+                aria-label="New group from a template"
+                data-testid="new-group-template"
+                on:change=move |ev| {
+                    let value = event_target_value(&ev);
+                    if let Some(t) = Template::parse(&value) {
+                        create(Some(t));
+                    }
+                    // Back to the prompt, so the same template can be picked again.
+                    let select: web_sys::HtmlSelectElement = event_target(&ev);
+                    select.set_value("");
+                }
+            >
+                <option value="" selected>"From template…"</option>
+                {Template::ALL
+                    .into_iter()
+                    .map(|t| view! { <option value=t.name() title=t.story()>{t.name()}</option> })
+                    .collect_view()}
+            </select>
+            {move || message.get().map(|m| view! { <p class="groups__message" role="alert">{m}</p> })}
+        </div>
+    }
+}

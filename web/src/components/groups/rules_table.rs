@@ -1,0 +1,278 @@
+//! The rules of one group and direction, with the console's columns and each rule's position
+//! in evaluation order; per-row Modify / Duplicate / Delete; "Add rule"; the row of the
+//! tester's current step highlighted.
+
+use super::draft::{fresh_rule_id, RuleDraft};
+use super::icons::{icon, Icon};
+use super::ops;
+use super::paths::{below, index_of, sentence};
+use super::rows::{self, current_step, order_tooltip, Origin, Row};
+use super::rule_editor::RuleEditor;
+use crate::state::use_app;
+use leptos::prelude::*;
+use sgplay_core::model::{Action, Direction, SecurityGroup};
+use sgplay_core::spec::RuleSpec;
+use std::collections::BTreeMap;
+
+/// What the open editor will do on Save.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Modify(Origin),
+    /// A new rule at the end of the group.
+    Add,
+    /// A new rule right after the row's rule, prefilled with it.
+    Duplicate(Origin),
+}
+
+/// The open editor: what it does, the row it replaces or follows, its direction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Editing {
+    pub target: Target,
+    pub anchor: Option<String>,
+    pub direction: Direction,
+}
+
+#[component]
+pub fn RulesTable(
+    gid: StoredValue<String>,
+    group: Memo<Option<SecurityGroup>>,
+    world_index: Memo<Option<usize>>,
+    direction: Memo<Direction>,
+) -> impl IntoView {
+    let app = use_app();
+    let editable = !app.read_only();
+    let by_evaluation = RwSignal::new(true);
+    let editing = RwSignal::new(None::<Editing>);
+    let draft = RwSignal::new(RuleDraft::new_rule(String::new(), Direction::Ingress));
+    let status = RwSignal::new(None::<String>);
+
+    let origins = Memo::new(move |_| {
+        let n = group.with(|g| g.as_ref().map_or(0, |g| g.rules.len()));
+        app.doc.with(|d| gid.with_value(|id| rows::origins(d, id, n)))
+    });
+    let rows = Memo::new(move |_| {
+        let (dir, by) = (direction.get(), by_evaluation.get());
+        origins.with(|o| {
+            group.with(|g| {
+                app.scenario.with(|s| match (g, s) {
+                    (Some(g), Ok(s)) => rows::rows(&s.world, g, o, dir, by),
+                    _ => Vec::new(),
+                })
+            })
+        })
+    });
+    // The tester's current step, when it is about a rule of this group and direction.
+    let current = Memo::new(move |_| {
+        let cursor = app.cursor.get();
+        let step = app.sent.with(|s| s.as_ref().and_then(|s| current_step(s, cursor)))?;
+        let here = gid.with_value(|id| &step.group_id == id) && step.direction == direction.get();
+        here.then_some((step.rule_id?, step.matched))
+    });
+    // The engine's advice per rule (by index in the validated group).
+    let advice = Memo::new(move |_| {
+        let Some(w) = world_index.get() else { return BTreeMap::new() };
+        let prefix = format!("security_groups[{w}].rules");
+        let mut out: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+        app.scenario.with(|s| {
+            for p in s.as_ref().map(|s| s.notices.as_slice()).unwrap_or_default() {
+                if let Some(i) = below(&p.path, &prefix).and_then(index_of) {
+                    out.entry(i).or_default().push(sentence(p));
+                }
+            }
+        });
+        out
+    });
+
+    let busy = move || editing.with(Option::is_some);
+    if let Some(open) = use_context::<super::DraftOpen>() {
+        Effect::new(move |_| open.0.set(busy()));
+        on_cleanup(move || open.0.set(false));
+    }
+    let ids = move || group.with_untracked(|g| g.as_ref().map(|g| g.rules.iter().map(|r| r.id.clone()).collect::<Vec<_>>()).unwrap_or_default());
+    let open = move |e: Editing, d: RuleDraft| {
+        draft.set(d);
+        status.set(None);
+        editing.set(Some(e));
+    };
+    let add = move |_| {
+        let dir = direction.get_untracked();
+        let id = fresh_rule_id(&gid.get_value(), dir, &ids());
+        open(Editing { target: Target::Add, anchor: None, direction: dir }, RuleDraft::new_rule(id, dir));
+    };
+    let group_name = move || group.with_untracked(|g| g.as_ref().map(|g| g.name.clone()).unwrap_or_default());
+
+    let row_view = move |row: Row, notes: Option<Vec<String>>| {
+        let Row { rule, order, origin, remote, .. } = row;
+        let id = rule.id.clone();
+        let dir = rule.direction;
+        let is_current = {
+            let id = id.clone();
+            move || current.with(|c| c.as_ref().filter(|(r, _)| *r == id).map(|(_, matched)| *matched))
+        };
+        let class = {
+            let is_current = is_current.clone();
+            move || match is_current() {
+                Some(true) => "rules-table__row rules-table__row--current rules-table__row--matched",
+                Some(false) => "rules-table__row rules-table__row--current rules-table__row--missed",
+                None => "rules-table__row",
+            }
+        };
+        let (action_word, action_class) = match rule.action {
+            Action::Allow => ("Allow", "action action--allow"),
+            Action::Deny => ("Deny", "action action--deny"),
+        };
+        let origin_tag = match origin {
+            Origin::Template { .. } => Some(("template".to_string(), "From the group's template".to_string())),
+            Origin::Spec { part, parts, .. } if parts > 1 => {
+                Some((format!("source {} of {parts}", part + 1), "Written as one rule with comma-separated sources: the console makes one rule per source".to_string()))
+            }
+            _ => None,
+        };
+        let actions = (editable && origin != Origin::Engine).then(|| {
+            let (modify_id, duplicate_id, delete_id) = (id.clone(), id.clone(), id.clone());
+            let duplicate_rule = rule.clone();
+            let modify = move |_| {
+                let Some(spec) = app.doc.with_untracked(|d| gid.with_value(|g| ops::rule_spec(d, g, origin))) else { return };
+                open(Editing { target: Target::Modify(origin), anchor: Some(modify_id.clone()), direction: dir }, RuleDraft::from_spec(&spec, dir));
+            };
+            let duplicate = move |_| {
+                let fresh = fresh_rule_id(&gid.get_value(), dir, &ids());
+                let spec = RuleSpec { id: Some(fresh), security_group_id: None, ..RuleSpec::from_rule(&duplicate_rule, &gid.get_value()) };
+                open(Editing { target: Target::Duplicate(origin), anchor: Some(duplicate_id.clone()), direction: dir }, RuleDraft::from_spec(&spec, dir));
+            };
+            let delete = move |_| {
+                let label = format!("delete rule {delete_id} of {}", group_name());
+                match app.edit(&label, |doc| {
+                    gid.with_value(|g| ops::delete_rule(doc, g, origin));
+                }) {
+                    Ok(()) => status.set(Some(format!("Deleted rule {delete_id}. Undo brings it back."))),
+                    Err(problems) => status.set(Some(problems.first().map(sentence).unwrap_or_else(|| "the rule could not be deleted".into()))),
+                }
+            };
+            view! {
+                <td class="rules-table__actions">
+                    <button type="button" class="icon-button" title="Modify" aria-label=format!("Modify rule {id}") data-testid=format!("rule-edit-{id}") disabled=busy on:click=modify>{icon(Icon::Edit)}</button>
+                    <button type="button" class="icon-button" title="Duplicate" aria-label=format!("Duplicate rule {id}") data-testid=format!("rule-duplicate-{id}") disabled=busy on:click=duplicate>{icon(Icon::Copy)}</button>
+                    <button type="button" class="icon-button icon-button--danger" title="Delete" aria-label=format!("Delete rule {id}") data-testid=format!("rule-delete-{id}") disabled=busy on:click=delete>{icon(Icon::Delete)}</button>
+                </td>
+            }
+        });
+        let note_text = notes.map(|n| n.join("\n"));
+        view! {
+            <tr class=class data-testid=format!("rule-row-{id}") data-current=move || is_current().map(|_| "true")>
+                <td class="rules-table__order" title=order_tooltip(order)>
+                    {format!("#{order}")}
+                    {note_text.map(|t| view! { <span class="rules-table__advice" title=t.clone() aria-label=t>"!"</span> })}
+                </td>
+                <td class="table__number">{rule.priority}</td>
+                <td><span class=action_class>{action_word}</span></td>
+                <td class="rules-table__type">{rule.ethertype.to_string()}</td>
+                <td class="rules-table__protocol">
+                    {rule.protocol_and_port()}
+                    <span class="rules-table__inline-type">{rule.ethertype.to_string()}</span>
+                </td>
+                <td class="rules-table__remote">
+                    {remote}
+                    {(!rule.description.is_empty()).then(|| view! { <span class="rules-table__inline-description">{rule.description.clone()}</span> })}
+                </td>
+                <td class="rules-table__description">
+                    {rule.description.clone()}
+                    {origin_tag.map(|(tag, title)| view! { <span class="rules-table__tag" title=title>{tag}</span> })}
+                </td>
+                {actions}
+            </tr>
+        }
+        .into_any()
+    };
+
+    let columns = if editable { 8 } else { 7 };
+    let editor_row = move |e: Editing| {
+        view! {
+            <tr class="rules-table__editor-row" data-testid="rule-editor">
+                <td colspan=columns>
+                    <RuleEditor gid target=e.target draft editing status group origins/>
+                </td>
+            </tr>
+        }
+        .into_any()
+    };
+    let body = move || {
+        let dir = direction.get();
+        let open_editor = editing.get().filter(|e| e.direction == dir);
+        let notes = advice.get();
+        let rows = rows.get();
+        let empty = rows.is_empty() && open_editor.is_none();
+        let mut out = Vec::new();
+        if let Some(e) = open_editor.clone().filter(|e| e.target == Target::Add) {
+            out.push(editor_row(e));
+        }
+        for row in rows {
+            let anchored = open_editor.clone().filter(|e| e.anchor.as_deref() == Some(row.rule.id.as_str()));
+            match anchored {
+                Some(e) if matches!(e.target, Target::Modify(_)) => out.push(editor_row(e)),
+                Some(e) => {
+                    let n = notes.get(&row.index).cloned();
+                    out.push(row_view(row, n));
+                    out.push(editor_row(e));
+                }
+                None => {
+                    let n = notes.get(&row.index).cloned();
+                    out.push(row_view(row, n));
+                }
+            }
+        }
+        if empty {
+            let text = match dir {
+                Direction::Ingress => "No inbound rules: this group lets nothing in by itself.",
+                Direction::Egress => "No outbound rules: this group lets nothing out by itself.",
+            };
+            out.push(view! { <tr class="rules-table__empty"><td colspan=columns>{text}</td></tr> }.into_any());
+        }
+        out
+    };
+    let order_button = move |evaluation: bool, label: &'static str, testid: &'static str| {
+        view! {
+            <button
+                type="button"
+                class=move || if by_evaluation.get() == evaluation { "segmented__button segmented__button--on" } else { "segmented__button" }
+                aria-pressed=move || if by_evaluation.get() == evaluation { "true" } else { "false" }
+                data-testid=testid
+                on:click=move |_| by_evaluation.set(evaluation)
+            >
+                {label}
+            </button>
+        }
+    };
+
+    view! {
+        <div class="rules">
+            <div class="rules__toolbar">
+                {editable.then(|| view! {
+                    <button type="button" class="button button--small" data-testid="add-rule" disabled=busy on:click=add>"+ Add rule"</button>
+                })}
+                <div class="segmented" role="group" aria-label="Row order">
+                    {order_button(true, "Evaluation order", "order-evaluation")}
+                    {order_button(false, "Written order", "order-written")}
+                </div>
+            </div>
+            <div class="table-scroll">
+                <table class="table rules-table" data-testid="rules-table">
+                    <thead>
+                        <tr>
+                            <th scope="col" title="Position in evaluation order: priority, then deny before allow">"#"</th>
+                            <th scope="col" class="table__number">"Priority"</th>
+                            <th scope="col">"Action"</th>
+                            <th scope="col" class="rules-table__type">"Type"</th>
+                            <th scope="col">"Protocol & Port"</th>
+                            <th scope="col">{move || if direction.get() == Direction::Ingress { "Source" } else { "Destination" }}</th>
+                            <th scope="col" class="rules-table__description">"Description"</th>
+                            {editable.then(|| view! { <th scope="col"><span class="visually-hidden">"Operation"</span></th> })}
+                        </tr>
+                    </thead>
+                    <tbody>{body}</tbody>
+                </table>
+            </div>
+            <p class="rules__status" role="status" data-testid="rules-status">{move || status.get()}</p>
+        </div>
+    }
+}

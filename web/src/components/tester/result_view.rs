@@ -1,0 +1,176 @@
+//! The last packet's result: the verdict badge and the sentence that decided, the sides an
+//! existing connection entry let through (a reply's), what the packet did to the connection
+//! tables, and the engine's steps with Step / Back / Reset. Every step is rendered; the ones not
+//! reached yet keep their room, so stepping never moves the page.
+
+use super::stepper::{self, Move, StepState};
+use super::summary::{lead, tracked_sides, verdict_label};
+use super::step;
+use crate::state::{use_app, Sent};
+use leptos::html;
+use leptos::prelude::*;
+use sgplay_core::eval::{Step, StepKind};
+
+#[component]
+pub fn ResultView() -> impl IntoView {
+    let app = use_app();
+    let has_sent = move || app.sent.with(Option::is_some);
+    view! {
+        <div class="tester__result" data-testid="result">
+            <Show when=has_sent fallback=|| view! {
+                <p class="tester__empty" data-testid="no-result">
+                    "Press " <strong>"Evaluate"</strong> " to send the packet. The verdict, and every step the engine took to reach it, appear here."
+                </p>
+            }>
+                {move || app.sent.get().map(|sent| view! { <Outcome sent/> })}
+            </Show>
+        </div>
+    }
+}
+
+/// CSS modifier and depth of a step.
+fn step_class(kind: StepKind) -> (&'static str, u8) {
+    match kind {
+        StepKind::Packet => ("packet", 0),
+        StepKind::Note => ("note", 1),
+        StepKind::Hop => ("hop", 0),
+        StepKind::Decision => ("decision", 1),
+        StepKind::Group | StepKind::GroupResult => ("group", 1),
+        StepKind::Rule | StepKind::TieBreak => ("rule", 2),
+        StepKind::Verdict => ("verdict", 0),
+    }
+}
+
+/// A marker for a step, read out as well as shown.
+fn step_mark(step: &Step) -> &'static str {
+    match (step.kind, step.passed) {
+        (StepKind::Note, _) => "ℹ",
+        (StepKind::Hop, _) => "▸",
+        (StepKind::Rule, Some(true)) => "✔",
+        (StepKind::Rule, _) => "✘",
+        (StepKind::TieBreak, _) => "⚖",
+        (StepKind::Decision, _) => "⇒",
+        (StepKind::Verdict, Some(true)) => "✔",
+        (StepKind::Verdict, _) => "✘",
+        _ => "",
+    }
+}
+
+#[component]
+fn Outcome(sent: Sent) -> impl IntoView {
+    let app = use_app();
+    let evaluation = &sent.delivery.evaluation;
+    let verdict = evaluation.verdict;
+    let total = sent.steps.len();
+    let tracked = tracked_sides(evaluation);
+    let headline = lead(&sent.steps, verdict, &tracked);
+    let events: Vec<String> = sent.delivery.events.iter().map(|e| e.text.clone()).collect();
+    let notes = sent.steps.iter().filter(|s| s.kind == StepKind::Note).count();
+    let kind = if sent.is_reply { "reply" } else { "packet" };
+
+    let cursor = move || app.cursor.get();
+    let list = NodeRef::<html::Ol>::new();
+    // Keep the current step in the list's view (the list scrolls, the page does not).
+    Effect::new(move |_| {
+        let at = stepper::current(cursor(), total);
+        let (Some(list), Some(at)) = (list.get(), at) else { return };
+        let mut item = list.first_element_child();
+        for _ in 0..at {
+            item = item.and_then(|i| i.next_element_sibling());
+        }
+        let Some(item) = item else { return };
+        let (view, item_rect) = (list.get_bounding_client_rect(), item.get_bounding_client_rect());
+        let top = item_rect.top() - view.top() + f64::from(list.scroll_top());
+        if let Some(y) = stepper::scroll_to_show(f64::from(list.scroll_top()), f64::from(list.client_height()), top, item_rect.height()) {
+            list.set_scroll_top(y as i32);
+        }
+    });
+
+    let steps = sent
+        .steps
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let (modifier, depth) = step_class(s.kind);
+            let pass = match s.passed {
+                Some(true) => " stepper__step--pass",
+                Some(false) => " stepper__step--fail",
+                None => "",
+            };
+            let state = move || stepper::state_of(i, cursor(), total);
+            let mark = step_mark(&s);
+            view! {
+                <li class=move || format!("stepper__step stepper__step--{modifier} stepper__step--depth-{depth}{pass} stepper__step--{}", state().modifier())
+                    data-testid=move || if state() == StepState::Current { "current-step" } else { "step" }
+                    data-kind=modifier
+                    aria-current=move || (state() == StepState::Current).then_some("step")
+                    aria-hidden=move || (state() == StepState::Future).then_some("true")>
+                    <span class="stepper__mark" aria-hidden="true">{mark}</span>
+                    <span class="stepper__text">{s.sentence}</span>
+                </li>
+            }
+        })
+        .collect_view();
+
+    let go = move |m: Move| step(app, m);
+    let at_start = move || !stepper::can_go_back(cursor(), total);
+    let at_end = move || !stepper::can_go_forward(cursor(), total);
+    view! {
+        <div class=format!("outcome outcome--{verdict} outcome--{kind}") data-testid="outcome">
+            <div class="outcome__head">
+                <span class=format!("outcome__verdict outcome__verdict--{verdict}") data-testid="verdict">{verdict_label(verdict)}</span>
+                <div class="outcome__summary">
+                    <p class="outcome__kinds">
+                        <span class=format!("outcome__kind outcome__kind--{kind}") data-testid="sent-kind">{kind}</span>
+                        {sent.is_reply.then_some(" to the last packet: addresses and ports swapped")}
+                    </p>
+                    <p class="outcome__headline" data-testid="headline">{headline}</p>
+                </div>
+                <button class="button button--small button--quiet tester__reply" type="button" data-testid="send-reply"
+                    title="Send the answer to this packet: addresses and ports swapped, the natural flags"
+                    on:click=move |_| { app.send_reply(); }>"Send reply"</button>
+            </div>
+            {(!tracked.is_empty()).then(|| view! {
+                <ul class="outcome__tracked" data-testid="tracked">
+                    {tracked.into_iter().map(|t| view! {
+                        <li class=if t.passed { "outcome__tracked-item outcome__tracked-item--pass" } else { "outcome__tracked-item outcome__tracked-item--fail" }>
+                            <strong>{format!("{}: {} on connection #{}", t.side, if t.passed { "passed" } else { "stopped" }, t.connection_id)}</strong>
+                            " — " {t.reason}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
+            {(!events.is_empty()).then(|| view! {
+                <details class="outcome__events" data-testid="sent-events">
+                    <summary>{format!("Connection tracking: {} change{}", events.len(), if events.len() == 1 { "" } else { "s" })}</summary>
+                    <ul>{events.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ul>
+                </details>
+            })}
+            <div class="stepper" data-testid="stepper">
+                <div class="stepper__bar">
+                    <div class="stepper__controls" role="group" aria-label="Step through the evaluation">
+                        <button class="button button--small button--quiet stepper__button" type="button" data-testid="step-reset" title="First step (Home)"
+                            aria-disabled=move || at_start().to_string() on:click=move |_| go(Move::Reset)>"⇤ Reset"</button>
+                        <button class="button button--small button--quiet stepper__button" type="button" data-testid="step-back" title="Previous step (←)"
+                            aria-disabled=move || at_start().to_string() on:click=move |_| go(Move::Back)>"◀ Back"</button>
+                        <button class="button button--small stepper__button stepper__button--main" type="button" data-testid="step-forward" title="Next step (→)"
+                            aria-disabled=move || at_end().to_string() on:click=move |_| go(Move::Forward)>"Step ▶"</button>
+                        <button class="button button--small button--quiet stepper__button" type="button" data-testid="step-end" title="All steps (End)"
+                            aria-disabled=move || at_end().to_string() on:click=move |_| go(Move::End)>"All ⇥"</button>
+                    </div>
+                    <span class="stepper__position" data-testid="step-position" aria-live="polite">
+                        {move || stepper::position_label(cursor(), total)}
+                    </span>
+                    {(notes > 0).then(|| view! {
+                        <span class="stepper__notes" title="Interpretations and facts about the path the engine states">
+                            {format!("ℹ {notes} note{}", if notes == 1 { "" } else { "s" })}
+                        </span>
+                    })}
+                </div>
+                <ol class="stepper__list" class:stepper__list--walking=move || !at_end() data-testid="steps" tabindex="0" aria-label="Evaluation steps (← → Home End)" node_ref=list>
+                    {steps}
+                </ol>
+            </div>
+        </div>
+    }
+}
