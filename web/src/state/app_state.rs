@@ -48,8 +48,10 @@ pub struct Sent {
 pub struct AppState {
     /// The scenario being edited. Always valid: edits that do not validate are refused.
     pub doc: RwSignal<ScenarioSpec>,
-    /// The validated scenario (world, notices, checks, layout), derived from `doc`.
-    pub scenario: Memo<Result<Scenario, Vec<Problem>>>,
+    /// The validated scenario (world, notices, checks, layout) of `doc`. Set with `doc`: every
+    /// change validates the new document anyway, so it is built once, not again by a memo.
+    pub scenario: ReadSignal<Result<Scenario, Vec<Problem>>>,
+    set_scenario: WriteSignal<Result<Scenario, Vec<Problem>>>,
     /// The live world, connection tables, clock and event log; follows `doc` through
     /// `Simulator::sync_world`, so edits clear connections as the seed's table says.
     pub sim: RwSignal<Simulator>,
@@ -79,14 +81,16 @@ pub fn use_app() -> AppState {
 impl AppState {
     /// A state over `spec` (which must validate), provided as context.
     pub fn provide(spec: ScenarioSpec, probe: ProbeSpec, simulator: Option<Simulator>, embed: Option<Embed>) -> AppState {
-        let world = spec.build().map(|s| s.world).unwrap_or_default();
+        let built = spec.build();
+        let world = built.as_ref().map(|s| s.world.clone()).unwrap_or_default();
         let sim = simulator.unwrap_or_else(|| Simulator::new(world, Profile::Huawei));
         let doc = RwSignal::new(spec);
-        let scenario = Memo::new(move |_| doc.with(|d| d.build()));
+        let (scenario, set_scenario) = signal(built);
         let first_group = doc.with_untracked(|d| d.security_groups.first().map(|g| g.id.clone()));
         let state = AppState {
             doc,
             scenario,
+            set_scenario,
             sim: RwSignal::new(sim),
             history: RwSignal::new(History::default()),
             probe: RwSignal::new(probe),
@@ -136,7 +140,8 @@ impl AppState {
         self.doc.set(spec);
         // A different scenario starts with fresh connections and clock.
         let profile = self.sim.with_untracked(|s| s.profile());
-        self.sim.set(Simulator::new(scenario.world, profile));
+        self.sim.set(Simulator::new(scenario.world.clone(), profile));
+        self.set_scenario.set(Ok(scenario));
         self.change_reports.set(Vec::new());
         self.sent.set(None);
         self.cursor.set(0);
@@ -173,8 +178,10 @@ impl AppState {
 
     /// The simulator takes over the new world; the clearing reports are kept for the log.
     fn follow(&self, scenario: Scenario) {
+        let world = scenario.world.clone();
+        self.set_scenario.set(Ok(scenario));
         let mut reports = Vec::new();
-        self.sim.update(|s| reports = s.sync_world(scenario.world));
+        self.sim.update(|s| reports = s.sync_world(world));
         if !reports.is_empty() {
             self.change_reports.update(|all| {
                 all.extend(reports);
