@@ -104,6 +104,21 @@ pub fn json(value: &impl serde::Serialize) -> Option<String> {
     Some(text)
 }
 
+/// Prints `value` as JSON on stdout; on failure says so on stderr, naming `what`, and returns
+/// `false` so the command can pick its exit code.
+pub fn emit_json(err: Painter, value: &impl serde::Serialize, what: &str) -> bool {
+    match json(value) {
+        Some(text) => {
+            emit(&text);
+            true
+        }
+        None => {
+            error(err, &format!("cannot write {what} as JSON"));
+            false
+        }
+    }
+}
+
 pub fn severity_style(severity: Severity) -> Style {
     match severity {
         Severity::Error => Style::Red,

@@ -80,12 +80,8 @@ pub fn run(args: &EvalArgs, color: ColorChoice) -> Exit {
     };
     if args.json {
         let document = JsonEvaluation { evaluation: &evaluation, steps: explain::steps(&evaluation) };
-        match output::json(&document) {
-            Some(text) => output::emit(&text),
-            None => {
-                output::error(err, "cannot write the evaluation as JSON");
-                return Exit::Failure;
-            }
+        if !output::emit_json(err, &document, "the evaluation") {
+            return Exit::Failure;
         }
     } else {
         output::emit(&render(&evaluation, Painter::stdout(color)));

@@ -74,12 +74,8 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> Exit {
     let files: Vec<FileReport> = files.iter().map(|f| run_file(f)).collect();
     let report = Report { passed: files.iter().map(FileReport::passed).sum(), failed: files.iter().map(FileReport::failed).sum(), files };
     if args.json {
-        match output::json(&report) {
-            Some(text) => output::emit(&text),
-            None => {
-                output::error(err, "cannot write the report as JSON");
-                return Exit::Usage;
-            }
+        if !output::emit_json(err, &report, "the report") {
+            return Exit::Usage;
         }
     } else {
         output::emit(&render(&report, Painter::stdout(color)));

@@ -58,12 +58,8 @@ pub fn run(args: &ValidateArgs, color: ColorChoice) -> Exit {
             advice: count(Severity::Advice),
             problems: &problems,
         };
-        match output::json(&report) {
-            Some(text) => output::emit(&text),
-            None => {
-                output::error(err, "cannot write the report as JSON");
-                return Exit::Usage;
-            }
+        if !output::emit_json(err, &report, "the report") {
+            return Exit::Usage;
         }
     } else {
         output::emit(&render(&args.file.display().to_string(), valid, &problems, Painter::stdout(color)));
