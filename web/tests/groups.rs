@@ -13,7 +13,6 @@ use sgplay_core::spec::{ProbeSpec, ScenarioSpec};
 use sgplay_core::Verdict;
 use sgplay_web::components::groups::GroupsPanel;
 use sgplay_web::components::instances::InstancesPanel;
-use sgplay_web::components::Playground;
 use sgplay_web::gallery;
 use sgplay_web::state::boot::{first_check_probe, Start};
 use sgplay_web::state::route::{Embed, Panel};
@@ -24,6 +23,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, Event, HtmlButtonElement, HtmlElement, HtmlInputElement, HtmlSelectElement};
 
+mod common;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn sg_a_sg_b() -> ScenarioSpec {
@@ -32,7 +33,7 @@ fn sg_a_sg_b() -> ScenarioSpec {
 
 fn start(scenario: ScenarioSpec) -> Start {
     let probe = first_check_probe(&scenario);
-    Start { scenario, probe, simulator: None, previous: None, notices: Vec::new(), set_aside_save: false }
+    Start::fresh(scenario, probe)
 }
 
 /// A page mounted on an element of its own, so tests do not see each other's pages.
@@ -44,16 +45,13 @@ struct Page {
 
 impl Page {
     fn root() -> Element {
-        let root = document().create_element("div").unwrap();
-        document().body().unwrap().append_child(&root).unwrap();
-        root
+        common::fresh_root(None).into()
     }
 
     /// The whole playground, as the page shows it (autosave off).
     async fn playground(embed: Option<Embed>) -> Page {
         let root = Page::root();
-        let start = start(sg_a_sg_b());
-        leptos::mount::mount_to(root.clone().unchecked_into(), move || view! { <Playground start embed autosave=false/> }).forget();
+        common::mount_playground(root.unchecked_ref(), start(sg_a_sg_b()), embed);
         tick().await;
         Page { root, app: None }
     }

@@ -9,19 +9,19 @@
 
 #![cfg(target_arch = "wasm32")]
 
-use leptos::prelude::*;
 use leptos::task::tick;
 use sgplay_core::conntrack::Profile;
 use sgplay_core::eval::steps;
 use sgplay_core::sim::Simulator;
 use sgplay_core::spec::{ProbeSpec, ScenarioSpec};
-use sgplay_web::components::Playground;
 use sgplay_web::gallery;
 use sgplay_web::state::boot::{self, Start};
 use sgplay_web::state::route::{Embed, Panel};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{Element, Event, HtmlElement, HtmlInputElement, HtmlSelectElement};
+
+mod common;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -48,13 +48,10 @@ impl Page {
     async fn open(probe: ProbeSpec, embed: Option<Embed>) -> Page {
         let scenario = scenario();
         assert_eq!(boot::first_check_probe(&scenario), scenario.checks[0].packet);
-        let start = Start { scenario, probe, simulator: None, previous: None, notices: Vec::new(), set_aside_save: false };
-        let root = document().create_element("div").unwrap();
-        document().body().unwrap().append_child(&root).unwrap();
-        // Kept mounted for the rest of the run, as `mount_to_body` does: the test ends first.
-        leptos::mount::mount_to(root.clone().unchecked_into(), move || view! { <Playground start embed autosave=false/> }).forget();
+        let root = common::fresh_root(None);
+        common::mount_playground(&root, Start::fresh(scenario, probe), embed);
         tick().await;
-        Page { root }
+        Page { root: root.into() }
     }
 
     /// An element of the tester or the connections panel (other panels may reuse test ids).

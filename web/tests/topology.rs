@@ -11,7 +11,6 @@ use leptos::task::tick;
 use sgplay_core::eval::StepKind;
 use sgplay_core::spec::{ProbeSpec, ScenarioSpec};
 use sgplay_web::components::topology::CanvasPanel;
-use sgplay_web::components::Playground;
 use sgplay_web::gallery;
 use sgplay_web::state::boot::{first_check_probe, Start};
 use sgplay_web::state::route::{Embed, Panel};
@@ -22,16 +21,15 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
 
+mod common;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 const EXAMPLE: &str = "huawei/overview-sg-a-sg-b";
 
+/// Wide enough for the canvas to have a size, as on a laptop.
 fn fresh_root() -> HtmlElement {
-    let root = document().create_element("div").unwrap();
-    // Wide enough for the canvas to have a size, as on a laptop.
-    root.set_attribute("style", "width: 900px").unwrap();
-    document().body().unwrap().append_child(&root).unwrap();
-    root.unchecked_into()
+    common::fresh_root(Some("width: 900px"))
 }
 
 /// A page of its own, so tests do not see each other's elements.
@@ -46,9 +44,8 @@ impl Page {
     fn playground(slug: &str) -> Page {
         let scenario = gallery::load(slug).unwrap();
         let probe = first_check_probe(&scenario);
-        let start = Start { scenario, probe, simulator: None, previous: None, notices: Vec::new(), set_aside_save: false };
         let root = fresh_root();
-        leptos::mount::mount_to(root.clone(), move || view! { <Playground start/> }).forget();
+        common::mount_playground(&root, Start::fresh(scenario, probe), None);
         Page { root: root.into(), app: None }
     }
 

@@ -9,10 +9,8 @@
 
 #![cfg(target_arch = "wasm32")]
 
-use leptos::prelude::*;
 use leptos::task::tick;
 use sgplay_core::spec::ScenarioSpec;
-use sgplay_web::components::Playground;
 use sgplay_web::gallery;
 use sgplay_web::state::boot::{self, Start};
 use sgplay_web::state::route::{self, Embed, Panel};
@@ -22,6 +20,8 @@ use sgplay_web::state::NoticeKind;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{Element, Event, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
+
+mod common;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -48,12 +48,10 @@ impl Page {
     }
 
     async fn open(start: Start, embed: Option<Embed>) -> Page {
-        let root = document().create_element("div").unwrap();
-        document().body().unwrap().append_child(&root).unwrap();
-        // Kept mounted for the rest of the run, as `mount_to_body` does: the test ends first.
-        leptos::mount::mount_to(root.clone().unchecked_into(), move || view! { <Playground start embed autosave=false/> }).forget();
+        let root = common::fresh_root(None);
+        common::mount_playground(&root, start, embed);
         tick().await;
-        Page { root }
+        Page { root: root.into() }
     }
 
     fn try_find(&self, testid: &str) -> Option<Element> {

@@ -23,6 +23,13 @@ pub struct Start {
     pub set_aside_save: bool,
 }
 
+impl Start {
+    /// A start on `scenario` with nothing saved, linked or to say: what tests and embedders use.
+    pub fn fresh(scenario: ScenarioSpec, probe: ProbeSpec) -> Start {
+        Start { scenario, probe, simulator: None, previous: None, notices: Vec::new(), set_aside_save: false }
+    }
+}
+
 pub fn start(route: &Route, saved: Option<&str>) -> Start {
     let mut notices = Vec::new();
     // Embedded views never read or write the visitor's own playground.
