@@ -16,30 +16,38 @@
 //!   [`eval::evaluate`] is the tracer (the same decision with every group, rule and field it
 //!   looked at); [`eval::steps`] turns a trace into sentences. Both share the field predicates
 //!   and the path plan, so they cannot disagree. Evaluation never fails and never panics.
+//! - [`matcher`]: the compiled matcher. [`Matcher::build`] turns a world into first-match
+//!   tables over the packet space (protocol × port × address class) once; `decide` then answers
+//!   in tens of nanoseconds, without allocating, and names the deciding rule.
 //! - [`conntrack`]: connection tracking. The netfilter TCP state machine as a table, per-protocol
 //!   entries, the Huawei and Linux timeout profiles.
 //! - [`sim`]: the stateful simulator. A world, one connection table per instance and a
 //!   simulated clock the caller advances; rule and membership changes clear entries as the
 //!   seed's clearing table says. Runs scenario sequences.
 //! - [`analysis`]: constraints (quotas) and advice (risky or useless rules).
+//! - [`workloads`]: the benchmark worlds and packet mixes, named once for every benchmark.
 //! - [`templates`]: the console's `default`, `Sys-WebServer` and `Sys-FullAccess` groups.
 //!
 //! ## Invariants
-//! - The order inside a group is (priority, deny before allow, written order); the first
-//!   matching rule decides; later groups are not consulted; nothing matched means deny.
+//! - One function defines matching order ([`eval::order`]): groups in sequence, then priority,
+//!   deny before allow, written order; the first matching rule decides; later groups are not
+//!   consulted; nothing matched means deny. The tracer, the matcher and the advice consume it.
 //! - Every interpretation where the seeds are silent shows up as a note in the trace.
 
 pub mod analysis;
 pub mod conntrack;
 pub mod eval;
+pub mod matcher;
 pub mod model;
 pub mod packet;
 pub mod sim;
 pub mod spec;
 pub mod templates;
 pub mod testing;
+pub mod workloads;
 
 pub use eval::{decide, evaluate, Evaluation, Verdict};
+pub use matcher::Matcher;
 pub use model::World;
 pub use packet::Packet;
 pub use spec::{Problem, ProbeSpec, Scenario, ScenarioSpec};

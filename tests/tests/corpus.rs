@@ -188,3 +188,39 @@ fn rules_and_address_groups_use_known_fields() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Every check of every file through the compiled matcher too: the same verdict as the tracer,
+/// and the same deciding rules, side by side.
+#[test]
+fn the_compiled_matcher_agrees_with_the_tracer_on_every_check() {
+    let mut disagreements = Vec::new();
+    let mut compared = 0;
+    for file in corpus() {
+        let world = &file.scenario.world;
+        let matcher = sgplay_core::Matcher::build(world);
+        for check in &file.scenario.checks {
+            let Ok(packet) = check.packet.resolve(world) else { continue };
+            let eval = sgplay_core::evaluate(world, &packet);
+            let decision = matcher.decide_rule(&packet);
+            let traced: Vec<&str> = eval.deciding_rules().iter().map(|(_, _, r)| *r).collect();
+            let compiled: Vec<&str> = [decision.outbound, decision.inbound]
+                .iter()
+                .filter_map(|s| s.rule())
+                .map(|r| world.security_groups[r.group as usize].rules[r.rule as usize].id.as_str())
+                .collect();
+            compared += 1;
+            if decision.verdict != eval.verdict || traced != compiled {
+                disagreements.push(format!(
+                    "{} — check \"{}\": tracer {} by {traced:?}, matcher {} by {compiled:?}",
+                    short(&file.path),
+                    check.name,
+                    eval.verdict,
+                    decision.verdict
+                ));
+            }
+        }
+    }
+    println!("{compared} checks compared");
+    assert!(compared >= MIN_CHECKS, "only {compared} checks reached the matcher");
+    assert!(disagreements.is_empty(), "the matcher and the tracer disagree:\n{}", disagreements.join("\n"));
+}

@@ -5,15 +5,16 @@
 //! matching rules and pick the smallest priority, deny before allow; the first group with a match
 //! decides; nothing matched means deny; instance to instance crosses the source's outbound and the
 //! destination's inbound rules; a remote security group covers its members' private IPs, not
-//! their virtual IPs. Random small worlds and packets must get the same verdict, the same deciding
-//! rule on every side and the same stopping point from `eval::decide`, `eval::evaluate` and the
-//! reference.
+//! their virtual IPs; a destination reached at its EIP sees the source's EIP when it has one
+//! (docs/interpretations.md). Random small worlds and packets must get the same verdict, the same
+//! deciding rule on every side and the same stopping point from `eval::decide`, `eval::evaluate`,
+//! the compiled `Matcher` and the reference.
 //!
-//! Worlds are built from the `model` types directly. They have no EIPs (the engine's EIP
-//! interpretation is not in SEMANTICS §4; the corpus covers it) and every instance has a group.
+//! Worlds are built from the `model` types directly, and every instance has a group.
 
 use proptest::prelude::*;
 use sgplay_core::eval::{decide, evaluate};
+use sgplay_core::matcher::{Budget, Matcher, MatcherConfig, SideResult};
 use sgplay_core::model::protocol::{GRE, ICMP, ICMPV6, TCP, UDP};
 use sgplay_core::model::{
     Action, AddressEntry, AddressGroup, Direction, Ethertype, Instance, InstanceKind, PortRange, PortSet, ProtocolMatch, Remote, Rule,
@@ -64,6 +65,11 @@ fn internet(k: usize, six: bool) -> IpAddr {
         (true, 1) => doc6(1, 7),
         (true, _) => doc6(2, 1),
     }
+}
+
+/// Instance i's EIP (IPv4 only, as Huawei's EIPs), inside the 203.0.113.0/24 prefix of the pool.
+fn eip(i: usize) -> IpAddr {
+    v4(203, 0, 113, 50 + i as u8)
 }
 
 fn unassigned(k: usize, six: bool) -> IpAddr {
@@ -160,6 +166,7 @@ struct RuleBp {
 struct InstanceBp {
     has_v6: bool,
     has_vip: bool,
+    has_eip: bool,
     load_balancer: bool,
     groups: Vec<usize>,
 }
@@ -176,6 +183,7 @@ struct WorldBp {
 enum EndBp {
     Private(usize),
     Vip(usize),
+    Eip(usize),
     Internet(usize),
     Unassigned(usize),
 }
@@ -209,10 +217,11 @@ fn world_bp() -> impl Strategy<Value = WorldBp> {
         let instance = (
             prop::bool::weighted(0.5),
             prop::bool::weighted(0.4),
+            prop::bool::weighted(0.35),
             prop::bool::weighted(0.15),
             prop::sample::subsequence(order, 1..=n_groups).prop_shuffle(),
         )
-            .prop_map(|(has_v6, has_vip, load_balancer, groups)| InstanceBp { has_v6, has_vip, load_balancer, groups });
+            .prop_map(|(has_v6, has_vip, has_eip, load_balancer, groups)| InstanceBp { has_v6, has_vip, has_eip, load_balancer, groups });
         let instances = prop::collection::vec(instance, n_instances);
         (groups, ags, instances).prop_map(|(groups, address_groups, instances)| WorldBp { groups, address_groups, instances })
     })
@@ -222,6 +231,7 @@ fn end_bp() -> impl Strategy<Value = EndBp> {
     prop_oneof![
         5 => (0..5usize).prop_map(EndBp::Private),
         2 => (0..5usize).prop_map(EndBp::Vip),
+        2 => (0..5usize).prop_map(EndBp::Eip),
         2 => (0..3usize).prop_map(EndBp::Internet),
         1 => (0..2usize).prop_map(EndBp::Unassigned),
     ]
@@ -276,7 +286,7 @@ fn build(bp: &WorldBp) -> World {
                 subnet_id: Some("subnet-0".into()),
                 private_ips,
                 virtual_ips,
-                eip: None,
+                eip: ib.has_eip.then(|| eip(i)),
                 security_groups: ib.groups.iter().map(|&g| group_id(g)).collect(),
             }
         })
@@ -347,6 +357,10 @@ fn build_packet(world: &World, pb: &PacketBp) -> Packet {
             EndBp::Vip(i) => match world.instances.get(i) {
                 Some(inst) if !inst.virtual_ips.is_empty() => vip(i, six),
                 _ => unassigned(i, six),
+            },
+            EndBp::Eip(i) => match world.instances.get(i).and_then(|inst| inst.eip) {
+                Some(a) if !six => a,
+                _ => internet(i, six),
             },
             EndBp::Internet(k) => internet(k, six),
             EndBp::Unassigned(k) => unassigned(k, six),
@@ -432,7 +446,9 @@ fn ref_rule_matches(world: &World, rule: &Rule, packet: &Packet, addr: IpAddr) -
         Remote::Any => family(addr) == rule.ethertype,
         Remote::Prefix(n) => n.contains(&addr),
         // Members' private addresses only: virtual IPs do not count.
-        Remote::Group(g) => world.instances.iter().any(|i| i.security_groups.contains(g) && i.private_ips.contains(&addr)),
+        Remote::Group(g) => {
+            family(addr) == rule.ethertype && world.instances.iter().any(|i| i.security_groups.contains(g) && i.private_ips.contains(&addr))
+        }
         Remote::AddressGroup(a) => world.address_groups.iter().filter(|ag| &ag.id == a).any(|ag| ag.entries.iter().any(|e| entry_contains(e, addr))),
     }
 }
@@ -463,9 +479,17 @@ fn ref_side(world: &World, inst: &Instance, direction: Direction, packet: &Packe
 /// addresses of one instance are not filtered; a load balancer with Transfer Client IP Address
 /// bypasses the backend's inbound rules. Returns the sides in order, up to the first that denies.
 fn reference(world: &World, packet: &Packet) -> (Verdict, Vec<RefSide>) {
-    let owner = |addr: IpAddr| world.instances.iter().find(|i| i.private_ips.contains(&addr) || i.virtual_ips.contains(&addr));
+    let owner = |addr: IpAddr| {
+        world.instances.iter().find(|i| i.private_ips.contains(&addr) || i.virtual_ips.contains(&addr) || i.eip == Some(addr))
+    };
     let src = owner(packet.src);
     let dst = owner(packet.dst);
+    // Reached at its EIP, the destination sees the source's EIP when it has one.
+    let dst_via_eip = dst.is_some_and(|b| b.eip == Some(packet.dst) && !b.private_ips.contains(&packet.dst) && !b.virtual_ips.contains(&packet.dst));
+    let seen_source = match src.and_then(|a| a.eip) {
+        Some(a_eip) if dst_via_eip => a_eip,
+        _ => packet.src,
+    };
     if let (Some(a), Some(b)) = (src, dst) {
         if a.id == b.id {
             return (Verdict::Allow, Vec::new());
@@ -483,7 +507,7 @@ fn reference(world: &World, packet: &Packet) -> (Verdict, Vec<RefSide>) {
     if let Some(b) = dst {
         let bypass = src.is_some_and(|a| matches!(a.kind, InstanceKind::LoadBalancer { transfer_client_ip: true }));
         if !bypass {
-            let side = ref_side(world, b, Direction::Ingress, packet, packet.src);
+            let side = ref_side(world, b, Direction::Ingress, packet, seen_source);
             let allows = side.allows();
             sides.push(side);
             if !allows {
@@ -496,19 +520,51 @@ fn reference(world: &World, packet: &Packet) -> (Verdict, Vec<RefSide>) {
 
 // ---------------------------------------------------------------------------------------------
 
-fn compare(world: &World, packet: &Packet) -> Result<(), TestCaseError> {
+/// The matcher in each of its layouts: fused side tables, chains of group tables, scans.
+fn matchers(world: &World) -> Vec<Matcher> {
+    let chains = MatcherConfig { fuse_budget: 0, ..MatcherConfig::default() };
+    let scans = MatcherConfig { fuse_budget: 0, table_budget: Budget { lists: 0, grid: 0 } };
+    vec![Matcher::build(world), Matcher::build_with(world, chains), Matcher::build_with(world, scans)]
+}
+
+fn compare_all(world: &World, matchers: &[Matcher], packet: &Packet) -> Result<(), TestCaseError> {
+    for matcher in matchers {
+        compare(world, matcher, packet)?;
+    }
+    Ok(())
+}
+
+fn compare(world: &World, matcher: &Matcher, packet: &Packet) -> Result<(), TestCaseError> {
     let (want, sides) = reference(world, packet);
     let fast = decide(world, packet);
     let eval = evaluate(world, packet);
+    let compiled = matcher.decide_rule(packet);
     prop_assert_eq!(fast, eval.verdict, "decide and evaluate disagree on {}", packet);
     prop_assert_eq!(want, fast, "engine and reference disagree on {}; reference sides: {:?}", packet, sides);
+    prop_assert_eq!(want, compiled.verdict, "the matcher and the reference disagree on {}; matcher: {:?}", packet, compiled);
+    prop_assert_eq!(compiled.verdict, matcher.decide(packet));
     let want_rules: Vec<(String, String)> =
         sides.iter().filter_map(|s| s.rule.as_ref().map(|(r, _)| (s.instance.clone(), r.clone()))).collect();
     let got_rules: Vec<(String, String)> = eval.deciding_rules().iter().map(|(i, _, r)| (i.to_string(), r.to_string())).collect();
-    prop_assert_eq!(want_rules, got_rules, "deciding rules differ on {}", packet);
+    prop_assert_eq!(&want_rules, &got_rules, "deciding rules differ on {}", packet);
+    let matcher_rules: Vec<String> = [compiled.outbound, compiled.inbound]
+        .iter()
+        .filter_map(|s| s.rule())
+        .map(|r| world.security_groups[r.group as usize].rules[r.rule as usize].id.clone())
+        .collect();
+    let want_rule_ids: Vec<String> = want_rules.iter().map(|(_, r)| r.clone()).collect();
+    prop_assert_eq!(want_rule_ids, matcher_rules, "the matcher names other deciding rules on {}: {:?}", packet, compiled);
     let want_stop = sides.iter().find(|s| !s.allows()).map(|s| (s.instance.clone(), s.direction));
     let got_stop = eval.denied_at().map(|h| (h.instance_id.clone(), h.direction));
-    prop_assert_eq!(want_stop, got_stop, "the side that denied differs on {}", packet);
+    prop_assert_eq!(&want_stop, &got_stop, "the side that denied differs on {}", packet);
+    let matcher_stop = match (compiled.outbound, compiled.inbound) {
+        (o, _) if !o.allows() => Some(Direction::Egress),
+        (_, i) if !i.allows() => Some(Direction::Ingress),
+        _ => None,
+    };
+    prop_assert_eq!(want_stop.map(|(_, d)| d), matcher_stop, "the matcher stops elsewhere on {}: {:?}", packet, compiled);
+    let inbound_looked_at = matches!(compiled.inbound, SideResult::Rule { .. } | SideResult::DefaultDeny);
+    prop_assert!(!inbound_looked_at || compiled.outbound.allows(), "inbound looked at after an outbound deny");
     Ok(())
 }
 
@@ -518,9 +574,10 @@ proptest! {
     #[test]
     fn the_engine_agrees_with_the_reference_model(bp in world_bp(), packets in prop::collection::vec(packet_bp(), 1..=12)) {
         let world = build(&bp);
+        let matchers = matchers(&world);
         for pb in &packets {
             let packet = build_packet(&world, pb);
-            compare(&world, &packet)?;
+            compare_all(&world, &matchers, &packet)?;
         }
     }
 
@@ -529,13 +586,15 @@ proptest! {
     #[test]
     fn every_instance_pair_agrees(bp in world_bp(), protocol in 0..5u8, port in 0..PACKET_PORTS.len()) {
         let world = build(&bp);
+        let matchers = matchers(&world);
         let n = world.instances.len();
         for six in [false, true] {
             for a in 0..n {
                 for b in 0..n {
-                    for (src, dst) in [(EndBp::Private(a), EndBp::Private(b)), (EndBp::Vip(a), EndBp::Private(b))] {
+                    let pairs = [(EndBp::Private(a), EndBp::Private(b)), (EndBp::Vip(a), EndBp::Private(b)), (EndBp::Private(a), EndBp::Eip(b))];
+                    for (src, dst) in pairs {
                         let packet = build_packet(&world, &PacketBp { six, src, dst, protocol, port });
-                        compare(&world, &packet)?;
+                        compare_all(&world, &matchers, &packet)?;
                     }
                 }
             }
@@ -558,8 +617,8 @@ fn the_reference_model_reads_the_seed_correctly() {
         ],
         address_groups: vec![(false, vec![0])],
         instances: vec![
-            InstanceBp { has_v6: false, has_vip: true, load_balancer: false, groups: vec![0] },
-            InstanceBp { has_v6: false, has_vip: false, load_balancer: false, groups: vec![1] },
+            InstanceBp { has_v6: false, has_vip: true, has_eip: false, load_balancer: false, groups: vec![0] },
+            InstanceBp { has_v6: false, has_vip: false, has_eip: false, load_balancer: false, groups: vec![1] },
         ],
     };
     let world = build(&bp);

@@ -1,7 +1,7 @@
 //! Advice from the seed's *Application Guidance*: high-risk ports open to everyone, instances
 //! that can send nothing, and rules another rule makes useless.
 
-use crate::eval::evaluation_order;
+use crate::eval::{group_order, OrderKey};
 use crate::model::{Action, Direction, PortSet, ProtocolMatch, Remote, Rule, World};
 use crate::spec::{Problem, Severity};
 
@@ -35,7 +35,7 @@ pub fn check(world: &World) -> Vec<Problem> {
             }
         }
         for direction in [Direction::Ingress, Direction::Egress] {
-            let order = evaluation_order(group, direction);
+            let order = group_order(group, direction);
             for (pos, &index) in order.iter().enumerate() {
                 let rule = &group.rules[index];
                 let earlier = order[..pos].iter().map(|&i| &group.rules[i]).find(|earlier| covers(earlier, rule));
@@ -46,7 +46,7 @@ pub fn check(world: &World) -> Vec<Problem> {
                     order[pos + 1..]
                         .iter()
                         .map(|&i| &group.rules[i])
-                        .take_while(|r| r.precedence() == rule.precedence())
+                        .take_while(|r| same_tier(r, rule))
                         .find(|r| covers(r, rule) && !covers(rule, r))
                 };
                 let message = match (earlier, earlier.is_none().then(same_tier_later).flatten()) {
@@ -81,6 +81,11 @@ pub fn check(world: &World) -> Vec<Problem> {
         }
     }
     out
+}
+
+/// Same priority and action: the same place in the order but for written position.
+fn same_tier(a: &Rule, b: &Rule) -> bool {
+    OrderKey::of(0, 0, a) == OrderKey::of(0, 0, b)
 }
 
 fn advice(path: String, object: String, message: String) -> Problem {

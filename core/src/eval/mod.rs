@@ -2,12 +2,16 @@
 //! trace; `explain` turns a trace into the sentences a newcomer can follow.
 
 pub mod explain;
+pub mod order;
 pub mod path;
+pub mod route;
 pub mod rule_match;
 pub mod side;
 pub mod trace;
 
 pub use explain::{steps, Step, StepKind};
 pub use path::{decide, evaluate, plan, PathPlan, Side};
-pub use side::{decide_side, evaluation_order, trace_side, SideDecision};
+pub use route::{route, Crossing, Directory, Route};
+pub use order::{group_order, instance_order, OrderKey, Ranked};
+pub use side::{decide_side, trace_side, SideDecision};
 pub use trace::*;

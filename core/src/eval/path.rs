@@ -1,9 +1,11 @@
 //! A packet between two places: the source's outbound rules, then the destination's inbound
-//! rules; both must allow. `plan` decides which sides are crossed, so the matcher (`decide`) and
-//! the tracer (`evaluate`) share the path logic and differ only in what they record.
+//! rules; both must allow. [`super::route`] decides which sides are crossed (the compiled matcher
+//! follows it too); `plan` adds the places and the notes a reader needs, so the reference matcher
+//! (`decide`) and the tracer (`evaluate`) share the path logic and differ only in what they record.
 
 use super::side::{decide_side, trace_side};
 use super::trace::{Evaluation, HopDecision, HopTrace, Verdict};
+use super::route::{route, Crossing};
 use crate::model::{AddressKind, Direction, Instance, Place, World};
 use crate::packet::Packet;
 use std::net::IpAddr;
@@ -29,42 +31,49 @@ pub struct PathPlan<'w> {
 pub fn plan<'w>(world: &'w World, packet: &Packet) -> PathPlan<'w> {
     let from = world.place_of(packet.src);
     let to = world.place_of(packet.dst);
+    let route = route(world, packet);
+    // INVARIANT: `route` names instances by their index in `world.instances`.
+    let instance = |id: usize| &world.instances[id];
     let mut notes = Vec::new();
     let mut sides = Vec::new();
-    let src_inst = from.instance_id().and_then(|id| world.instance(id));
-    let dst_inst = to.instance_id().and_then(|id| world.instance(id));
-
-    if let (Some(a), Some(b)) = (src_inst, dst_inst) {
-        if a.id == b.id {
+    if route.same_instance {
+        if let Some((a, _)) = route.src {
             notes.push(format!(
                 "both addresses belong to {}: traffic inside one instance is not filtered by security groups (interpretation)",
-                a.display_name()
+                instance(a).display_name()
             ));
-            return PathPlan { from, to, sides, notes };
         }
+        return PathPlan { from, to, sides, notes };
     }
     note_outside(&from, &mut notes);
     note_outside(&to, &mut notes);
-
-    if let Some(a) = src_inst {
-        if a.security_groups.is_empty() {
-            notes.push(format!("{} has no security group: its outbound traffic is not filtered", a.display_name()));
-        } else {
-            sides.push(Side::Rules { instance: a, direction: Direction::Egress, remote: packet.dst });
+    match route.outbound {
+        Some(Crossing::Rules { instance: a, remote }) => {
+            sides.push(Side::Rules { instance: instance(a), direction: Direction::Egress, remote })
         }
+        Some(Crossing::Unfiltered { instance: a }) => {
+            notes.push(format!("{} has no security group: its outbound traffic is not filtered", instance(a).display_name()))
+        }
+        Some(Crossing::Bypass { .. }) | None => {}
     }
-    if let Some(b) = dst_inst {
-        let remote = source_seen_by_destination(&to, src_inst, packet, &mut notes);
-        if let Some(lb) = src_inst.filter(|a| a.bypasses_backend_rules()) {
-            let reason = format!(
-                "{} is a load balancer with Transfer Client IP Address enabled: its traffic to backends is not restricted by security group rules (seed, Constraints on Using Security Groups)",
-                lb.display_name()
-            );
-            sides.push(Side::Bypass { instance: b, direction: Direction::Ingress, remote, reason });
-        } else if b.security_groups.is_empty() {
-            notes.push(format!("{} has no security group: its inbound traffic is not filtered", b.display_name()));
-        } else {
-            sides.push(Side::Rules { instance: b, direction: Direction::Ingress, remote });
+    if let Some((b, via)) = route.dst {
+        let b = instance(b);
+        if let (Some((a, _)), AddressKind::Eip) = (route.src, via) {
+            notes.push(source_through_eip(instance(a), packet));
+        }
+        match route.inbound {
+            Some(Crossing::Bypass { remote, .. }) => {
+                let lb = route.src.map_or("the source", |(a, _)| instance(a).display_name());
+                let reason = format!(
+                    "{lb} is a load balancer with Transfer Client IP Address enabled: its traffic to backends is not restricted by security group rules (seed, Constraints on Using Security Groups)"
+                );
+                sides.push(Side::Bypass { instance: b, direction: Direction::Ingress, remote, reason });
+            }
+            Some(Crossing::Unfiltered { .. }) => {
+                notes.push(format!("{} has no security group: its inbound traffic is not filtered", b.display_name()))
+            }
+            Some(Crossing::Rules { remote, .. }) => sides.push(Side::Rules { instance: b, direction: Direction::Ingress, remote }),
+            None => {}
         }
         if matches!(from, Place::Internet { .. }) && b.eip.is_none() {
             notes.push(format!(
@@ -73,7 +82,7 @@ pub fn plan<'w>(world: &'w World, packet: &Packet) -> PathPlan<'w> {
             ));
         }
     }
-    if src_inst.is_none() && dst_inst.is_none() {
+    if route.src.is_none() && route.dst.is_none() {
         notes.push("neither address belongs to an instance: no security group is on this path".into());
     }
     PathPlan { from, to, sides, notes }
@@ -91,28 +100,18 @@ fn note_outside(place: &Place, notes: &mut Vec<String>) {
 
 /// When the destination is reached at its EIP, the packet crossed the Internet: the destination
 /// sees the source's EIP (interpretation: SNAT through the source's EIP; without one, the
-/// private address is kept and a note says so).
-fn source_seen_by_destination(to: &Place, src: Option<&Instance>, packet: &Packet, notes: &mut Vec<String>) -> IpAddr {
-    let reached_at_eip = matches!(to, Place::Instance { via: AddressKind::Eip, .. });
-    match src {
-        Some(a) if reached_at_eip => match a.eip {
-            Some(eip) => {
-                notes.push(format!(
-                    "the destination is reached at its EIP, so the packet leaves {} through its EIP {eip}: inbound rules see {eip} (interpretation)",
-                    a.display_name()
-                ));
-                eip
-            }
-            None => {
-                notes.push(format!(
-                    "the destination is reached at its EIP but {} has none: inbound rules see its private address {} (interpretation; NAT gateways are not modelled)",
-                    a.display_name(),
-                    packet.src
-                ));
-                packet.src
-            }
-        },
-        _ => packet.src,
+/// private address is kept). `route` chose the address; this says so.
+fn source_through_eip(src: &Instance, packet: &Packet) -> String {
+    match src.eip {
+        Some(eip) => format!(
+            "the destination is reached at its EIP, so the packet leaves {} through its EIP {eip}: inbound rules see {eip} (interpretation)",
+            src.display_name()
+        ),
+        None => format!(
+            "the destination is reached at its EIP but {} has none: inbound rules see its private address {} (interpretation; NAT gateways are not modelled)",
+            src.display_name(),
+            packet.src
+        ),
     }
 }
 

@@ -32,9 +32,14 @@ fn port_element(rule: &Rule, packet: &Packet) -> Option<usize> {
     rule.ports.find(packet.dst_port)
 }
 
+/// A remote covers addresses of the rule's own family only (a packet whose two addresses are of
+/// different families matches no rule on the side that sees the other family).
 pub fn remote_matches(world: &World, rule: &Rule, addr: IpAddr) -> bool {
+    if Ethertype::of(addr) != rule.ethertype {
+        return false;
+    }
     match &rule.remote {
-        Remote::Any => Ethertype::of(addr) == rule.ethertype,
+        Remote::Any => true,
         Remote::Prefix(net) => net.contains(&addr),
         Remote::Group(id) => group_member_with_private(world, id, addr).is_some(),
         Remote::AddressGroup(id) => world.address_group(id).and_then(|g| g.find(addr)).is_some(),

@@ -1,6 +1,9 @@
 //! One instance, one direction: its groups in sequence order, each group's rules by priority
 //! then deny before allow, the first match decides, nothing matched means deny.
 
+use super::order::{group_order, OrderKey};
+#[cfg(doc)]
+use super::order::instance_order;
 use super::rule_match::{check_rule, rule_matches};
 use super::trace::{GroupOutcome, GroupTrace, HopDecision, HopTrace, RuleTrace, TieBreak};
 use crate::model::{Action, Direction, Instance, SecurityGroup, World};
@@ -20,27 +23,20 @@ impl SideDecision {
     }
 }
 
-/// Indices of the group's rules of `direction` in evaluation order. The sort is stable, so
-/// rules equal in priority and action keep their written order.
-pub fn evaluation_order(group: &SecurityGroup, direction: Direction) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..group.rules.len()).filter(|&i| group.rules[i].direction == direction).collect();
-    order.sort_by_key(|&i| group.rules[i].precedence());
-    order
-}
-
-/// The matcher: which rule decides, without building a trace. The first rule in evaluation
-/// order that matches is the matching rule with the smallest (priority, action, index).
+/// The matcher of reference: of the rules that match, the first in evaluation order decides
+/// (the smallest [`OrderKey`]; [`instance_order`] is the same order, sorted).
 pub fn decide_side(world: &World, instance: &Instance, direction: Direction, packet: &Packet, addr: IpAddr) -> SideDecision {
-    for (g, group_id) in instance.security_groups.iter().enumerate() {
+    // The sequence is the key's first field: the first group with a match holds the smallest key.
+    for (seq, group_id) in instance.security_groups.iter().enumerate() {
         let Some(group) = world.group(group_id) else { continue };
         let best = group
             .rules
             .iter()
             .enumerate()
             .filter(|(_, r)| r.direction == direction && rule_matches(world, r, packet, addr))
-            .min_by_key(|(i, r)| (r.precedence(), *i));
+            .min_by_key(|(index, r)| OrderKey::of(seq, *index, r));
         if let Some((rule, r)) = best {
-            return SideDecision::Rule { group: g, rule, action: r.action };
+            return SideDecision::Rule { group: seq, rule, action: r.action };
         }
     }
     SideDecision::DefaultDeny
@@ -92,7 +88,7 @@ fn trace_group(
     packet: &Packet,
     addr: IpAddr,
 ) -> GroupTrace {
-    let order = evaluation_order(group, direction);
+    let order = group_order(group, direction);
     let mut rules = Vec::new();
     let mut outcome = GroupOutcome::NoMatch;
     let mut tie_break = None;

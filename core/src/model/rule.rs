@@ -120,12 +120,6 @@ pub struct Rule {
 }
 
 impl Rule {
-    /// Position key for evaluation inside one group: priority, then deny before allow.
-    /// The rule's index in the group breaks remaining ties so the order is total.
-    pub fn precedence(&self) -> (u8, Action) {
-        (self.priority, self.action)
-    }
-
     /// "tcp: 22,25,27", "icmp: all", "all" — the console's Protocol & Port column.
     pub fn protocol_and_port(&self) -> String {
         match self.protocol {

@@ -3,7 +3,7 @@
 //! the document, and which row the packet tester's current step points at. Pure.
 
 use crate::state::Sent;
-use sgplay_core::eval::{evaluation_order, side::remote_label, StepKind};
+use sgplay_core::eval::{group_order, side::remote_label, StepKind};
 use sgplay_core::model::{Direction, Rule, SecurityGroup};
 use sgplay_core::templates::Template;
 use sgplay_core::{ScenarioSpec, World};
@@ -52,7 +52,7 @@ pub fn origins(doc: &ScenarioSpec, group_id: &str, rules: usize) -> Vec<Origin> 
 
 /// The rows of `group` for `direction`, in evaluation order (`by_evaluation`) or written order.
 pub fn rows(world: &World, group: &SecurityGroup, origins: &[Origin], direction: Direction, by_evaluation: bool) -> Vec<Row> {
-    let order = evaluation_order(group, direction);
+    let order = group_order(group, direction);
     let mut out: Vec<Row> = order
         .iter()
         .enumerate()

@@ -1,0 +1,168 @@
+//! A rule as the packet space sees it: which protocols, which destination ports, which remote
+//! addresses (as intervals of one family). Remote security groups and IP address groups are
+//! resolved here, once, through the member index; nothing later looks an id up.
+
+use super::address_space::Interval;
+use crate::model::{AddressEntry, Ethertype, Instance, PortSet, ProtocolMatch, Remote, Rule, World};
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+/// The largest address of a family, as a number.
+pub fn family_max(family: Ethertype) -> u128 {
+    match family {
+        Ethertype::IPv4 => u32::MAX as u128,
+        Ethertype::IPv6 => u128::MAX,
+    }
+}
+
+/// An address as a number in its family's space.
+#[inline]
+pub fn addr_number(addr: IpAddr) -> u128 {
+    match addr {
+        IpAddr::V4(a) => u32::from(a) as u128,
+        IpAddr::V6(a) => u128::from(a),
+    }
+}
+
+/// The packet space one rule covers, for its own family.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleShape {
+    pub protocol: ProtocolMatch,
+    /// Sorted, merged inclusive port ranges; `None` is every port.
+    pub ports: Option<Vec<(u16, u16)>>,
+    /// Sorted, merged, disjoint address intervals of the rule's family.
+    pub remote: Vec<Interval>,
+}
+
+impl RuleShape {
+    /// Does the remote cover every address of the family? Later rules never decide after it
+    /// (for the packets its protocol and ports take).
+    pub fn covers_every_address(&self, max: u128) -> bool {
+        self.remote.first() == Some(&(0, max))
+    }
+
+    pub fn port_ranges(ports: &PortSet) -> Option<Vec<(u16, u16)>> {
+        if ports.is_all() {
+            return None;
+        }
+        Some(merge(ports.elements().iter().map(|r| (r.first, r.last)).collect()))
+    }
+}
+
+/// Group id → its members' private addresses, built once per world.
+pub struct MemberIndex<'w> {
+    members: HashMap<&'w str, Vec<IpAddr>>,
+}
+
+impl<'w> MemberIndex<'w> {
+    pub fn build(instances: &'w [Instance]) -> MemberIndex<'w> {
+        let mut members: HashMap<&str, Vec<IpAddr>> = HashMap::new();
+        for inst in instances {
+            for group in &inst.security_groups {
+                members.entry(group.as_str()).or_default().extend(inst.private_ips.iter().copied());
+            }
+        }
+        MemberIndex { members }
+    }
+
+    pub fn private_ips(&self, group: &str) -> &[IpAddr] {
+        self.members.get(group).map_or(&[], |v| v.as_slice())
+    }
+}
+
+/// The shape of `rule`, with its remote resolved in `world` through `members`.
+pub fn shape(world: &World, members: &MemberIndex<'_>, rule: &Rule) -> RuleShape {
+    let family = rule.ethertype;
+    let max = family_max(family);
+    let of_family = |a: &IpAddr| Ethertype::of(*a) == family;
+    let remote: Vec<Interval> = match &rule.remote {
+        Remote::Any => vec![(0, max)],
+        Remote::Prefix(net) if Ethertype::of(net.addr()) == family => {
+            vec![(addr_number(net.network()), addr_number(net.broadcast()))]
+        }
+        Remote::Prefix(_) => Vec::new(),
+        Remote::Group(id) => members.private_ips(id).iter().filter(|a| of_family(a)).map(|a| (addr_number(*a), addr_number(*a))).collect(),
+        Remote::AddressGroup(id) => {
+            world.address_group(id).map(|g| g.entries.iter().filter_map(|e| entry_interval(e, family)).collect()).unwrap_or_default()
+        }
+    };
+    RuleShape { protocol: rule.protocol, ports: RuleShape::port_ranges(&rule.ports), remote: merge(remote) }
+}
+
+/// The addresses of `family` an address-group entry holds (`AddressEntry::contains`, as numbers).
+fn entry_interval(entry: &AddressEntry, family: Ethertype) -> Option<Interval> {
+    match entry {
+        AddressEntry::Net(net) if Ethertype::of(net.addr()) == family => Some((addr_number(net.network()), addr_number(net.broadcast()))),
+        AddressEntry::Net(_) => None,
+        AddressEntry::Range(first, last) if Ethertype::of(*first) == family => {
+            // `IpAddr` orders every IPv4 address before every IPv6 one: a last address of the
+            // other family ends an IPv4 range at the top and leaves an IPv6 range empty.
+            let last = match (Ethertype::of(*last) == family, family) {
+                (true, _) => addr_number(*last),
+                (false, Ethertype::IPv4) => family_max(family),
+                (false, Ethertype::IPv6) => return None,
+            };
+            (addr_number(*first) <= last).then(|| (addr_number(*first), last))
+        }
+        AddressEntry::Range(..) => None,
+    }
+}
+
+/// Sorts and merges inclusive intervals that overlap or touch.
+pub fn merge<T: Copy + Ord + num::Step>(mut intervals: Vec<(T, T)>) -> Vec<(T, T)> {
+    intervals.sort_unstable();
+    let mut out: Vec<(T, T)> = Vec::with_capacity(intervals.len());
+    for (first, last) in intervals {
+        match out.last_mut() {
+            Some(prev) if prev.1 >= first || prev.1.next() == Some(first) => prev.1 = prev.1.max(last),
+            _ => out.push((first, last)),
+        }
+    }
+    out
+}
+
+/// The successor of a number, for merging touching intervals.
+pub mod num {
+    pub trait Step: Sized {
+        fn next(self) -> Option<Self>;
+    }
+    impl Step for u16 {
+        fn next(self) -> Option<u16> {
+            self.checked_add(1)
+        }
+    }
+    impl Step for u32 {
+        fn next(self) -> Option<u32> {
+            self.checked_add(1)
+        }
+    }
+    impl Step for u128 {
+        fn next(self) -> Option<u128> {
+            self.checked_add(1)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merging_joins_overlapping_and_touching_intervals() {
+        assert_eq!(merge(vec![(5u16, 9), (1, 3), (4, 4), (20, 30), (25, 26)]), vec![(1, 9), (20, 30)]);
+        assert_eq!(merge(vec![(0u128, u128::MAX), (3, 4)]), vec![(0, u128::MAX)]);
+    }
+
+    #[test]
+    fn a_range_entry_ending_in_the_other_family_runs_to_the_end_of_its_own() {
+        let first: IpAddr = "10.0.0.1".parse().unwrap();
+        let last: IpAddr = "::1".parse().unwrap();
+        let entry = AddressEntry::Range(first, last);
+        assert_eq!(entry_interval(&entry, Ethertype::IPv4), Some((addr_number(first), u32::MAX as u128)));
+        assert!(entry.contains("255.255.255.255".parse().unwrap()));
+        assert_eq!(entry_interval(&entry, Ethertype::IPv6), None);
+        let backwards = AddressEntry::Range(last, first);
+        assert!(!backwards.contains("::2".parse().unwrap()));
+        assert_eq!(entry_interval(&backwards, Ethertype::IPv6), None);
+    }
+}
