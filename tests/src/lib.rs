@@ -11,9 +11,15 @@
 //!   evaluator written straight from SEMANTICS §3–4.
 //! - `validation.rs`: broken scenarios report every problem at once, each at the right path.
 //! - `analysis.rs`: the seed's quota example (table 4), the limits around it, and advice.
+//! - `exact_analysis.rs`: shadowed, redundant and live rules against brute force over every
+//!   cell of small random worlds.
+//!
+//! [`random_world`] holds the random worlds both property tests draw from.
 //!
 //! Nothing here knows the engine's internals: it uses the public API only, as the CLI and the
 //! web app do.
+
+pub mod random_world;
 
 use sgplay_core::{Scenario, ScenarioSpec};
 use std::path::{Path, PathBuf};

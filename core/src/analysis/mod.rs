@@ -3,3 +3,5 @@
 
 pub mod advice;
 pub mod constraints;
+pub mod shadow;
+pub mod space;
