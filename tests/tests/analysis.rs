@@ -200,3 +200,38 @@ fn a_rule_covered_by_a_later_rule_of_the_same_priority_and_action_is_redundant()
         "`narrow` decides nothing `wide` would not decide the same way; notices: {notices:?}"
     );
 }
+
+/// Coverage by several rules together: no one rule covers `all`, the two halves do. Pairwise
+/// advice missed this; the exact analysis proves it over every packet.
+#[test]
+fn a_rule_covered_only_by_two_rules_together_never_takes_effect() {
+    let mut low = rule("low-half-deny", Direction::Ingress, Ethertype::IPv4, &[(20, 30)], Remote::Prefix("10.0.0.0/9".parse().unwrap()));
+    low.action = Action::Deny;
+    let high = rule("high-half-allow", Direction::Ingress, Ethertype::IPv4, &[(20, 30)], Remote::Prefix("10.128.0.0/9".parse().unwrap()));
+    let mut all = rule("all-deny", Direction::Ingress, Ethertype::IPv4, &[(22, 25)], Remote::Prefix("10.0.0.0/8".parse().unwrap()));
+    all.action = Action::Deny;
+    all.priority = 2;
+    let world = world_with(vec![low, high, all]);
+    let notices = advice::check(&world);
+    let found = advice_for(&notices, "all-deny");
+    assert!(
+        found.iter().any(|p| p.message.contains("never takes effect") && p.message.contains("`low-half-deny`") && p.message.contains("`high-half-allow`")),
+        "{found:?}"
+    );
+    assert!(advice_for(&notices, "high-half-allow").is_empty(), "{notices:?}");
+    // The low half's deny is itself redundant: where it decides, `all-deny` or the default deny
+    // would deny too.
+    assert!(advice_for(&notices, "low-half-deny").iter().any(|p| p.message.contains("redundant")), "{notices:?}");
+}
+
+/// Two allows of 22 and 23 together make a later allow of 22-23 redundant.
+#[test]
+fn a_rule_covered_by_two_rules_of_its_action_is_redundant() {
+    let a = rule("ssh", Direction::Ingress, Ethertype::IPv4, &[(22, 22)], Remote::Any);
+    let b = rule("telnet", Direction::Ingress, Ethertype::IPv4, &[(23, 23)], Remote::Any);
+    let mut both = rule("both", Direction::Ingress, Ethertype::IPv4, &[(22, 23)], Remote::Any);
+    both.priority = 5;
+    let notices = advice::check(&world_with(vec![a, b, both]));
+    let found = advice_for(&notices, "both");
+    assert!(found.iter().any(|p| p.message.contains("redundant") && p.message.contains("`ssh`") && p.message.contains("`telnet`")), "{found:?}");
+}

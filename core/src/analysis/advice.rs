@@ -1,8 +1,8 @@
 //! Advice from the seed's *Application Guidance*: high-risk ports open to everyone, instances
 //! that can send nothing, and rules another rule makes useless.
 
-use crate::eval::{group_order, OrderKey};
-use crate::model::{Action, Direction, PortSet, ProtocolMatch, Remote, Rule, World};
+use super::shadow::{shadowed_rules, RuleFinding, RuleFindingKind, RuleName, Scope};
+use crate::model::{Action, Direction, ProtocolMatch, Remote, Rule, World};
 use crate::spec::{Problem, Severity};
 
 /// Ports the seeds call high-risk when open to the whole Internet.
@@ -34,38 +34,8 @@ pub fn check(world: &World) -> Vec<Problem> {
                 ));
             }
         }
-        for direction in [Direction::Ingress, Direction::Egress] {
-            let order = group_order(group, direction);
-            for (pos, &index) in order.iter().enumerate() {
-                let rule = &group.rules[index];
-                let earlier = order[..pos].iter().map(|&i| &group.rules[i]).find(|earlier| covers(earlier, rule));
-                // A rule of the same priority and action written later decides the same packets
-                // the same way (everything between them has that action too). Strict cover only,
-                // so of two identical rules just the later one is reported, by the branch above.
-                let same_tier_later = || {
-                    order[pos + 1..]
-                        .iter()
-                        .map(|&i| &group.rules[i])
-                        .take_while(|r| same_tier(r, rule))
-                        .find(|r| covers(r, rule) && !covers(rule, r))
-                };
-                let message = match (earlier, earlier.is_none().then(same_tier_later).flatten()) {
-                    (Some(e), _) if e.action == rule.action => {
-                        format!("is redundant: removing it changes no verdict, because rule `{}` comes first in evaluation order and matches every packet it matches", e.id)
-                    }
-                    (Some(e), _) => {
-                        format!("never takes effect, because rule `{}` comes first in evaluation order and matches every packet it matches", e.id)
-                    }
-                    (None, Some(w)) => format!(
-                        "is redundant: removing it changes no verdict, because rule `{}` has the same priority and action and matches every packet it matches",
-                        w.id
-                    ),
-                    (None, None) => continue,
-                };
-                out.push(advice(format!("security_groups[{g}].rules[{index}]"), format!("rule `{}` of security group `{}`", rule.id, group.id), message));
-            }
-        }
     }
+    out.extend(rule_findings(world));
     for (i, inst) in world.instances.iter().enumerate() {
         let can_send = inst
             .security_groups
@@ -76,16 +46,80 @@ pub fn check(world: &World) -> Vec<Problem> {
             out.push(advice(
                 format!("instances[{i}]"),
                 format!("instance `{}`", inst.id),
-                "no outbound rule of its security groups allows anything, so it cannot send any traffic (outbound is a whitelist too)".into(),
+                "no outbound rule of its security groups allows anything, so it cannot send any traffic (outbound is a whitelist too)"
+                    .into(),
             ));
         }
     }
     out
 }
 
-/// Same priority and action: the same place in the order but for written position.
-fn same_tier(a: &Rule, b: &Rule) -> bool {
-    OrderKey::of(0, 0, a) == OrderKey::of(0, 0, b)
+/// Shadowed, redundant and empty rules, from the exact analysis.
+fn rule_findings(world: &World) -> Vec<Problem> {
+    let report = shadowed_rules(world);
+    let mut out: Vec<Problem> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let (g, r) = f.rule.at;
+            let object = format!("rule `{}` of security group `{}`", f.rule.rule, f.rule.group);
+            advice(format!("security_groups[{g}].rules[{r}]"), object, finding_sentence(f))
+        })
+        .collect();
+    out.extend(report.skipped.iter().map(|s| {
+        advice(
+            String::new(),
+            s.what.clone(),
+            format!("too large to check exactly for shadowed and redundant rules ({} cells); split it into smaller groups", s.cells),
+        )
+    }));
+    out
+}
+
+/// "`A`, `B` and 3 more": at most five names.
+fn rule_list(rules: &[RuleName]) -> String {
+    let shown: Vec<String> = rules.iter().take(5).map(|r| format!("`{}`", r.rule)).collect();
+    let more = rules.len().saturating_sub(5);
+    match (shown.len(), more) {
+        (0, _) => "no rule".into(),
+        (1, _) => format!("rule {}", shown[0]),
+        (_, 0) => format!("rules {}", shown.join(", ")),
+        (_, m) => format!("rules {} and {m} more", shown.join(", ")),
+    }
+}
+
+fn finding_sentence(f: &RuleFinding) -> String {
+    let rules = rule_list(&f.covered_by);
+    let scope = match f.scope {
+        Scope::Group => String::new(),
+        Scope::Instances { instances } => format!(" on each of the {instances} instance(s) of its group"),
+    };
+    let example = f.example.as_ref().map(|e| {
+        let port = e.port.map(|p| format!(" {p}")).unwrap_or_default();
+        let proto = crate::model::protocol_name(e.protocol);
+        let side = if e.direction == Direction::Ingress { "from" } else { "to" };
+        let by = e.decided_by.as_ref().map(|d| format!(" is decided by `{}`", d.rule)).unwrap_or_default();
+        format!("; e.g. {proto}{port} {side} {}{by}", e.remote)
+    });
+    let example = example.unwrap_or_default();
+    match f.kind {
+        RuleFindingKind::Shadowed => format!(
+            "never takes effect: {rules} come first in evaluation order and together decide every packet it matches{scope}{example}"
+        ),
+        // Decides nothing: only rules of its own action come before it.
+        RuleFindingKind::Redundant if f.example.is_some() => format!(
+            "is redundant: removing it changes no verdict, because {rules} come first in evaluation order and decide every packet it matches the same way{scope}{example}"
+        ),
+        RuleFindingKind::Redundant => {
+            let takers = match (f.covered_by.is_empty(), f.action) {
+                (true, _) => "the default deny would deny them too".to_string(),
+                (false, Action::Deny) => format!("{rules} (or the default deny, where no rule follows) would decide the same way"),
+                (false, Action::Allow) => format!("{rules} would decide the same way"),
+            };
+            format!("is redundant: removing it changes no verdict{scope}; where it decides, {takers}")
+        }
+        RuleFindingKind::MatchesNothing => "matches no packet at all: its remote holds no address (a remote security group with no members, or an empty IP address group)".into(),
+    }
 }
 
 fn advice(path: String, object: String, message: String) -> Problem {
@@ -108,56 +142,9 @@ fn exposed_high_risk_ports(rule: &Rule) -> Option<String> {
         ProtocolMatch::Number(17) => "UDP",
         _ => return None,
     };
-    let ports: Vec<String> = HIGH_RISK_PORTS
-        .iter()
-        .filter(|(p, _)| rule.ports.find(*p).is_some())
-        .map(|(p, name)| format!("{p} ({name})"))
-        .collect();
+    let ports: Vec<String> =
+        HIGH_RISK_PORTS.iter().filter(|(p, _)| rule.ports.find(*p).is_some()).map(|(p, name)| format!("{p} ({name})")).collect();
     (!ports.is_empty()).then(|| format!("{proto} {}", ports.join(", ")))
-}
-
-/// Does `a` match every packet `b` matches? Field by field, so it finds one rule covering
-/// another; coverage by several rules together is the exact analysis's job.
-pub fn covers(a: &Rule, b: &Rule) -> bool {
-    a.direction == b.direction
-        && a.ethertype == b.ethertype
-        && protocol_covers(a.protocol, b.protocol)
-        && ports_cover(&a.ports, &b.ports)
-        && remote_covers(&a.remote, &b.remote, a)
-}
-
-fn protocol_covers(a: ProtocolMatch, b: ProtocolMatch) -> bool {
-    a == ProtocolMatch::Any || a == b
-}
-
-fn ports_cover(a: &PortSet, b: &PortSet) -> bool {
-    if a.is_all() {
-        return true;
-    }
-    if b.is_all() {
-        return false;
-    }
-    // Every port of every element of b is in some element of a: walk each b range through a's
-    // elements, which may be listed in any order and overlap.
-    b.elements().iter().all(|range| {
-        let mut next = range.first as u32;
-        while next <= range.last as u32 {
-            match a.elements().iter().filter(|e| e.contains(next as u16)).map(|e| e.last).max() {
-                Some(last) => next = last as u32 + 1,
-                None => return false,
-            }
-        }
-        true
-    })
-}
-
-fn remote_covers(a: &Remote, b: &Remote, rule_a: &Rule) -> bool {
-    match (a, b) {
-        (Remote::Any, _) => true,
-        (Remote::Prefix(n), _) if n.prefix_len() == 0 && n.addr() == rule_a.ethertype.any_prefix().addr() => true,
-        (Remote::Prefix(n), Remote::Prefix(m)) => n.contains(m),
-        (x, y) => x == y,
-    }
 }
 
 #[cfg(test)]
@@ -177,23 +164,6 @@ mod tests {
             remote,
             description: String::new(),
         }
-    }
-
-    #[test]
-    fn port_cover_walks_unordered_overlapping_lists() {
-        let any = Remote::Any;
-        assert!(covers(&rule("30-40,20-31", any.clone()), &rule("22-35", any.clone())));
-        assert!(!covers(&rule("20-30,32-40", any.clone()), &rule("22-35", any.clone())));
-        assert!(covers(&rule("", any.clone()), &rule("22", any.clone())));
-        assert!(!covers(&rule("22", any.clone()), &rule("", any)));
-    }
-
-    #[test]
-    fn prefix_cover() {
-        let wide = Remote::Prefix("10.0.0.0/8".parse().unwrap());
-        let narrow = Remote::Prefix("10.1.0.0/16".parse().unwrap());
-        assert!(covers(&rule("22", wide.clone()), &rule("22", narrow.clone())));
-        assert!(!covers(&rule("22", narrow), &rule("22", wide)));
     }
 
     #[test]

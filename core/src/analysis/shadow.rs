@@ -1,13 +1,15 @@
 //! Shadowed and redundant rules, exactly, over the whole packet space.
 //!
-//! - **Shadowed**: the rule decides no packet at all. Either inside its own group (rules before
-//!   it in the group's order cover it, alone or together), or for every instance the group is on
-//!   (rules of earlier groups, together with its own group's, cover it on every such instance).
-//!   The finding names every rule that decides some packet the shadowed rule matches: together
-//!   they cover it (Batfish's "blocking lines").
-//! - **Redundant**: the rule decides packets, but removing it changes no verdict on any instance
-//!   of its group: wherever it decides, the rule that would decide without it has the same action
-//!   (or, with no such rule, the default deny agrees with a deny rule).
+//! - **Shadowed**: the rule decides no packet at all, and rules of the other action decide some
+//!   of what it matches: it never takes effect. Either inside its own group (rules before it in
+//!   the group's order cover it, alone or together), or for every instance the group is on (rules
+//!   of earlier groups, together with its own group's, cover it on every such instance). The
+//!   finding names every rule that decides some packet the shadowed rule matches: together they
+//!   cover it (Batfish's "blocking lines").
+//! - **Redundant**: removing the rule changes no verdict on any instance of its group. Either it
+//!   decides nothing and only rules of its own action cover it (an allow under a broader allow),
+//!   or it decides packets but wherever it does, the rule that would decide without it has the
+//!   same action (or, with no such rule, the default deny agrees with a deny rule).
 //! - **Matches nothing**: the rule's remote holds no address (a remote group without members, an
 //!   empty IP address group): it is shadowed by nothing, it simply never applies.
 //!
@@ -76,6 +78,7 @@ pub struct SidePacket {
 pub struct RuleFinding {
     pub kind: RuleFindingKind,
     pub rule: RuleName,
+    pub action: Action,
     pub direction: Direction,
     pub ethertype: Ethertype,
     pub scope: Scope,
@@ -206,10 +209,11 @@ pub fn shadowed_rules(world: &World) -> ShadowReport {
                 for (pos, j) in judge_all(&space, &list, world).into_iter().enumerate() {
                     let at = list[pos];
                     if !j.live {
-                        let kind = if j.covered_by.is_empty() { RuleFindingKind::MatchesNothing } else { RuleFindingKind::Shadowed };
+                        let kind = dead_kind(world, at, &j.covered_by);
                         report.findings.push(RuleFinding {
                             kind,
                             rule: name(at),
+                            action: world.security_groups[at.0].rules[at.1].action,
                             direction,
                             ethertype: family,
                             scope: Scope::Group,
@@ -291,13 +295,14 @@ pub fn shadowed_rules(world: &World) -> ShadowReport {
                     }
                 };
                 let kind = match (live, redundant) {
-                    (false, _) => RuleFindingKind::Shadowed,
+                    (false, _) => dead_kind(world, at, &covered_by),
                     (true, true) => RuleFindingKind::Redundant,
                     (true, false) => continue,
                 };
                 report.findings.push(RuleFinding {
                     kind,
                     rule: name(at),
+                    action: world.security_groups[at.0].rules[at.1].action,
                     direction,
                     ethertype: family,
                     scope,
@@ -310,6 +315,20 @@ pub fn shadowed_rules(world: &World) -> ShadowReport {
     report.findings.sort_by_key(|f| (f.rule.at, f.direction, f.ethertype));
     report.witnesses.sort_by_key(|(n, _)| n.at);
     report
+}
+
+/// A rule that decides nothing: it matches nothing at all; or only rules of its own action decide
+/// what it matches (redundant: an allow under a broader allow); or some rule of the other action
+/// does (shadowed: it never takes effect, which is rarely what its author meant).
+fn dead_kind(world: &World, (g, r): (usize, usize), covered_by: &BTreeSet<(usize, usize)>) -> RuleFindingKind {
+    let action = |(g, r): (usize, usize)| world.security_groups[g].rules[r].action;
+    if covered_by.is_empty() {
+        RuleFindingKind::MatchesNothing
+    } else if covered_by.iter().all(|&at| action(at) == action((g, r))) {
+        RuleFindingKind::Redundant
+    } else {
+        RuleFindingKind::Shadowed
+    }
 }
 
 fn number_to_addr(n: u128, family: Ethertype) -> IpAddr {
