@@ -31,6 +31,7 @@ enum Command {
     Eval(commands::eval::EvalArgs),
     Test(commands::test::TestArgs),
     Validate(commands::validate::ValidateArgs),
+    Lint(commands::lint::LintArgs),
     Templates(commands::templates::TemplatesArgs),
 }
 
@@ -40,6 +41,7 @@ fn main() -> ExitCode {
         Command::Eval(args) => commands::eval::run(args, cli.color),
         Command::Test(args) => commands::test::run(args, cli.color),
         Command::Validate(args) => commands::validate::run(args, cli.color),
+        Command::Lint(args) => commands::lint::run(args, cli.color),
         Command::Templates(args) => commands::templates::run(args, cli.color),
     };
     exit.into()

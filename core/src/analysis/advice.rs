@@ -1,6 +1,7 @@
 //! Advice from the seed's *Application Guidance*: high-risk ports open to everyone, instances
 //! that can send nothing, and rules another rule makes useless.
 
+use super::lint::{Lint, LintKind};
 use super::shadow::{shadowed_rules, RuleFinding, RuleFindingKind, RuleName, Scope};
 use crate::model::{Action, Direction, ProtocolMatch, Remote, Rule, World};
 use crate::spec::{Problem, Severity};
@@ -23,15 +24,23 @@ pub const HIGH_RISK_PORTS: [(u16, &str); 13] = [
 ];
 
 pub fn check(world: &World) -> Vec<Problem> {
+    lints(world).into_iter().map(|l| l.problem).collect()
+}
+
+pub fn lints(world: &World) -> Vec<Lint> {
     let mut out = Vec::new();
     for (g, group) in world.security_groups.iter().enumerate() {
         for (r, rule) in group.rules.iter().enumerate() {
             if let Some(exposed) = exposed_high_risk_ports(rule) {
-                out.push(advice(
-                    format!("security_groups[{g}].rules[{r}]"),
-                    format!("rule `{}` of security group `{}`", rule.id, group.id),
-                    format!("opens {exposed} to {}; allow only trusted addresses", rule.ethertype.any_prefix()),
-                ));
+                out.push(
+                    advice(
+                        LintKind::HighRiskPort,
+                        format!("security_groups[{g}].rules[{r}]"),
+                        format!("rule `{}` of security group `{}`", rule.id, group.id),
+                        format!("opens {exposed} to {}; allow only trusted addresses", rule.ethertype.any_prefix()),
+                    )
+                    .rule(&group.id, &rule.id),
+                );
             }
         }
     }
@@ -43,31 +52,45 @@ pub fn check(world: &World) -> Vec<Problem> {
             .filter_map(|g| world.group(g))
             .any(|g| g.rules.iter().any(|r| r.direction == Direction::Egress && r.action == Action::Allow));
         if !inst.security_groups.is_empty() && !can_send {
-            out.push(advice(
-                format!("instances[{i}]"),
-                format!("instance `{}`", inst.id),
-                "no outbound rule of its security groups allows anything, so it cannot send any traffic (outbound is a whitelist too)"
-                    .into(),
-            ));
+            out.push(
+                advice(
+                    LintKind::NoOutbound,
+                    format!("instances[{i}]"),
+                    format!("instance `{}`", inst.id),
+                    "no outbound rule of its security groups allows anything, so it cannot send any traffic (outbound is a whitelist too)"
+                        .into(),
+                )
+                .instance(&inst.id),
+            );
         }
     }
     out
 }
 
 /// Shadowed, redundant and empty rules, from the exact analysis.
-fn rule_findings(world: &World) -> Vec<Problem> {
+fn rule_findings(world: &World) -> Vec<Lint> {
     let report = shadowed_rules(world);
-    let mut out: Vec<Problem> = report
+    let mut out: Vec<Lint> = report
         .findings
         .iter()
         .map(|f| {
             let (g, r) = f.rule.at;
             let object = format!("rule `{}` of security group `{}`", f.rule.rule, f.rule.group);
-            advice(format!("security_groups[{g}].rules[{r}]"), object, finding_sentence(f))
+            let kind = match f.kind {
+                RuleFindingKind::Shadowed => LintKind::Shadowed,
+                RuleFindingKind::Redundant => LintKind::Redundant,
+                RuleFindingKind::MatchesNothing => LintKind::MatchesNothing,
+            };
+            let mut lint =
+                advice(kind, format!("security_groups[{g}].rules[{r}]"), object, finding_sentence(f)).rule(&f.rule.group, &f.rule.rule);
+            lint.covered_by = f.covered_by.clone();
+            lint.example = f.example.clone();
+            lint
         })
         .collect();
     out.extend(report.skipped.iter().map(|s| {
         advice(
+            LintKind::TooLargeToAnalyse,
             String::new(),
             s.what.clone(),
             format!("too large to check exactly for shadowed and redundant rules ({} cells); split it into smaller groups", s.cells),
@@ -90,9 +113,12 @@ fn rule_list(rules: &[RuleName]) -> String {
 
 fn finding_sentence(f: &RuleFinding) -> String {
     let rules = rule_list(&f.covered_by);
+    let one = f.covered_by.len() == 1;
+    let (come, decide) = if one { ("comes", "decides") } else { ("come", "together decide") };
     let scope = match f.scope {
         Scope::Group => String::new(),
-        Scope::Instances { instances } => format!(" on each of the {instances} instance(s) of its group"),
+        Scope::Instances { instances: 1 } => " on the one instance of its group".to_string(),
+        Scope::Instances { instances } => format!(" on each of the {instances} instances of its group"),
     };
     let example = f.example.as_ref().map(|e| {
         let port = e.port.map(|p| format!(" {p}")).unwrap_or_default();
@@ -104,11 +130,12 @@ fn finding_sentence(f: &RuleFinding) -> String {
     let example = example.unwrap_or_default();
     match f.kind {
         RuleFindingKind::Shadowed => format!(
-            "never takes effect: {rules} come first in evaluation order and together decide every packet it matches{scope}{example}"
+            "never takes effect: {rules} {come} first in evaluation order and {decide} every packet it matches{scope}{example}"
         ),
         // Decides nothing: only rules of its own action come before it.
         RuleFindingKind::Redundant if f.example.is_some() => format!(
-            "is redundant: removing it changes no verdict, because {rules} come first in evaluation order and decide every packet it matches the same way{scope}{example}"
+            "is redundant: removing it changes no verdict, because {rules} {come} first in evaluation order and {} every packet it matches the same way{scope}{example}",
+            if one { "decides" } else { "decide" }
         ),
         RuleFindingKind::Redundant => {
             let takers = match (f.covered_by.is_empty(), f.action) {
@@ -122,8 +149,8 @@ fn finding_sentence(f: &RuleFinding) -> String {
     }
 }
 
-fn advice(path: String, object: String, message: String) -> Problem {
-    Problem { severity: Severity::Advice, path, object, field: String::new(), value: String::new(), message }
+fn advice(kind: LintKind, path: String, object: String, message: String) -> Lint {
+    Lint::new(kind, Problem { severity: Severity::Advice, path, object, field: String::new(), value: String::new(), message })
 }
 
 /// "TCP 22 (SSH), TCP 3389 (RDP)" when an inbound allow rule opens high-risk ports to any address.

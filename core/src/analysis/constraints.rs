@@ -1,5 +1,6 @@
 //! The seed's *Constraints on Using Security Groups*, reported as warnings and advice.
 
+use super::lint::{Lint, LintKind};
 use crate::model::{Direction, Ethertype, Remote, Rule, World};
 use crate::spec::{Problem, Severity};
 
@@ -15,10 +16,15 @@ pub fn takes_quota(rule: &Rule) -> bool {
 }
 
 pub fn check(world: &World) -> Vec<Problem> {
+    lints(world).into_iter().map(|l| l.problem).collect()
+}
+
+pub fn lints(world: &World) -> Vec<Lint> {
     let mut out = Vec::new();
     for (i, inst) in world.instances.iter().enumerate() {
         if inst.security_groups.len() > ADVISED_GROUPS_PER_INSTANCE {
             out.push(notice(
+                LintKind::GroupsPerInstance,
                 Severity::Advice,
                 format!("instances[{i}].security_groups"),
                 format!("instance `{}`", inst.id),
@@ -27,25 +33,30 @@ pub fn check(world: &World) -> Vec<Problem> {
                     "is associated with {} security groups; for better network performance associate no more than {ADVISED_GROUPS_PER_INSTANCE}",
                     inst.security_groups.len()
                 ),
-            ));
+            ).instance(&inst.id));
         }
     }
     for (g, group) in world.security_groups.iter().enumerate() {
         let members = world.members(&group.id).count();
         if members > MAX_INSTANCES_PER_GROUP {
-            out.push(notice(
-                Severity::Warning,
-                format!("security_groups[{g}]"),
-                format!("security group `{}`", group.id),
-                "",
-                format!("has {members} instances; above {MAX_INSTANCES_PER_GROUP} its performance deteriorates"),
-            ));
+            out.push(
+                notice(
+                    LintKind::InstancesPerGroup,
+                    Severity::Warning,
+                    format!("security_groups[{g}]"),
+                    format!("security group `{}`", group.id),
+                    "",
+                    format!("has {members} instances; above {MAX_INSTANCES_PER_GROUP} its performance deteriorates"),
+                )
+                .group(&group.id),
+            );
         }
         for direction in [Direction::Ingress, Direction::Egress] {
             for ethertype in [Ethertype::IPv4, Ethertype::IPv6] {
                 let used = group.rules.iter().filter(|r| r.direction == direction && r.ethertype == ethertype && takes_quota(r)).count();
                 if used > RULE_QUOTA {
                     out.push(notice(
+                        LintKind::RuleQuota,
                         Severity::Warning,
                         format!("security_groups[{g}].rules"),
                         format!("security group `{}`", group.id),
@@ -53,7 +64,7 @@ pub fn check(world: &World) -> Vec<Problem> {
                         format!(
                             "has {used} {direction} {ethertype} rules with a security group or IP address group remote or inconsecutive ports; the console refuses more than {RULE_QUOTA}"
                         ),
-                    ));
+                    ).group(&group.id));
                 }
             }
         }
@@ -61,8 +72,8 @@ pub fn check(world: &World) -> Vec<Problem> {
     out
 }
 
-fn notice(severity: Severity, path: String, object: String, field: &str, message: String) -> Problem {
-    Problem { severity, path, object, field: field.to_string(), value: String::new(), message }
+fn notice(kind: LintKind, severity: Severity, path: String, object: String, field: &str, message: String) -> Lint {
+    Lint::new(kind, Problem { severity, path, object, field: field.to_string(), value: String::new(), message })
 }
 
 #[cfg(test)]

@@ -3,5 +3,6 @@
 
 pub mod advice;
 pub mod constraints;
+pub mod lint;
 pub mod shadow;
 pub mod space;

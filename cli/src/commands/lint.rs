@@ -1,0 +1,88 @@
+//! `sgplay lint`: every finding about a scenario's world: quotas and limits, high-risk exposure,
+//! instances that cannot send, shadowed, redundant and empty rules (exact, with the covering
+//! rules and an example packet), unused groups and address groups.
+
+use super::Exit;
+use crate::output::{self, ColorChoice, Painter, Style};
+use crate::scenario_file::{self, LoadError};
+use sgplay_core::analysis::lint::{lint, Lint};
+use sgplay_core::spec::Severity;
+use sgplay_core::Problem;
+use std::path::PathBuf;
+
+/// The least severe finding that makes `lint` exit 1.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    #[default]
+    Error,
+    Warning,
+    Advice,
+}
+
+/// Lint a scenario: quotas, exposure, shadowed and redundant rules, unused objects
+///
+/// Exit code: 0 when no finding reaches `--fail-on`, 1 when one does (or the file has errors),
+/// 2 when the file cannot be read.
+#[derive(Debug, clap::Args)]
+pub struct LintArgs {
+    /// Scenario file
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Print one JSON object: `{"findings": [{kind, severity, group, rule, covered_by, message, example?}, ...]}`
+    #[arg(long)]
+    pub json: bool,
+    /// Exit 1 when a finding is at least this severe
+    #[arg(long, value_enum, default_value_t)]
+    pub fail_on: FailOn,
+}
+
+#[derive(serde::Serialize)]
+struct JsonReport<'a> {
+    file: String,
+    findings: &'a [Lint],
+}
+
+pub fn run(args: &LintArgs, color: ColorChoice) -> Exit {
+    let err = Painter::stderr(color);
+    let scenario = match scenario_file::load(&args.file) {
+        Ok(s) => s,
+        Err(LoadError::Invalid(problems)) => {
+            // A world with errors cannot be analysed: say what to fix first.
+            let errors: Vec<Problem> = problems.into_iter().filter(Problem::is_error).collect();
+            output::emit_err(&output::problem_list(err, &errors, ""));
+            output::error(err, &format!("`{}` has errors; fix them before linting (`sgplay validate`)", args.file.display()));
+            return Exit::Failure;
+        }
+        Err(LoadError::Unreadable(message)) => {
+            output::error(err, &message);
+            return Exit::Usage;
+        }
+    };
+    let mut findings = lint(&scenario.world);
+    findings.sort_by_key(|l| l.problem.severity);
+    if args.json {
+        if !output::emit_json(err, &JsonReport { file: args.file.display().to_string(), findings: &findings }, "the findings") {
+            return Exit::Usage;
+        }
+    } else {
+        output::emit(&render(&args.file.display().to_string(), &findings, Painter::stdout(color)));
+    }
+    let threshold = match args.fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Advice => Severity::Advice,
+    };
+    if findings.iter().any(|l| l.problem.severity <= threshold) {
+        Exit::Failure
+    } else {
+        Exit::Success
+    }
+}
+
+fn render(file: &str, findings: &[Lint], painter: Painter) -> String {
+    let problems: Vec<Problem> = findings.iter().map(|l| l.problem.clone()).collect();
+    let status = if findings.is_empty() { painter.paint(Style::Green, "clean") } else { painter.paint(Style::Yellow, "findings") };
+    let mut text = format!("{file}: {status}, {}\n", output::problem_counts(&problems));
+    text.push_str(&output::problem_list(painter, &problems, "  "));
+    text
+}
