@@ -72,5 +72,16 @@ fn build(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, matcher, reference, tracer, build);
+fn shadow(c: &mut Criterion) {
+    let mut group = c.benchmark_group("analysis.shadowed_rules");
+    group.sample_size(10);
+    for (name, world) in worlds() {
+        group.bench_with_input(BenchmarkId::from_parameter(name), &world, |b, world| {
+            b.iter(|| sgplay_core::analysis::shadow::shadowed_rules(black_box(world)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, matcher, reference, tracer, build, shadow);
 criterion_main!(benches);

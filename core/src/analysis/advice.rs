@@ -2,7 +2,7 @@
 //! that can send nothing, and rules another rule makes useless.
 
 use super::lint::{Lint, LintKind};
-use super::shadow::{shadowed_rules, RuleFinding, RuleFindingKind, RuleName, Scope};
+use super::shadow::{shadowed_rules_within, RuleFinding, RuleFindingKind, RuleName, Scope, VALIDATION_BUDGET};
 use crate::model::{Action, Direction, ProtocolMatch, Remote, Rule, World};
 use crate::spec::{Problem, Severity};
 
@@ -23,11 +23,13 @@ pub const HIGH_RISK_PORTS: [(u16, &str); 13] = [
     (27017, "MongoDB"),
 ];
 
+/// Advice as validation reports it: the exact rule analysis within [`VALIDATION_BUDGET`].
 pub fn check(world: &World) -> Vec<Problem> {
-    lints(world).into_iter().map(|l| l.problem).collect()
+    lints(world, VALIDATION_BUDGET).into_iter().map(|l| l.problem).collect()
 }
 
-pub fn lints(world: &World) -> Vec<Lint> {
+/// The advice, spending at most about `budget` cells on the exact rule analysis.
+pub fn lints(world: &World, budget: usize) -> Vec<Lint> {
     let mut out = Vec::new();
     for (g, group) in world.security_groups.iter().enumerate() {
         for (r, rule) in group.rules.iter().enumerate() {
@@ -44,7 +46,7 @@ pub fn lints(world: &World) -> Vec<Lint> {
             }
         }
     }
-    out.extend(rule_findings(world));
+    out.extend(rule_findings(world, budget));
     for (i, inst) in world.instances.iter().enumerate() {
         let can_send = inst
             .security_groups
@@ -68,8 +70,8 @@ pub fn lints(world: &World) -> Vec<Lint> {
 }
 
 /// Shadowed, redundant and empty rules, from the exact analysis.
-fn rule_findings(world: &World) -> Vec<Lint> {
-    let report = shadowed_rules(world);
+fn rule_findings(world: &World, budget: usize) -> Vec<Lint> {
+    let report = shadowed_rules_within(world, budget);
     let mut out: Vec<Lint> = report
         .findings
         .iter()
@@ -93,7 +95,11 @@ fn rule_findings(world: &World) -> Vec<Lint> {
             LintKind::TooLargeToAnalyse,
             String::new(),
             s.what.clone(),
-            format!("too large to check exactly for shadowed and redundant rules ({} cells); split it into smaller groups", s.cells),
+            if s.budget_spent {
+                format!("not checked for shadowed and redundant rules: the analysis stops after {} cells to stay fast; `sgplay lint` checks with a larger budget", s.cells)
+            } else {
+                format!("too large to check exactly for shadowed and redundant rules ({} cells); split it into smaller groups", s.cells)
+            },
         )
     }));
     out

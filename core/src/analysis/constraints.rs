@@ -36,8 +36,15 @@ pub fn lints(world: &World) -> Vec<Lint> {
             ).instance(&inst.id));
         }
     }
+    // Counted once: `World::members` per group would read every instance for every group.
+    let mut members_of: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for inst in &world.instances {
+        for g in &inst.security_groups {
+            *members_of.entry(g.as_str()).or_default() += 1;
+        }
+    }
     for (g, group) in world.security_groups.iter().enumerate() {
-        let members = world.members(&group.id).count();
+        let members = members_of.get(group.id.as_str()).copied().unwrap_or(0);
         if members > MAX_INSTANCES_PER_GROUP {
             out.push(
                 notice(

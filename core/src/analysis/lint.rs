@@ -79,7 +79,7 @@ impl Lint {
 /// Every lint of the world: constraints, advice, the exact rule analysis and unused objects.
 pub fn lint(world: &World) -> Vec<Lint> {
     let mut out = super::constraints::lints(world);
-    out.extend(super::advice::lints(world));
+    out.extend(super::advice::lints(world, super::shadow::ANALYSIS_BUDGET));
     out.extend(unused(world));
     out
 }

@@ -93,6 +93,8 @@ pub struct RuleFinding {
 pub struct Skipped {
     pub what: String,
     pub cells: usize,
+    /// Skipped because the whole analysis's budget was spent, not because this list is too big.
+    pub budget_spent: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -166,7 +168,20 @@ struct AcrossSides {
     covered_by: BTreeSet<(usize, usize)>,
 }
 
+/// The cells all spaces of one analysis may hold together ([`shadowed_rules`]); validation uses
+/// [`VALIDATION_BUDGET`], `sgplay lint` this.
+pub const ANALYSIS_BUDGET: usize = 1 << 26;
+/// What validating a scenario spends on the analysis: it runs on every edit in the playground.
+pub const VALIDATION_BUDGET: usize = 1 << 21;
+
+/// Shadowed, redundant and empty rules, within [`ANALYSIS_BUDGET`].
 pub fn shadowed_rules(world: &World) -> ShadowReport {
+    shadowed_rules_within(world, ANALYSIS_BUDGET)
+}
+
+/// The same, spending at most about `budget` cells (plus one space) in all. Lists left when the
+/// budget is spent are not analysed and are reported as skipped, never guessed.
+pub fn shadowed_rules_within(world: &World, budget: usize) -> ShadowReport {
     let members = MemberIndex::build(&world.instances);
     let shapes: Vec<Vec<RuleShape>> =
         world.security_groups.iter().map(|g| g.rules.iter().map(|r| shape(world, &members, r)).collect()).collect();
@@ -185,17 +200,32 @@ pub fn shadowed_rules(world: &World) -> ShadowReport {
             sides.push((groups, i));
         }
     }
-    let instances_of =
-        |g: usize| world.instances.iter().filter(|i| i.security_groups.iter().any(|x| *x == world.security_groups[g].id)).count();
+    let mut on_instances = vec![0usize; world.security_groups.len()];
+    for inst in &world.instances {
+        for g in inst.security_groups.iter().filter_map(|g| group_index.get(g.as_str())) {
+            on_instances[*g] += 1;
+        }
+    }
+    let instances_of = |g: usize| on_instances[g];
 
     let mut report = ShadowReport::default();
+    let (mut spent, mut over) = (0usize, 0usize);
     for family in [Ethertype::IPv4, Ethertype::IPv6] {
         let max = family_max(family);
         for direction in [Direction::Ingress, Direction::Egress] {
-            let build = |list: &[(usize, usize)], what: &dyn Fn() -> String, skipped: &mut Vec<Skipped>| {
-                let refs: Vec<&RuleShape> = list.iter().map(|&(g, r)| &shapes[g][r]).collect();
-                RuleSpace::build(&refs, max).map_err(|TooLarge { cells }| skipped.push(Skipped { what: what(), cells })).ok()
-            };
+            let build =
+                |list: &[(usize, usize)], what: &dyn Fn() -> String, skipped: &mut Vec<Skipped>, spent: &mut usize, over: &mut usize| {
+                    if *spent >= budget {
+                        *over += 1;
+                        return None;
+                    }
+                    let refs: Vec<&RuleShape> = list.iter().map(|&(g, r)| &shapes[g][r]).collect();
+                    let space = RuleSpace::build(&refs, max)
+                        .map_err(|TooLarge { cells }| skipped.push(Skipped { what: what(), cells, budget_spent: false }))
+                        .ok()?;
+                    *spent += space.port_classes * space.addr_classes();
+                    Some(space)
+                };
             // 1. Each group alone: shadowed inside the group, whatever instance it is on.
             let mut alone: HashMap<(usize, usize), Judgement> = HashMap::new();
             for (g, group) in world.security_groups.iter().enumerate() {
@@ -205,7 +235,7 @@ pub fn shadowed_rules(world: &World) -> ShadowReport {
                     continue;
                 }
                 let what = || format!("{} {family} rules of security group `{}`", direction.label(), group.id);
-                let Some(space) = build(&list, &what, &mut report.skipped) else { continue };
+                let Some(space) = build(&list, &what, &mut report.skipped, &mut spent, &mut over) else { continue };
                 for (pos, j) in judge_all(&space, &list, world).into_iter().enumerate() {
                     let at = list[pos];
                     if !j.live {
@@ -245,7 +275,7 @@ pub fn shadowed_rules(world: &World) -> ShadowReport {
                     continue;
                 }
                 let what = || format!("{} {family} rules of instance `{}`", direction.label(), instance.id);
-                let Some(space) = build(&list, &what, &mut report.skipped) else {
+                let Some(space) = build(&list, &what, &mut report.skipped, &mut spent, &mut over) else {
                     // Unknown on this side: its groups' rules get no finding across instances.
                     unknown.extend(groups.iter().copied());
                     continue;
@@ -311,6 +341,13 @@ pub fn shadowed_rules(world: &World) -> ShadowReport {
                 });
             }
         }
+    }
+    if over > 0 {
+        report.skipped.push(Skipped {
+            what: format!("{over} rule lists (groups or instance sides) left when the analysis budget of {budget} cells was spent"),
+            cells: spent,
+            budget_spent: true,
+        });
     }
     report.findings.sort_by_key(|f| (f.rule.at, f.direction, f.ethertype));
     report.witnesses.sort_by_key(|(n, _)| n.at);
