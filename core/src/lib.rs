@@ -23,6 +23,8 @@
 //!   seed's clearing table says. Runs scenario sequences.
 //! - [`analysis`]: constraints (quotas) and advice (risky or useless rules).
 //! - [`templates`]: the console's `default`, `Sys-WebServer` and `Sys-FullAccess` groups.
+//! - [`synth`]: deterministic synthetic estates (VPCs, role-named groups, thousands of rules and
+//!   instances) from a seed, for load tests and demos; every one validates with no error.
 //!
 //! ## Invariants
 //! - The order inside a group is (priority, deny before allow, written order); the first
@@ -36,6 +38,7 @@ pub mod model;
 pub mod packet;
 pub mod sim;
 pub mod spec;
+pub mod synth;
 pub mod templates;
 pub mod testing;
 
