@@ -11,7 +11,7 @@ mod commands;
 mod output;
 mod scenario_file;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use output::ColorChoice;
 use std::process::ExitCode;
 
@@ -33,6 +33,7 @@ enum Command {
     Validate(commands::validate::ValidateArgs),
     Lint(commands::lint::LintArgs),
     Templates(commands::templates::TemplatesArgs),
+    Generate(commands::generate::GenerateArgs),
 }
 
 fn main() -> ExitCode {
@@ -43,14 +44,30 @@ fn main() -> ExitCode {
         Command::Validate(args) => commands::validate::run(args, cli.color),
         Command::Lint(args) => commands::lint::run(args, cli.color),
         Command::Templates(args) => commands::templates::run(args, cli.color),
+        Command::Generate(args) => {
+            if let Err(message) = args.check() {
+                usage_error("generate", message);
+            }
+            commands::generate::run(args, cli.color)
+        }
     };
     exit.into()
+}
+
+/// A bad combination of arguments, reported as clap reports a bad argument (exit code 2), with
+/// the usage of `subcommand`.
+fn usage_error(subcommand: &str, message: String) -> ! {
+    let mut cli = Cli::command();
+    cli.build();
+    match cli.find_subcommand_mut(subcommand) {
+        Some(sub) => sub.error(clap::error::ErrorKind::ArgumentConflict, message).exit(),
+        None => cli.error(clap::error::ErrorKind::ArgumentConflict, message).exit(),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn the_command_line_is_well_formed() {

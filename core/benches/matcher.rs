@@ -5,13 +5,13 @@
 //! the figures and the machine.
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use sgplay_core::workloads::{packets, pair};
+use sgplay_core::workloads::{estate, packets, pair};
 use sgplay_core::{Matcher, World};
 
 const BATCH: usize = 1024;
 
 fn worlds() -> Vec<(&'static str, World)> {
-    vec![("pair 5x2", pair(5, 2)), ("pair 5x120", pair(5, 120))]
+    vec![("pair 5x2", pair(5, 2)), ("pair 5x120", pair(5, 120)), ("estate 1000", estate())]
 }
 
 fn matcher(c: &mut Criterion) {

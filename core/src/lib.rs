@@ -27,6 +27,8 @@
 //! - [`analysis`]: constraints (quotas) and advice (risky or useless rules).
 //! - [`workloads`]: the benchmark worlds and packet mixes, named once for every benchmark.
 //! - [`templates`]: the console's `default`, `Sys-WebServer` and `Sys-FullAccess` groups.
+//! - [`synth`]: deterministic synthetic estates (VPCs, role-named groups, thousands of rules and
+//!   instances) from a seed, for load tests and demos; every one validates with no error.
 //!
 //! ## Invariants
 //! - One function defines matching order ([`eval::order`]): groups in sequence, then priority,
@@ -40,8 +42,10 @@ pub mod eval;
 pub mod matcher;
 pub mod model;
 pub mod packet;
+pub mod rng;
 pub mod sim;
 pub mod spec;
+pub mod synth;
 pub mod templates;
 pub mod testing;
 pub mod workloads;

@@ -10,34 +10,8 @@
 use crate::model::protocol::{GRE, ICMP, TCP, UDP};
 use crate::model::{Action, Direction, Ethertype, Instance, PortRange, PortSet, ProtocolMatch, Remote, Rule, SecurityGroup, World};
 use crate::packet::{Packet, TcpFlags};
+use crate::rng::Rng;
 use std::net::{IpAddr, Ipv4Addr};
-
-/// SplitMix64: a tiny deterministic generator, the same on every platform.
-#[derive(Clone, Debug)]
-pub struct SplitMix(u64);
-
-impl SplitMix {
-    pub fn new(seed: u64) -> SplitMix {
-        SplitMix(seed)
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n` (`n > 0`; the bias is negligible for the small `n` used here).
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n.max(1) as u64) as usize
-    }
-
-    pub fn chance(&mut self, percent: u64) -> bool {
-        self.next_u64() % 100 < percent
-    }
-}
 
 const PORTS: [(u16, u16); 14] = [
     (22, 22),
@@ -61,7 +35,7 @@ fn v4(a: u8, b: u8, c: u8, d: u8) -> IpAddr {
 }
 
 /// A random CIDR block of a realistic shape: an office /24, a VPC /16, a host, the world.
-fn random_prefix(rng: &mut SplitMix) -> Remote {
+fn random_prefix(rng: &mut Rng) -> Remote {
     let (addr, len) = match rng.below(6) {
         0 => (v4(10, rng.below(4) as u8, rng.below(256) as u8, 0), 24),
         1 => (v4(10, rng.below(4) as u8, 0, 0), 16),
@@ -76,7 +50,7 @@ fn random_prefix(rng: &mut SplitMix) -> Remote {
     }
 }
 
-fn random_rule(rng: &mut SplitMix, id: String, direction: Direction) -> Rule {
+fn random_rule(rng: &mut Rng, id: String, direction: Direction) -> Rule {
     let protocol = match rng.below(10) {
         0..=5 => ProtocolMatch::Number(TCP),
         6 | 7 => ProtocolMatch::Number(UDP),
@@ -105,7 +79,7 @@ fn random_rule(rng: &mut SplitMix, id: String, direction: Direction) -> Rule {
 /// Two instances, `a` (10.0.0.10) and `b` (10.0.1.20), each with `groups` groups of `rules`
 /// random rules per direction.
 pub fn pair(groups: usize, rules: usize) -> World {
-    let mut rng = SplitMix::new(0x5eed_0000 + (groups * 1000 + rules) as u64);
+    let mut rng = Rng::new(0x5eed_0000 + (groups * 1000 + rules) as u64);
     let mut world = World::default();
     for (name, ip) in [("a", v4(10, 0, 0, 10)), ("b", v4(10, 0, 1, 20))] {
         let mut ids = Vec::new();
@@ -131,12 +105,20 @@ pub fn pair(groups: usize, rules: usize) -> World {
     world
 }
 
+/// The generated estate: 1,000 instances, 200 groups of up to 120 rules, 20 address groups
+/// (`synth::SynthConfig::default()`), as a world.
+pub fn estate() -> World {
+    let spec = crate::synth::generate(&crate::synth::SynthConfig::default());
+    // INVARIANT: the generator's worlds validate (synth's tests); an empty world otherwise.
+    spec.build().map(|s| s.world).unwrap_or_default()
+}
+
 /// `n` packets over `world`: between instances (private addresses), from the Internet to them
 /// and from them to the Internet.
 pub fn packets(world: &World, n: usize, seed: u64) -> Vec<Packet> {
-    let mut rng = SplitMix::new(seed);
+    let mut rng = Rng::new(seed);
     let addrs: Vec<IpAddr> = world.instances.iter().filter_map(|i| i.private_ip(Ethertype::IPv4)).collect();
-    let pick = |rng: &mut SplitMix| -> IpAddr {
+    let pick = |rng: &mut Rng| -> IpAddr {
         if addrs.is_empty() || rng.chance(15) {
             v4(198, 51, 100, rng.below(256) as u8)
         } else {
@@ -181,6 +163,13 @@ pub fn packets(world: &World, n: usize, seed: u64) -> Vec<Packet> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_estate_is_the_generated_world() {
+        let w = estate();
+        assert_eq!(w.instances.len(), 1000);
+        assert_eq!(w.security_groups.len(), 200);
+    }
 
     #[test]
     fn workloads_are_deterministic_and_sized() {

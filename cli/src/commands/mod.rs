@@ -2,6 +2,7 @@
 //! and returns how the process should exit.
 
 pub mod eval;
+pub mod generate;
 pub mod lint;
 pub mod templates;
 pub mod test;

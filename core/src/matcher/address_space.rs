@@ -23,6 +23,9 @@ enum Starts {
 #[derive(Clone, Debug)]
 pub struct AddressSpace {
     starts: Starts,
+    /// Addresses instances hold → their class: packets mostly start and end at instances, and a
+    /// hash probe is cheaper than the binary search. The search answers for every other address.
+    held: HeldIndex,
     /// Per class: the instance (index into `World::instances`) holding it, when it holds one.
     owners: Vec<Option<(u32, AddressKind)>>,
 }
@@ -48,7 +51,9 @@ impl AddressSpace {
         starts.dedup();
         let owners = vec![None; starts.len()];
         let starts = if max <= u32::MAX as u128 { Starts::V4(starts.into_iter().map(|s| s as u32).collect()) } else { Starts::V6(starts) };
-        let mut space = AddressSpace { owners, starts };
+        let mut space = AddressSpace { owners, starts, held: HeldIndex::default() };
+        let classes: Vec<(u128, u32)> = held.iter().map(|&(addr, _, _)| (addr, space.search(addr))).collect();
+        space.held = HeldIndex::build(&classes);
         for &(addr, instance, kind) in held {
             let class = space.class_of(addr) as usize;
             // INVARIANT: `addr` is a class of its own, so the class is exactly this address.
@@ -70,6 +75,13 @@ impl AddressSpace {
     /// The class holding `addr` (a number of this space's family).
     #[inline]
     pub fn class_of(&self, addr: u128) -> u32 {
+        match self.held.get(addr) {
+            Some(class) => class,
+            None => self.search(addr),
+        }
+    }
+
+    fn search(&self, addr: u128) -> u32 {
         // INVARIANT: the first start is 0, so at least one start is <= addr.
         let after = match &self.starts {
             Starts::V4(starts) => {
@@ -110,6 +122,57 @@ impl AddressSpace {
     }
 }
 
+/// An open-addressing hash table (linear probing, power-of-two size, at most half full) from
+/// held addresses to their classes.
+#[derive(Clone, Debug, Default)]
+struct HeldIndex {
+    slots: Vec<(u128, u32)>,
+    shift: u32,
+}
+
+const EMPTY: u32 = u32::MAX;
+
+impl HeldIndex {
+    fn build(entries: &[(u128, u32)]) -> HeldIndex {
+        let bits = (entries.len().max(1) * 2).next_power_of_two().trailing_zeros().max(1);
+        let mut index = HeldIndex { slots: vec![(0, EMPTY); 1 << bits], shift: 64 - bits };
+        let mask = index.slots.len() - 1;
+        for &(addr, class) in entries {
+            let mut i = index.home(addr);
+            while index.slots[i].1 != EMPTY && index.slots[i].0 != addr {
+                i = (i + 1) & mask;
+            }
+            index.slots[i] = (addr, class);
+        }
+        index
+    }
+
+    #[inline]
+    fn home(&self, addr: u128) -> usize {
+        let folded = (addr as u64) ^ ((addr >> 64) as u64);
+        (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    #[inline]
+    fn get(&self, addr: u128) -> Option<u32> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(addr);
+        loop {
+            let (key, class) = self.slots[i];
+            if class == EMPTY {
+                return None;
+            }
+            if key == addr {
+                return Some(class);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,6 +186,8 @@ mod tests {
         assert_eq!(space.class_of(11), 1);
         assert_eq!(space.class_of(12), 2);
         assert_eq!(space.owner(2), Some((7, AddressKind::Private)));
+        assert_eq!(space.held.get(12), Some(2));
+        assert_eq!(space.held.get(11), None);
         assert_eq!(space.owner(1), None);
         assert_eq!(space.classes((15, 30)), (4, 5));
         assert_eq!(space.class_of(255), 6);
