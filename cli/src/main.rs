@@ -32,6 +32,7 @@ enum Command {
     Test(commands::test::TestArgs),
     Validate(commands::validate::ValidateArgs),
     Lint(commands::lint::LintArgs),
+    Reach(commands::reach::ReachArgs),
     Templates(commands::templates::TemplatesArgs),
     Generate(commands::generate::GenerateArgs),
 }
@@ -43,6 +44,7 @@ fn main() -> ExitCode {
         Command::Test(args) => commands::test::run(args, cli.color),
         Command::Validate(args) => commands::validate::run(args, cli.color),
         Command::Lint(args) => commands::lint::run(args, cli.color),
+        Command::Reach(args) => commands::reach::run(args, cli.color),
         Command::Templates(args) => commands::templates::run(args, cli.color),
         Command::Generate(args) => {
             if let Err(message) = args.check() {

@@ -83,5 +83,19 @@ fn shadow(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, matcher, reference, tracer, build, shadow);
+fn reach(c: &mut Criterion) {
+    use sgplay_core::analysis::reach::{reachability, Service, DEFAULT_SERVICES};
+    let services: Vec<Service> = DEFAULT_SERVICES.iter().filter_map(|s| Service::parse(s).ok()).collect();
+    let mut group = c.benchmark_group("analysis.reachability");
+    group.sample_size(10);
+    for (name, world) in worlds() {
+        let m = Matcher::build(&world);
+        group.bench_with_input(BenchmarkId::from_parameter(name), &world, |b, world| {
+            b.iter(|| reachability(black_box(world), &m, &services))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, matcher, reference, tracer, build, shadow, reach);
 criterion_main!(benches);

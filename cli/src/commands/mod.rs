@@ -4,6 +4,7 @@
 pub mod eval;
 pub mod generate;
 pub mod lint;
+pub mod reach;
 pub mod templates;
 pub mod test;
 pub mod validate;

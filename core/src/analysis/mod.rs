@@ -4,5 +4,6 @@
 pub mod advice;
 pub mod constraints;
 pub mod lint;
+pub mod reach;
 pub mod shadow;
 pub mod space;

@@ -22,11 +22,11 @@
 
 use super::space::{Cell, RuleSpace, TooLarge};
 use crate::eval::{group_order, instance_order};
-use crate::matcher::shape::{family_max, shape, MemberIndex, RuleShape};
+use crate::matcher::shape::{family_max, number_to_addr, shape, MemberIndex, RuleShape};
 use crate::model::{Action, Direction, Ethertype, World};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::IpAddr;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -365,13 +365,6 @@ fn dead_kind(world: &World, (g, r): (usize, usize), covered_by: &BTreeSet<(usize
         RuleFindingKind::Redundant
     } else {
         RuleFindingKind::Shadowed
-    }
-}
-
-fn number_to_addr(n: u128, family: Ethertype) -> IpAddr {
-    match family {
-        Ethertype::IPv4 => IpAddr::V4(Ipv4Addr::from(n as u32)),
-        Ethertype::IPv6 => IpAddr::V6(Ipv6Addr::from(n)),
     }
 }
 

@@ -36,7 +36,7 @@ pub use address_space::AddressSpace;
 pub use shape::RuleShape;
 pub use table::{Budget, Table};
 
-use crate::eval::{group_order, instance_order, route, Crossing, Directory, Verdict};
+use crate::eval::{group_order, instance_order, route, Crossing, Directory, Route, Verdict};
 use crate::model::{Action, AddressKind, Direction, Ethertype, World};
 use crate::packet::Packet;
 use shape::{addr_number, family_max, MemberIndex};
@@ -275,6 +275,13 @@ impl Matcher {
         Matcher { spaces, tables, chains, instances, stats }
     }
 
+    /// Every address class of a family, as (first, last) numbers: the cut of the address space at
+    /// every rule interval end and held address.
+    pub fn address_classes(&self, family: Ethertype) -> impl Iterator<Item = (u128, u128)> + '_ {
+        let space = self.space(family);
+        (0..space.len() as u32).map(move |c| (space.first_address(c), space.last_address(c, family_max(family))))
+    }
+
     pub fn stats(&self) -> BuildStats {
         self.stats
     }
@@ -287,6 +294,32 @@ impl Matcher {
 
     /// The verdict and what decided each side, as the tracer would report it.
     pub fn decide_rule(&self, packet: &Packet) -> Decision {
+        let port = if packet.has_ports() { packet.dst_port } else { 0 };
+        self.decide_with(packet, |_, table, class| table.table.lookup(packet.protocol, port, class))
+    }
+
+    /// The family of an address and its class in that family's address space.
+    pub fn address_class(&self, addr: IpAddr) -> (Ethertype, u32) {
+        let family = Ethertype::of(addr);
+        (family, self.space(family).class_of(addr_number(addr)))
+    }
+
+    /// The route of `packet` ([`crate::eval::route`]), instances named by their index.
+    pub fn route(&self, packet: &Packet) -> Route<u32> {
+        route(&Resolved::new(self, packet), packet)
+    }
+
+    /// A view for one service (protocol and port): each table's cells for it taken out once, so
+    /// the many packets of a reachability matrix skip the protocol and port look-ups.
+    pub fn for_service(&self, protocol: u8, port: u16) -> ServiceView<'_> {
+        let port = if crate::model::ProtocolMatch::Number(protocol).has_ports() { port } else { 0 };
+        ServiceView { matcher: self, protocol, port, columns: self.tables.iter().map(|t| t.table.column(protocol, port)).collect() }
+    }
+
+    /// `decide_rule`, with `lookup(table index, table, address class)` naming the first matching
+    /// rule of a table.
+    #[inline]
+    fn decide_with(&self, packet: &Packet, lookup: impl Fn(usize, &CompiledTable, u32) -> u32) -> Decision {
         let family = packet.family();
         let resolved = Resolved::new(self, packet);
         let route = route(&resolved, packet);
@@ -296,7 +329,7 @@ impl Matcher {
                 SideResult::NotConsulted
             } else {
                 match crossing {
-                    Crossing::Rules { instance, remote } => self.side(instance, direction, family, packet, resolved.class(remote)),
+                    Crossing::Rules { instance, remote } => self.side(instance, direction, family, resolved.class(remote), &lookup),
                     Crossing::Bypass { .. } => SideResult::Bypassed,
                     Crossing::Unfiltered { .. } => SideResult::Unfiltered,
                 }
@@ -319,8 +352,8 @@ impl Matcher {
         instance: u32,
         direction: Direction,
         family: Ethertype,
-        packet: &Packet,
         remote: Option<(Ethertype, u32)>,
+        lookup: &impl Fn(usize, &CompiledTable, u32) -> u32,
     ) -> SideResult {
         // A remote of the other family matches no rule of this family (see `remote_matches`).
         let Some((remote_family, class)) = remote else { return SideResult::DefaultDeny };
@@ -329,10 +362,9 @@ impl Matcher {
         }
         let Some(entry) = self.instances.get(instance as usize) else { return SideResult::DefaultDeny };
         let (start, end) = entry.sides[side_slot(direction, family)];
-        let port = if packet.has_ports() { packet.dst_port } else { 0 };
         for &t in self.chains.get(start as usize..end as usize).unwrap_or(&[]) {
             let table = &self.tables[t as usize];
-            let pos = table.table.lookup(packet.protocol, port, class);
+            let pos = lookup(t as usize, table, class);
             if pos != NO_RULE {
                 if let Some(&(rule, action)) = table.rules.get(pos as usize) {
                     return SideResult::Rule { rule, action };
@@ -344,6 +376,56 @@ impl Matcher {
 
     fn space(&self, family: Ethertype) -> &AddressSpace {
         &self.spaces[family_slot(family)]
+    }
+}
+
+/// The matcher for packets of one service: [`Matcher::for_service`].
+pub struct ServiceView<'m> {
+    matcher: &'m Matcher,
+    protocol: u8,
+    port: u16,
+    /// Per table, its first matching rule for this service by local address class (`None`: a scan).
+    columns: Vec<Option<table::Column<'m>>>,
+}
+
+impl ServiceView<'_> {
+    /// As [`Matcher::decide_rule`], for a packet of this view's service.
+    /// Does `instance`'s `direction` side allow this service's packets whose remote (the
+    /// destination for outbound, the source for inbound) is `remote`? The side alone, without the
+    /// route: callers that judge many packets combine sides along [`Matcher::route`].
+    pub fn side_allows(&self, instance: u32, direction: Direction, remote: IpAddr) -> bool {
+        self.side_allows_class(instance, direction, self.matcher.address_class(remote))
+    }
+
+    /// [`ServiceView::side_allows`] for a remote already resolved by [`Matcher::address_class`].
+    #[inline]
+    pub fn side_allows_class(&self, instance: u32, direction: Direction, (family, class): (Ethertype, u32)) -> bool {
+        self.matcher
+            .side(instance, direction, family, Some((family, class)), &|index, table, class| self.lookup(index, table, class))
+            .allows()
+    }
+
+    #[inline]
+    fn lookup(&self, index: usize, table: &CompiledTable, class: u32) -> u32 {
+        // `columns` has one entry per table, in table order.
+        match self.columns.get(index).and_then(|c| c.as_ref()) {
+            Some(column) => column.lookup(class),
+            None => table.table.lookup(self.protocol, self.port, class),
+        }
+    }
+
+    /// A packet of another service is judged by the matcher itself.
+    pub fn decide_rule(&self, packet: &Packet) -> Decision {
+        let (protocol, port) = (self.protocol, self.port);
+        let packet_port = if packet.has_ports() { packet.dst_port } else { 0 };
+        if packet.protocol != protocol || packet_port != port {
+            return self.matcher.decide_rule(packet);
+        }
+        self.matcher.decide_with(packet, |index, table, class| self.lookup(index, table, class))
+    }
+
+    pub fn decide(&self, packet: &Packet) -> Verdict {
+        self.decide_rule(packet).verdict
     }
 }
 

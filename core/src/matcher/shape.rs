@@ -24,6 +24,14 @@ pub fn addr_number(addr: IpAddr) -> u128 {
     }
 }
 
+/// A number of a family's space as an address (IPv4 numbers above 32 bits saturate).
+pub fn number_to_addr(n: u128, family: Ethertype) -> IpAddr {
+    match family {
+        Ethertype::IPv4 => IpAddr::V4(std::net::Ipv4Addr::from(u32::try_from(n).unwrap_or(u32::MAX))),
+        Ethertype::IPv6 => IpAddr::V6(std::net::Ipv6Addr::from(n)),
+    }
+}
+
 /// The packet space one rule covers, for its own family.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RuleShape {

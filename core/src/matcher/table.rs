@@ -76,6 +76,16 @@ impl Table {
         }
     }
 
+    /// The first matching rule of every address class for one protocol and port, taken out of the
+    /// cells once (`None` for a scan, which has no cells).
+    pub fn column(&self, protocol: u8, port: u16) -> Option<Column<'_>> {
+        let Table::Compiled(t) = self else { return None };
+        let pc = t.port_class_of(protocol, port);
+        let locals = t.cells.len() / t.port_classes.max(1);
+        let by_local: Vec<u32> = (0..locals).map(|l| t.cells[l * t.port_classes + pc]).collect();
+        Some(Column { by_local, addr_local: &t.addr_local })
+    }
+
     /// Cells held, for the build report.
     pub fn cells(&self) -> usize {
         match self {
@@ -235,15 +245,35 @@ impl Compiled {
     }
 
     #[inline]
-    fn lookup(&self, protocol: u8, port: u16, class: u32) -> u32 {
+    fn port_class_of(&self, protocol: u8, port: u16) -> usize {
         let slot = self.proto_slot[protocol as usize] as usize;
         // INVARIANT: every slot number in `proto_slot` has its range, each range starts with port 0.
         let (a, b) = self.slot_ports[slot];
         let starts = &self.port_starts[a as usize..b as usize];
         let run = a as usize + starts.partition_point(|&s| s <= port) - 1;
-        let pc = self.port_class[run] as usize;
+        self.port_class[run] as usize
+    }
+
+    #[inline]
+    fn lookup(&self, protocol: u8, port: u16, class: u32) -> u32 {
+        let pc = self.port_class_of(protocol, port);
         let Some(&local) = self.addr_local.get(class as usize) else { return NO_RULE };
         self.cells[local as usize * self.port_classes + pc]
+    }
+}
+
+/// One service's first matching rule per address class of the space.
+#[derive(Clone, Debug)]
+pub struct Column<'t> {
+    by_local: Vec<u32>,
+    addr_local: &'t [u16],
+}
+
+impl Column<'_> {
+    #[inline]
+    pub fn lookup(&self, class: u32) -> u32 {
+        let Some(&local) = self.addr_local.get(class as usize) else { return NO_RULE };
+        self.by_local.get(local as usize).copied().unwrap_or(NO_RULE)
     }
 }
 

@@ -1,0 +1,263 @@
+//! The reachability matrix: for every ordered pair of instances, plus the Internet as a source
+//! and as a destination, which services pass.
+//!
+//! A pair's packet goes from the source's private address to the destination's private address
+//! (IPv4 when both have one, else IPv6), the service's protocol and destination port, and is
+//! judged by the compiled [`Matcher`] exactly as `decide` judges it (the route, both sides).
+//! Each service gets a [`crate::matcher::ServiceView`]: every table's cells for that service are
+//! taken out once, so a side costs a handful of array reads, no protocol or port search; the sides
+//! are computed a side at a time so its tables stay in cache.
+//!
+//! **The Internet** stands for every address outside the modelled VPCs. Rules may treat public
+//! addresses differently, so the matrix uses one representative: the middle address of the
+//! widest address class (in the matcher's cut of the address space) outside every VPC: an
+//! address that every rule treats like the rest of its class. The report names it.
+//!
+//! Cost: `(n + 1)² · services` pair verdicts of a few reads each: 1,000 instances × 10 services
+//! is about ten million table reads.
+
+use crate::eval::Crossing;
+use crate::matcher::shape::number_to_addr;
+use crate::matcher::Matcher;
+use crate::model::protocol::{ICMP, ICMPV6, TCP, UDP};
+use crate::model::{parse_protocol, Direction, Ethertype, ProtocolMatch, World};
+use crate::packet::{Packet, TcpFlags};
+use serde::Serialize;
+use std::net::IpAddr;
+
+/// A protocol and, for TCP and UDP, a destination port: `tcp:22`, `udp:53`, `icmp`, `gre`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Service {
+    pub label: String,
+    pub protocol: u8,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+}
+
+/// What `sgplay reach` checks when not told: remote access, the web, databases, DNS, ping.
+pub const DEFAULT_SERVICES: [&str; 10] =
+    ["tcp:22", "tcp:3389", "tcp:80", "tcp:443", "tcp:3306", "tcp:5432", "tcp:6379", "tcp:8080", "udp:53", "icmp"];
+
+impl Service {
+    /// Parses `tcp:22`, `udp:53`, `icmp`, `icmpv6`, `gre`, `47`. TCP and UDP need a port 1–65535.
+    pub fn parse(text: &str) -> Result<Service, String> {
+        let text = text.trim();
+        let (proto, port) = match text.split_once(':') {
+            Some((p, n)) => (p, Some(n)),
+            None => (text, None),
+        };
+        let protocol = match parse_protocol(proto) {
+            Some(ProtocolMatch::Number(n)) => n,
+            _ => return Err(format!("`{text}` is not a service; write `tcp:22`, `udp:53`, `icmp`, `icmpv6` or `gre`")),
+        };
+        let ported = matches!(protocol, TCP | UDP);
+        let port = match (ported, port) {
+            (true, Some(n)) => match n.trim().parse::<u16>() {
+                Ok(p) if p >= 1 => Some(p),
+                _ => return Err(format!("`{text}`: the port must be a number 1-65535")),
+            },
+            (true, None) => return Err(format!("`{text}`: tcp and udp need a port, e.g. `{proto}:443`")),
+            (false, Some(_)) => return Err(format!("`{text}`: only tcp and udp have ports; write `{proto}`")),
+            (false, None) => None,
+        };
+        Ok(Service { label: text.to_ascii_lowercase(), protocol, port })
+    }
+}
+
+/// One end of a pair.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum End {
+    /// An index into `World::instances`.
+    Instance(usize),
+    Internet,
+}
+
+/// An ordered pair and the services (indices into `services`) that pass.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Pair {
+    pub from: End,
+    pub to: End,
+    pub allowed: Vec<usize>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Reachability {
+    pub services: Vec<Service>,
+    /// The address standing for the Internet, per family.
+    pub internet: Vec<IpAddr>,
+    /// Every ordered pair with at least one service allowed, sources in world order.
+    pub pairs: Vec<Pair>,
+}
+
+/// A square matrix of bits.
+struct Bits {
+    n: usize,
+    words: usize,
+    bits: Vec<u64>,
+}
+
+impl Bits {
+    fn new(n: usize) -> Bits {
+        let words = n.div_ceil(64);
+        Bits { n, words, bits: vec![0; n * words] }
+    }
+
+    fn set(&mut self, row: usize, col: usize) {
+        self.bits[row * self.words + col / 64] |= 1 << (col % 64);
+    }
+
+    fn get(&self, row: usize, col: usize) -> bool {
+        row < self.n && self.bits[row * self.words + col / 64] & (1 << (col % 64)) != 0
+    }
+}
+
+/// The matrix. `matcher` must be built from `world`.
+///
+/// Two passes per service keep the tables in cache: every source's outbound side against every
+/// destination (one side's tables at a time), then every destination's inbound side against
+/// every source. Each pair then follows its route ([`Matcher::route`], the one path definition)
+/// and reads the two sides' bits.
+pub fn reachability(world: &World, matcher: &Matcher, services: &[Service]) -> Reachability {
+    let internet4 = internet_address(world, matcher, Ethertype::IPv4);
+    let internet6 = internet_address(world, matcher, Ethertype::IPv6);
+    let n = world.instances.len();
+    let ends: Vec<End> = (0..n).map(End::Instance).chain([End::Internet]).collect();
+    let address = |end: End, family: Ethertype| -> Option<IpAddr> {
+        match end {
+            End::Instance(i) => world.instances[i].private_ip(family),
+            End::Internet if family == Ethertype::IPv4 => Some(internet4),
+            End::Internet => Some(internet6),
+        }
+    };
+    let index = |e: End| match e {
+        End::Instance(i) => i,
+        End::Internet => n,
+    };
+    let has: Vec<[bool; 2]> =
+        ends.iter().map(|&e| [address(e, Ethertype::IPv4).is_some(), address(e, Ethertype::IPv6).is_some()]).collect();
+    // The pair's family: IPv4 when both ends have it, else IPv6 when both have that.
+    let family_of = |a: End, b: End| {
+        let (a, b) = (has[index(a)], has[index(b)]);
+        if a[0] && b[0] {
+            Some(Ethertype::IPv4)
+        } else if a[1] && b[1] {
+            Some(Ethertype::IPv6)
+        } else {
+            None
+        }
+    };
+    // The route of every pair, once for all services (it depends on the addresses only).
+    let mut routes = Vec::new();
+    for &from in &ends {
+        for &to in &ends {
+            if from == to {
+                continue;
+            }
+            let Some(family) = family_of(from, to) else { continue };
+            let (Some(src), Some(dst)) = (address(from, family), address(to, family)) else { continue };
+            let route = matcher.route(&service_packet(&Service { label: String::new(), protocol: 0, port: None }, src, dst));
+            routes.push((from, to, src, dst, route));
+        }
+    }
+
+    // Every end's address class per family, resolved once.
+    let classes: Vec<[Option<(Ethertype, u32)>; 2]> =
+        ends.iter().map(|&e| [Ethertype::IPv4, Ethertype::IPv6].map(|f| address(e, f).map(|a| matcher.address_class(a)))).collect();
+    let mut allowed: Vec<Vec<usize>> = vec![Vec::new(); routes.len()];
+    for (k, service) in services.iter().enumerate() {
+        // One view per family: `icmp` is ICMP on IPv4 and ICMPv6 on IPv6.
+        let view = |six: bool| {
+            let a = if six { internet6 } else { internet4 };
+            let probe = service_packet(service, a, a);
+            matcher.for_service(probe.protocol, probe.dst_port)
+        };
+        let views = [view(false), view(true)];
+        let (mut out, mut inb) = (Bits::new(n + 1), Bits::new(n + 1));
+        for (pass, bits) in [(Direction::Egress, &mut out), (Direction::Ingress, &mut inb)] {
+            for (i, inst) in world.instances.iter().enumerate() {
+                if inst.security_groups.is_empty() {
+                    continue;
+                }
+                for &other in &ends {
+                    if other == End::Instance(i) {
+                        continue;
+                    }
+                    let Some(family) = family_of(End::Instance(i), other) else { continue };
+                    let six = usize::from(family == Ethertype::IPv6);
+                    let Some(remote) = classes[index(other)][six] else { continue };
+                    if views[six].side_allows_class(i as u32, pass, remote) {
+                        bits.set(i, index(other));
+                    }
+                }
+            }
+        }
+        for (p, (from, to, src, dst, route)) in routes.iter().enumerate() {
+            let passes = route.crossings().all(|(direction, crossing)| match crossing {
+                Crossing::Rules { instance, remote } => {
+                    let (bits, other, expected) = match direction {
+                        Direction::Egress => (&out, *to, *dst),
+                        Direction::Ingress => (&inb, *from, *src),
+                    };
+                    if remote == expected {
+                        bits.get(instance as usize, index(other))
+                    } else {
+                        // A remote the passes did not see (e.g. an EIP): judge the side directly.
+                        views[usize::from(remote.is_ipv6())].side_allows(instance, direction, remote)
+                    }
+                }
+                Crossing::Bypass { .. } | Crossing::Unfiltered { .. } => true,
+            });
+            if passes {
+                allowed[p].push(k);
+            }
+        }
+    }
+    let pairs = routes
+        .iter()
+        .zip(allowed)
+        .filter(|(_, a)| !a.is_empty())
+        .map(|((from, to, ..), allowed)| Pair { from: *from, to: *to, allowed })
+        .collect();
+    Reachability { services: services.to_vec(), internet: vec![internet4, internet6], pairs }
+}
+
+/// The opening packet of a connection of `service`.
+pub fn service_packet(service: &Service, src: IpAddr, dst: IpAddr) -> Packet {
+    let six = matches!(src, IpAddr::V6(_));
+    let protocol = match service.protocol {
+        ICMP if six => ICMPV6,
+        ICMPV6 if !six => ICMP,
+        p => p,
+    };
+    let icmp = matches!(protocol, ICMP | ICMPV6);
+    Packet {
+        src,
+        dst,
+        protocol,
+        src_port: if service.port.is_some() { 49152 } else { 0 },
+        dst_port: service.port.unwrap_or(0),
+        icmp_type: match (icmp, six) {
+            (true, false) => 8,
+            (true, true) => 128,
+            _ => 0,
+        },
+        icmp_code: 0,
+        icmp_id: u16::from(icmp),
+        tcp_flags: if protocol == TCP { TcpFlags::SYN } else { TcpFlags::empty() },
+    }
+}
+
+/// The middle address of the widest address class outside every VPC and held by no instance.
+fn internet_address(world: &World, matcher: &Matcher, family: Ethertype) -> IpAddr {
+    let fallback = match family {
+        Ethertype::IPv4 => IpAddr::from([203, 0, 113, 1]),
+        Ethertype::IPv6 => IpAddr::from([0x2001, 0xdb8, 0, 0, 0, 0, 0, 1u16]),
+    };
+    matcher
+        .address_classes(family)
+        .map(|(first, last)| (last - first, number_to_addr(first + (last - first) / 2, family)))
+        .filter(|&(_, mid)| world.vpc_containing(mid).is_none() && world.owner_of(mid).is_none())
+        .max_by_key(|&(width, _)| width)
+        .map_or(fallback, |(_, mid)| mid)
+}
