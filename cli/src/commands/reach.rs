@@ -4,7 +4,7 @@
 use super::Exit;
 use crate::output::{self, ColorChoice, Painter};
 use crate::scenario_file::{self, LoadError};
-use sgplay_core::analysis::reach::{reachability, End, Reachability, Service, DEFAULT_SERVICES};
+use sgplay_core::analysis::reach::{reachability, End, Reachability, Service, DEFAULT_SERVICES, MAX_SERVICES};
 use sgplay_core::{Matcher, World};
 use std::path::PathBuf;
 
@@ -46,6 +46,10 @@ pub fn run(args: &ReachArgs, color: ColorChoice) -> Exit {
     let err = Painter::stderr(color);
     let services: Result<Vec<Service>, String> = args.services.iter().map(|s| Service::parse(s)).collect();
     let services = match services {
+        Ok(s) if s.len() > MAX_SERVICES => {
+            output::error(err, &format!("--services names {} services; at most {MAX_SERVICES} fit one matrix", s.len()));
+            return Exit::Usage;
+        }
         Ok(s) if !s.is_empty() => s,
         Ok(_) => {
             output::error(err, "--services is empty; name at least one, e.g. `tcp:22`");

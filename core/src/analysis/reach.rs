@@ -90,6 +90,20 @@ pub struct Reachability {
     pub pairs: Vec<Pair>,
 }
 
+/// At most this many services in one matrix.
+pub const MAX_SERVICES: usize = 128;
+
+/// What a pair's route asks of one side.
+#[derive(Clone, Copy, Debug)]
+enum Check {
+    /// Not filtered, bypassed, or not crossed.
+    Pass,
+    /// The side's answer for this remote, from the passes' rows.
+    Row { instance: u32, column: u32 },
+    /// A remote the passes did not compute (an EIP the route substituted).
+    Direct { instance: u32, remote: IpAddr },
+}
+
 /// A square matrix of bits.
 struct Bits {
     n: usize,
@@ -147,8 +161,9 @@ pub fn reachability(world: &World, matcher: &Matcher, services: &[Service]) -> R
             None
         }
     };
-    // The route of every pair, once for all services (it depends on the addresses only).
-    let mut routes = Vec::new();
+    // Every pair's route, once for all services (it depends on the addresses only), kept as the
+    // two side checks it asks for.
+    let mut routes: Vec<(End, End, [Check; 2])> = Vec::new();
     for &from in &ends {
         for &to in &ends {
             if from == to {
@@ -157,15 +172,29 @@ pub fn reachability(world: &World, matcher: &Matcher, services: &[Service]) -> R
             let Some(family) = family_of(from, to) else { continue };
             let (Some(src), Some(dst)) = (address(from, family), address(to, family)) else { continue };
             let route = matcher.route(&service_packet(&Service { label: String::new(), protocol: 0, port: None }, src, dst));
-            routes.push((from, to, src, dst, route));
+            let check = |direction: Direction, crossing: Option<Crossing<u32>>| match crossing {
+                Some(Crossing::Rules { instance, remote }) => {
+                    let (other, seen) = if direction == Direction::Egress { (to, dst) } else { (from, src) };
+                    if remote == seen {
+                        Check::Row { instance, column: index(other) as u32 }
+                    } else {
+                        // A remote the passes do not see (e.g. an EIP): judge the side directly.
+                        Check::Direct { instance, remote }
+                    }
+                }
+                Some(Crossing::Bypass { .. } | Crossing::Unfiltered { .. }) | None => Check::Pass,
+            };
+            routes.push((from, to, [check(Direction::Egress, route.outbound), check(Direction::Ingress, route.inbound)]));
         }
     }
 
     // Every end's address class per family, resolved once.
     let classes: Vec<[Option<(Ethertype, u32)>; 2]> =
         ends.iter().map(|&e| [Ethertype::IPv4, Ethertype::IPv6].map(|f| address(e, f).map(|a| matcher.address_class(a)))).collect();
-    let mut allowed: Vec<Vec<usize>> = vec![Vec::new(); routes.len()];
-    for (k, service) in services.iter().enumerate() {
+    let remotes = |six: usize| classes.iter().map(|c| c[six].map(|(_, class)| class)).collect::<Vec<_>>();
+    // Services passing each pair, as a bit mask (at most `MAX_SERVICES`).
+    let mut masks: Vec<u128> = vec![0; routes.len()];
+    for (k, service) in services.iter().enumerate().take(MAX_SERVICES) {
         // One view per family: `icmp` is ICMP on IPv4 and ICMPv6 on IPv6.
         let view = |six: bool| {
             let a = if six { internet6 } else { internet4 };
@@ -173,51 +202,52 @@ pub fn reachability(world: &World, matcher: &Matcher, services: &[Service]) -> R
             matcher.for_service(probe.protocol, probe.dst_port)
         };
         let views = [view(false), view(true)];
-        let (mut out, mut inb) = (Bits::new(n + 1), Bits::new(n + 1));
-        for (pass, bits) in [(Direction::Egress, &mut out), (Direction::Ingress, &mut inb)] {
+        let sides = [Direction::Egress, Direction::Ingress].map(|pass| {
+            // Every end as a remote; each table answers for all of them once.
+            let mut batch = [views[0].batch([remotes(0), remotes(1)]), views[1].batch([remotes(0), remotes(1)])];
+            let mut bits = Bits::new(n + 1);
+            let mut row = Vec::new();
             for (i, inst) in world.instances.iter().enumerate() {
                 if inst.security_groups.is_empty() {
                     continue;
                 }
-                for &other in &ends {
-                    if other == End::Instance(i) {
+                for (six, family) in [Ethertype::IPv4, Ethertype::IPv6].into_iter().enumerate() {
+                    if !has[i][six] {
                         continue;
                     }
-                    let Some(family) = family_of(End::Instance(i), other) else { continue };
-                    let six = usize::from(family == Ethertype::IPv6);
-                    let Some(remote) = classes[index(other)][six] else { continue };
-                    if views[six].side_allows_class(i as u32, pass, remote) {
-                        bits.set(i, index(other));
+                    batch[six].row(i as u32, pass, family, &mut row);
+                    for (e, &other) in ends.iter().enumerate() {
+                        if row[e] && family_of(End::Instance(i), other) == Some(family) {
+                            bits.set(i, e);
+                        }
                     }
                 }
             }
-        }
-        for (p, (from, to, src, dst, route)) in routes.iter().enumerate() {
-            let passes = route.crossings().all(|(direction, crossing)| match crossing {
-                Crossing::Rules { instance, remote } => {
-                    let (bits, other, expected) = match direction {
-                        Direction::Egress => (&out, *to, *dst),
-                        Direction::Ingress => (&inb, *from, *src),
-                    };
-                    if remote == expected {
-                        bits.get(instance as usize, index(other))
-                    } else {
-                        // A remote the passes did not see (e.g. an EIP): judge the side directly.
-                        views[usize::from(remote.is_ipv6())].side_allows(instance, direction, remote)
-                    }
-                }
-                Crossing::Bypass { .. } | Crossing::Unfiltered { .. } => true,
-            });
-            if passes {
-                allowed[p].push(k);
+            bits
+        });
+        let passes = |check: &Check, d: usize| match *check {
+            Check::Pass => true,
+            Check::Row { instance, column } => sides[d].get(instance as usize, column as usize),
+            Check::Direct { instance, remote } => {
+                let direction = if d == 0 { Direction::Egress } else { Direction::Ingress };
+                views[usize::from(remote.is_ipv6())].side_allows(instance, direction, remote)
+            }
+        };
+        for (mask, (_, _, checks)) in masks.iter_mut().zip(&routes) {
+            if passes(&checks[0], 0) && passes(&checks[1], 1) {
+                *mask |= 1 << k;
             }
         }
     }
     let pairs = routes
         .iter()
-        .zip(allowed)
-        .filter(|(_, a)| !a.is_empty())
-        .map(|((from, to, ..), allowed)| Pair { from: *from, to: *to, allowed })
+        .zip(masks)
+        .filter(|(_, m)| *m != 0)
+        .map(|((from, to, _), m)| Pair {
+            from: *from,
+            to: *to,
+            allowed: (0..services.len().min(MAX_SERVICES)).filter(|k| m & (1 << k) != 0).collect(),
+        })
         .collect();
     Reachability { services: services.to_vec(), internet: vec![internet4, internet6], pairs }
 }

@@ -29,10 +29,12 @@
 //! - Nothing on the matching path formats text; names are looked up only when asked for.
 
 mod address_space;
+mod batch;
 pub mod shape;
 mod table;
 
 pub use address_space::AddressSpace;
+pub use batch::Batch;
 pub use shape::RuleShape;
 pub use table::{Budget, Table};
 
@@ -296,6 +298,12 @@ impl Matcher {
     pub fn decide_rule(&self, packet: &Packet) -> Decision {
         let port = if packet.has_ports() { packet.dst_port } else { 0 };
         self.decide_with(packet, |_, table, class| table.table.lookup(packet.protocol, port, class))
+    }
+
+    /// Which compiled side an instance's `direction` and `family` use: instances with equal keys
+    /// get equal answers for every packet of that side (they share its tables).
+    pub fn side_key(&self, instance: u32, direction: Direction, family: Ethertype) -> (u32, u32) {
+        self.instances.get(instance as usize).map_or((0, 0), |e| e.sides[side_slot(direction, family)])
     }
 
     /// The family of an address and its class in that family's address space.
