@@ -35,9 +35,14 @@ def read(path):
 native, wasm = read(sys.argv[1]), read(sys.argv[2])
 if not wasm:
     sys.exit("no figures from the browser run")
-print(f"{'figure':<50} {'native':>10} {'wasm':>10} {'ratio':>6}")
+def human(ns):
+    for size, name in ((1e6, "ms"), (1e3, "µs")):
+        if ns >= size:
+            return f"{ns / size:.1f} {name}"
+    return f"{ns:.1f} ns"
+print(f"{'figure':<50} {'native':>10} {'wasm':>10} {'wasm/native':>12}")
 for name, n in native.items():
     w = wasm.get(name)
     if w:
-        print(f"{name:<50} {n/1e3:>9.2f}µ {w/1e3:>9.2f}µ {w/n:>6.2f}")
+        print(f"{name:<50} {human(n):>10} {human(w):>10} {w / n:>12.2f}")
 PY

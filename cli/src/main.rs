@@ -33,6 +33,8 @@ enum Command {
     Validate(commands::validate::ValidateArgs),
     Lint(commands::lint::LintArgs),
     Reach(commands::reach::ReachArgs),
+    Find(commands::find::FindArgs),
+    Fix(commands::fix::FixArgs),
     Templates(commands::templates::TemplatesArgs),
     Generate(commands::generate::GenerateArgs),
 }
@@ -45,6 +47,8 @@ fn main() -> ExitCode {
         Command::Validate(args) => commands::validate::run(args, cli.color),
         Command::Lint(args) => commands::lint::run(args, cli.color),
         Command::Reach(args) => commands::reach::run(args, cli.color),
+        Command::Find(args) => commands::find::run(args, cli.color),
+        Command::Fix(args) => commands::fix::run(args, cli.color),
         Command::Templates(args) => commands::templates::run(args, cli.color),
         Command::Generate(args) => {
             if let Err(message) = args.check() {

@@ -2,6 +2,8 @@
 //! and returns how the process should exit.
 
 pub mod eval;
+pub mod find;
+pub mod fix;
 pub mod generate;
 pub mod lint;
 pub mod reach;

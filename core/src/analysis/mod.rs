@@ -3,6 +3,8 @@
 
 pub mod advice;
 pub mod constraints;
+pub mod find;
+pub mod fix;
 pub mod lint;
 pub mod reach;
 pub mod shadow;

@@ -1,0 +1,198 @@
+//! The minimal fix for a denied packet: the smallest rule change that lets exactly that flow in.
+//!
+//! For each side that denies (the source's outbound, then the destination's inbound: a fix of
+//! one side can reveal a deny on the other, and both get fixed), one allow rule matching only
+//! the packet's flow: its direction and ethertype, its protocol, its destination port, and the
+//! address the side compares (`/32` or `/128`). Where it goes follows the evaluation order:
+//! - no rule matched: any allow decides, so the instance's first group at priority 1;
+//! - a deny rule decided at priority `p > 1`: the deny's own group at priority `p - 1` (at `p`
+//!   the deny would still win the tie);
+//! - a deny at priority 1 in group `k > 1`: the first group (earlier groups are consulted first);
+//! - a deny at priority 1 in the first group comes before everything: no added rule can beat
+//!   it, so the fix deletes that deny, and the collateral says what that opens.
+//!
+//! The edits are the scenario's own change steps (`ChangeSpec`), so the playground applies them
+//! as an ordinary edit and a sequence can replay them. What else a fix lets in is computed, not
+//! guessed: an added rule changes only packets it matches (its flow, on every instance of its
+//! group), and each of those is re-judged before and after.
+
+use crate::eval::{evaluate, HopDecision, Verdict};
+use crate::matcher::Matcher;
+use crate::model::protocol::{protocol_name, TCP, UDP};
+use crate::model::{Direction, Ethertype, World};
+use crate::packet::Packet;
+use crate::sim::change::Change;
+use crate::spec::{ChangeSpec, RuleSpec};
+use serde::Serialize;
+use std::net::IpAddr;
+
+/// One step of the fix, with why it sits where it sits.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FixStep {
+    pub edit: ChangeSpec,
+    pub instance: String,
+    pub direction: Direction,
+    pub why: String,
+}
+
+/// A packet whose verdict the fix changes, other than the one asked about.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Collateral {
+    pub packet: Packet,
+    pub before: Verdict,
+    pub after: Verdict,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "outcome")]
+pub enum FixOutcome {
+    /// The packet is allowed already.
+    AlreadyAllowed,
+    Fixed {
+        steps: Vec<FixStep>,
+        also_changes: Vec<Collateral>,
+    },
+    /// No rule change can let it in (e.g. the path has no security group that denies it but
+    /// something else does).
+    Impossible {
+        reason: String,
+    },
+}
+
+pub fn fix(world: &World, packet: &Packet) -> FixOutcome {
+    let mut fixed = world.clone();
+    let mut steps = Vec::new();
+    // At most two steps per side: deleting a first deny can leave nothing that allows, and then
+    // an allow is added too.
+    for _ in 0..4 {
+        let eval = evaluate(&fixed, packet);
+        if eval.verdict == Verdict::Allow {
+            break;
+        }
+        let Some(hop) = eval.denied_at() else { break };
+        let Some(instance) = fixed.instance(&hop.instance_id).cloned() else { break };
+        let step = match &hop.decision {
+            HopDecision::DefaultDeny => {
+                let Some(first) = instance.security_groups.first() else { break };
+                let why = format!(
+                    "no rule of {}'s {} rules matched: any allow decides, so `{first}` (its first group) at priority 1",
+                    instance.id, hop.direction
+                );
+                add_allow(&fixed, first, 1, hop.direction, hop.remote_address, packet, &instance.id, why)
+            }
+            HopDecision::Rule { group_id, rule_id, priority, .. } if *priority > 1 => {
+                let why = format!(
+                    "deny rule `{rule_id}` of `{group_id}` decided at priority {priority}: an allow at priority {} of the same group comes first (at {priority} the deny would win the tie)",
+                    priority - 1
+                );
+                add_allow(&fixed, group_id, priority - 1, hop.direction, hop.remote_address, packet, &instance.id, why)
+            }
+            HopDecision::Rule { group_id, sequence, rule_id, .. } if *sequence > 1 => {
+                let Some(first) = instance.security_groups.first() else { break };
+                let why = format!(
+                    "deny rule `{rule_id}` is at priority 1 in `{group_id}`, group {sequence} of {}: an allow in `{first}`, group 1, is consulted first",
+                    instance.id
+                );
+                add_allow(&fixed, first, 1, hop.direction, hop.remote_address, packet, &instance.id, why)
+            }
+            HopDecision::Rule { group_id, rule_id, .. } => FixStep {
+                edit: ChangeSpec::DeleteRule { group: group_id.clone(), rule_id: rule_id.clone() },
+                instance: instance.id.clone(),
+                direction: hop.direction,
+                why: format!(
+                    "deny rule `{rule_id}` is at priority 1 in `{group_id}`, the first group of {}: it comes before every rule an edit could add, so only removing (or narrowing) it lets the packet in",
+                    instance.id
+                ),
+            },
+            other => {
+                return FixOutcome::Impossible {
+                    reason: format!("{} {} denies it for a reason no rule change touches ({other:?})", instance.id, hop.direction),
+                }
+            }
+        };
+        match Change::from_spec(&step.edit, &fixed, "fix") {
+            Ok(change) => change.apply_to(&mut fixed),
+            Err(problems) => {
+                let reasons: Vec<String> = problems.iter().map(|p| p.message.clone()).collect();
+                return FixOutcome::Impossible { reason: format!("the fix would not be a valid edit: {}", reasons.join("; ")) };
+            }
+        }
+        steps.push(step);
+    }
+    if steps.is_empty() {
+        return FixOutcome::AlreadyAllowed;
+    }
+    if evaluate(&fixed, packet).verdict != Verdict::Allow {
+        let tried: Vec<String> = steps.iter().map(|s| s.why.clone()).collect();
+        return FixOutcome::Impossible {
+            reason: format!("after fixing both sides the packet is still denied (tried: {})", tried.join("; ")),
+        };
+    }
+    let also_changes = collateral(world, &fixed, packet);
+    FixOutcome::Fixed { steps, also_changes }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn add_allow(
+    world: &World,
+    group: &str,
+    priority: u8,
+    direction: Direction,
+    remote: IpAddr,
+    packet: &Packet,
+    instance: &str,
+    why: String,
+) -> FixStep {
+    let family = Ethertype::of(remote);
+    let prefix = match family {
+        Ethertype::IPv4 => format!("{remote}/32"),
+        Ethertype::IPv6 => format!("{remote}/128"),
+    };
+    let taken = |id: &str| world.group(group).is_some_and(|g| g.rules.iter().any(|r| r.id == id));
+    let id = (1..).map(|n| format!("fix-{n}")).find(|id| !taken(id)).unwrap_or_else(|| "fix".into());
+    let ported = matches!(packet.protocol, TCP | UDP);
+    let rule = RuleSpec {
+        id: Some(id),
+        direction: Some(if direction == Direction::Ingress { "ingress" } else { "egress" }.into()),
+        ethertype: Some(family.to_string()),
+        protocol: Some(serde_json::Value::String(protocol_name(packet.protocol))),
+        multiport: ported.then(|| serde_json::Value::String(packet.dst_port.to_string())),
+        action: Some("allow".into()),
+        priority: Some(serde_json::Value::from(priority)),
+        remote_ip_prefix: Some(prefix),
+        description: Some("added by sgplay fix".into()),
+        ..RuleSpec::default()
+    };
+    FixStep { edit: ChangeSpec::AddRule { group: group.to_string(), rule }, instance: instance.to_string(), direction, why }
+}
+
+/// Every other packet whose verdict differs between `before` and `after`, among the packets the
+/// fix's rules can match: the same protocol and port, from or to the same remote, on every
+/// instance (all addresses) of the changed groups. Deleting a rule (the last resort) can change
+/// more; those packets are the ones the deleted rule matched, which this also covers for its
+/// remote's members of the same flow only.
+fn collateral(before: &World, after: &World, packet: &Packet) -> Vec<Collateral> {
+    let (a, b) = (Matcher::build(before), Matcher::build(after));
+    let mut out = Vec::new();
+    let addresses: Vec<IpAddr> = after
+        .instances
+        .iter()
+        .flat_map(|i| i.private_ips.iter().chain(&i.virtual_ips).chain(i.eip.iter()).copied())
+        .filter(|x| Ethertype::of(*x) == packet.family())
+        .collect();
+    let mut candidates = Vec::new();
+    for &x in &addresses {
+        candidates.push(Packet { dst: x, ..packet.clone() });
+        candidates.push(Packet { src: x, ..packet.clone() });
+    }
+    for p in candidates {
+        if p == *packet || p.src == p.dst {
+            continue;
+        }
+        let (was, now) = (a.decide(&p), b.decide(&p));
+        if was != now && !out.iter().any(|c: &Collateral| c.packet == p) {
+            out.push(Collateral { packet: p, before: was, after: now });
+        }
+    }
+    out
+}
