@@ -235,3 +235,14 @@ fn a_rule_covered_by_two_rules_of_its_action_is_redundant() {
     let found = advice_for(&notices, "both");
     assert!(found.iter().any(|p| p.message.contains("redundant") && p.message.contains("`ssh`") && p.message.contains("`telnet`")), "{found:?}");
 }
+
+/// Exposure is judged on the effective policy: an open allow behind a deny exposes nothing, an
+/// open allow in an instance's second group exposes the port.
+#[test]
+fn high_risk_exposure_follows_the_effective_policy() {
+    let file = corpus_file("huawei/matching-order.json");
+    let late = advice_for(&file.scenario.notices, "P-allow-late");
+    assert!(late.iter().all(|p| !p.message.contains("opens TCP")), "P-deny decides first: {late:?}");
+    let second = advice_for(&file.scenario.notices, "S-allow-ssh");
+    assert!(second.iter().any(|p| p.message.contains("22 (SSH)") && p.message.contains("instance(s)")), "{second:?}");
+}

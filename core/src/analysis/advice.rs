@@ -3,25 +3,8 @@
 
 use super::lint::{Lint, LintKind};
 use super::shadow::{shadowed_rules_within, RuleFinding, RuleFindingKind, RuleName, Scope, VALIDATION_BUDGET};
-use crate::model::{Action, Direction, ProtocolMatch, Remote, Rule, World};
+use crate::model::{Action, Direction, World};
 use crate::spec::{Problem, Severity};
-
-/// Ports the seeds call high-risk when open to the whole Internet.
-pub const HIGH_RISK_PORTS: [(u16, &str); 13] = [
-    (22, "SSH"),
-    (23, "Telnet"),
-    (135, "RPC"),
-    (445, "SMB"),
-    (1433, "MS SQL"),
-    (1521, "Oracle"),
-    (3306, "MySQL"),
-    (3389, "RDP"),
-    (5432, "PostgreSQL"),
-    (6379, "Redis"),
-    (8848, "Nacos"),
-    (9200, "Elasticsearch"),
-    (27017, "MongoDB"),
-];
 
 /// Advice as validation reports it: the exact rule analysis within [`VALIDATION_BUDGET`].
 pub fn check(world: &World) -> Vec<Problem> {
@@ -30,22 +13,7 @@ pub fn check(world: &World) -> Vec<Problem> {
 
 /// The advice, spending at most about `budget` cells on the exact rule analysis.
 pub fn lints(world: &World, budget: usize) -> Vec<Lint> {
-    let mut out = Vec::new();
-    for (g, group) in world.security_groups.iter().enumerate() {
-        for (r, rule) in group.rules.iter().enumerate() {
-            if let Some(exposed) = exposed_high_risk_ports(rule) {
-                out.push(
-                    advice(
-                        LintKind::HighRiskPort,
-                        format!("security_groups[{g}].rules[{r}]"),
-                        format!("rule `{}` of security group `{}`", rule.id, group.id),
-                        format!("opens {exposed} to {}; allow only trusted addresses", rule.ethertype.any_prefix()),
-                    )
-                    .rule(&group.id, &rule.id),
-                );
-            }
-        }
-    }
+    let mut out = super::exposure::exposed(world, &crate::matcher::Matcher::build(world));
     out.extend(rule_findings(world, budget));
     for (i, inst) in world.instances.iter().enumerate() {
         let can_send = inst
@@ -157,53 +125,4 @@ fn finding_sentence(f: &RuleFinding) -> String {
 
 fn advice(kind: LintKind, path: String, object: String, message: String) -> Lint {
     Lint::new(kind, Problem { severity: Severity::Advice, path, object, field: String::new(), value: String::new(), message })
-}
-
-/// "TCP 22 (SSH), TCP 3389 (RDP)" when an inbound allow rule opens high-risk ports to any address.
-fn exposed_high_risk_ports(rule: &Rule) -> Option<String> {
-    let open_to_all = match &rule.remote {
-        Remote::Any => true,
-        Remote::Prefix(net) => net.prefix_len() == 0,
-        _ => false,
-    };
-    if rule.direction != Direction::Ingress || rule.action != Action::Allow || !open_to_all {
-        return None;
-    }
-    let proto = match rule.protocol {
-        ProtocolMatch::Any => "all protocols including TCP",
-        ProtocolMatch::Number(6) => "TCP",
-        ProtocolMatch::Number(17) => "UDP",
-        _ => return None,
-    };
-    let ports: Vec<String> =
-        HIGH_RISK_PORTS.iter().filter(|(p, _)| rule.ports.find(*p).is_some()).map(|(p, name)| format!("{p} ({name})")).collect();
-    (!ports.is_empty()).then(|| format!("{proto} {}", ports.join(", ")))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{parse_ports, Ethertype};
-
-    fn rule(ports: &str, remote: Remote) -> Rule {
-        Rule {
-            id: "r".into(),
-            direction: Direction::Ingress,
-            ethertype: Ethertype::IPv4,
-            protocol: ProtocolMatch::Number(6),
-            ports: parse_ports(ports).unwrap(),
-            action: Action::Allow,
-            priority: 1,
-            remote,
-            description: String::new(),
-        }
-    }
-
-    #[test]
-    fn high_risk_exposure() {
-        let r = rule("22", Remote::Prefix("0.0.0.0/0".parse().unwrap()));
-        assert!(exposed_high_risk_ports(&r).unwrap().contains("22 (SSH)"));
-        let r = rule("80", Remote::Any);
-        assert!(exposed_high_risk_ports(&r).is_none());
-    }
 }

@@ -3,6 +3,7 @@
 
 pub mod advice;
 pub mod constraints;
+pub mod exposure;
 pub mod find;
 pub mod fix;
 pub mod lint;

@@ -279,7 +279,7 @@ pub fn service_packet(service: &Service, src: IpAddr, dst: IpAddr) -> Packet {
 }
 
 /// The middle address of the widest address class outside every VPC and held by no instance.
-fn internet_address(world: &World, matcher: &Matcher, family: Ethertype) -> IpAddr {
+pub fn internet_address(world: &World, matcher: &Matcher, family: Ethertype) -> IpAddr {
     let fallback = match family {
         Ethertype::IPv4 => IpAddr::from([203, 0, 113, 1]),
         Ethertype::IPv6 => IpAddr::from([0x2001, 0xdb8, 0, 0, 0, 0, 0, 1u16]),
