@@ -31,9 +31,11 @@ pub const HIGH_RISK_PORTS: [(u16, &str); 13] = [
     (27017, "MongoDB"),
 ];
 
+/// What one deciding rule exposes: from which Internet address, which ports, on which instances.
+type Exposure = (std::net::IpAddr, Vec<u16>, Vec<usize>);
+
 pub fn exposed(world: &World, matcher: &Matcher) -> Vec<Lint> {
-    // Deciding rule → (family, internet address, ports, instances).
-    let mut by_rule: BTreeMap<(u32, u32, Ethertype), (std::net::IpAddr, Vec<u16>, Vec<usize>)> = BTreeMap::new();
+    let mut by_rule: BTreeMap<(u32, u32, Ethertype), Exposure> = BTreeMap::new();
     for family in [Ethertype::IPv4, Ethertype::IPv6] {
         let from = internet_address(world, matcher, family);
         for (i, inst) in world.instances.iter().enumerate() {
