@@ -2,7 +2,7 @@
 //! `NO_COLOR` is unset), problem lists, plurals, and writing to stdout without panicking when
 //! the reader goes away (`sgplay test | head`).
 
-use sgplay_core::spec::Severity;
+use sgplay_core::scenario::Severity;
 use sgplay_core::Problem;
 use std::io::{IsTerminal, Write};
 

@@ -6,9 +6,11 @@
 //! wasm32, and the CLI and the web playground are thin shells around it.
 //!
 //! ## Layers
-//! - [`spec`]: what users write. Scenario files, rules with Huawei VPC API v3 field names,
+//! - [`scenario`]: what users write. Scenario files, rules with Huawei VPC API v3 field names,
 //!   packet descriptions, stateful test sequences. Loosely typed; `build`/`resolve` validate
 //!   into the model and report *every* problem at once, each naming the field.
+//! - [`diagnostic`]: the crate-wide problem type: where (path, object, field), the bad value,
+//!   what would be right. Validation, the simulator and the analyses all report with it.
 //! - [`model`]: validated plain data. Rules, security groups, IP address groups, instances,
 //!   VPCs, the [`model::World`]. Nothing here can be invalid.
 //! - [`packet`]: a packet as plain data.
@@ -37,6 +39,7 @@
 //! - Every interpretation where the seeds are silent shows up as a note in the trace.
 
 pub mod analysis;
+pub mod diagnostic;
 pub mod conntrack;
 pub mod eval;
 pub mod matcher;
@@ -44,7 +47,7 @@ pub mod model;
 pub mod packet;
 pub mod rng;
 pub mod sim;
-pub mod spec;
+pub mod scenario;
 pub mod synth;
 pub mod templates;
 pub mod testing;
@@ -54,4 +57,5 @@ pub use eval::{decide, evaluate, Evaluation, Verdict};
 pub use matcher::Matcher;
 pub use model::World;
 pub use packet::Packet;
-pub use spec::{Problem, ProbeSpec, Scenario, ScenarioSpec};
+pub use diagnostic::{Problem, Severity};
+pub use scenario::{ProbeSpec, Scenario, ScenarioSpec};

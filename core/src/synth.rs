@@ -19,7 +19,7 @@
 
 use crate::rng::Rng;
 use crate::analysis::constraints::{MAX_INSTANCES_PER_GROUP, RULE_QUOTA};
-use crate::spec::{AddressGroupSpec, CheckSpec, GroupSpec, InstanceSpec, ProbeSpec, RuleSpec, ScenarioSpec, SubnetSpec, VpcSpec, FORMAT_VERSION};
+use crate::scenario::{AddressGroupSpec, CheckSpec, GroupSpec, InstanceSpec, ProbeSpec, RuleSpec, ScenarioSpec, SubnetSpec, VpcSpec, FORMAT_VERSION};
 use ipnet::IpNet;
 use serde_json::Value;
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -1401,7 +1401,7 @@ fn computed_checks(spec: &ScenarioSpec, seed: u64) -> Vec<CheckSpec> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spec::{Scenario, Severity};
+    use crate::scenario::{Scenario, Severity};
 
     fn small() -> SynthConfig {
         SynthConfig { instances: 10, groups: 4, rules: 6, address_groups: 3, groups_per_instance: 2, seed: 3 }

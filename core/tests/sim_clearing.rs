@@ -5,7 +5,7 @@ use serde_json::json;
 use sgplay_core::conntrack::{Opened, Profile, Status};
 use sgplay_core::eval::HopDecision;
 use sgplay_core::sim::{ChangeReport, ClearingRow, Delivery, Simulator};
-use sgplay_core::spec::ChangeSpec;
+use sgplay_core::scenario::ChangeSpec;
 use sgplay_core::{Packet, ProbeSpec, Scenario, Verdict};
 
 /// Sg-A admits SSH and ping from anywhere and its own members; Sg-B admits SSH from Sg-A;

@@ -3,7 +3,7 @@
 
 use sgplay_core::analysis::{advice, constraints};
 use sgplay_core::model::{Action, Direction, Ethertype, Instance, PortRange, PortSet, ProtocolMatch, Remote, Rule, SecurityGroup, World};
-use sgplay_core::spec::{Problem, Severity};
+use sgplay_core::scenario::{Problem, Severity};
 use sgplay_tests::{load, scenarios_dir};
 
 fn corpus_file(name: &str) -> sgplay_tests::CorpusFile {

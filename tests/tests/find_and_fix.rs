@@ -13,7 +13,7 @@ use sgplay_core::eval::Verdict;
 use sgplay_core::model::{AddressEntry, Ethertype, Remote, World};
 use sgplay_core::packet::{Packet, TcpFlags};
 use sgplay_core::sim::change::Change;
-use sgplay_core::spec::ChangeSpec;
+use sgplay_core::scenario::ChangeSpec;
 use sgplay_core::{decide, Matcher};
 use sgplay_tests::random_world::{build, world_bp};
 use std::collections::BTreeSet;

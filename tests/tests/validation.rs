@@ -2,7 +2,7 @@
 //! field an editor needs to put the message next to the offending cell; huge pastes validate
 //! without panicking, in reasonable time.
 
-use sgplay_core::spec::{Problem, Severity};
+use sgplay_core::scenario::{Problem, Severity};
 use sgplay_core::{decide, ProbeSpec, Scenario, ScenarioSpec, Verdict};
 use std::time::{Duration, Instant};
 

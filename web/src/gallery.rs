@@ -2,7 +2,7 @@
 //! (`tests/scenarios/`), each with the one-line story of its `description`. Deep links
 //! (`#example=huawei/overview-sg-a-sg-b`) open one directly.
 
-use sgplay_core::spec::ScenarioSpec;
+use sgplay_core::scenario::ScenarioSpec;
 
 include!(concat!(env!("OUT_DIR"), "/gallery_files.rs"));
 

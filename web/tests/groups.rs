@@ -9,7 +9,7 @@
 
 use leptos::prelude::*;
 use leptos::task::tick;
-use sgplay_core::spec::{ProbeSpec, ScenarioSpec};
+use sgplay_core::scenario::{ProbeSpec, ScenarioSpec};
 use sgplay_core::Verdict;
 use sgplay_web::components::groups::GroupsPanel;
 use sgplay_web::components::instances::InstancesPanel;

@@ -13,7 +13,7 @@ use leptos::task::tick;
 use sgplay_core::conntrack::Profile;
 use sgplay_core::eval::steps;
 use sgplay_core::sim::Simulator;
-use sgplay_core::spec::{ProbeSpec, ScenarioSpec};
+use sgplay_core::scenario::{ProbeSpec, ScenarioSpec};
 use sgplay_web::gallery;
 use sgplay_web::state::boot::{self, Start};
 use sgplay_web::state::route::{Embed, Panel};
@@ -129,7 +129,7 @@ impl Page {
 fn engine_steps(probe: &ProbeSpec) -> Vec<String> {
     let world = scenario().build().unwrap().world;
     let mut sim = Simulator::new(world, Profile::Huawei);
-    let probe = ProbeSpec { src_port: Some(sgplay_core::spec::probe::DEFAULT_SOURCE_PORT), ..probe.clone() };
+    let probe = ProbeSpec { src_port: Some(sgplay_core::scenario::probe::DEFAULT_SOURCE_PORT), ..probe.clone() };
     let packet = probe.resolve(sim.world()).unwrap();
     steps(&sim.send(&packet).evaluation).into_iter().map(|s| s.sentence).collect()
 }

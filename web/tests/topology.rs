@@ -9,7 +9,7 @@
 use leptos::prelude::*;
 use leptos::task::tick;
 use sgplay_core::eval::StepKind;
-use sgplay_core::spec::{ProbeSpec, ScenarioSpec};
+use sgplay_core::scenario::{ProbeSpec, ScenarioSpec};
 use sgplay_web::components::topology::CanvasPanel;
 use sgplay_web::gallery;
 use sgplay_web::state::boot::{first_check_probe, Start};

@@ -10,7 +10,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::task::tick;
-use sgplay_core::spec::ScenarioSpec;
+use sgplay_core::scenario::ScenarioSpec;
 use sgplay_web::gallery;
 use sgplay_web::state::boot::{self, Start};
 use sgplay_web::state::route::{self, Embed, Panel};

@@ -6,7 +6,7 @@ use super::Exit;
 use crate::output::{self, ColorChoice, Painter, Style};
 use crate::scenario_file::{self, LoadError};
 use sgplay_core::analysis::lint::{lint, Lint};
-use sgplay_core::spec::Severity;
+use sgplay_core::scenario::Severity;
 use sgplay_core::Problem;
 use std::path::PathBuf;
 

@@ -4,7 +4,7 @@
 use super::Exit;
 use crate::output::{self, ColorChoice, Painter, Style};
 use crate::scenario_file::{self, LoadError};
-use sgplay_core::spec::Severity;
+use sgplay_core::scenario::Severity;
 use sgplay_core::Problem;
 use std::path::PathBuf;
 

@@ -4,7 +4,7 @@
 use super::lint::{Lint, LintKind};
 use super::shadow::{shadowed_rules_within, RuleFinding, RuleFindingKind, RuleName, Scope, VALIDATION_BUDGET};
 use crate::model::{Action, Direction, World};
-use crate::spec::{Problem, Severity};
+use crate::diagnostic::{Problem, Severity};
 
 /// Advice as validation reports it: the exact rule analysis within [`VALIDATION_BUDGET`].
 pub fn check(world: &World) -> Vec<Problem> {

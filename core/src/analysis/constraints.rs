@@ -2,7 +2,7 @@
 
 use super::lint::{Lint, LintKind};
 use crate::model::{Direction, Ethertype, Remote, Rule, World};
-use crate::spec::{Problem, Severity};
+use crate::diagnostic::{Problem, Severity};
 
 pub const ADVISED_GROUPS_PER_INSTANCE: usize = 5;
 pub const MAX_INSTANCES_PER_GROUP: usize = 6000;

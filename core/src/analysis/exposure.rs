@@ -11,7 +11,7 @@ use crate::matcher::{Matcher, SideResult};
 use crate::model::protocol::TCP;
 use crate::model::{Ethertype, World};
 use crate::packet::{Packet, TcpFlags};
-use crate::spec::{Problem, Severity};
+use crate::diagnostic::{Problem, Severity};
 use std::collections::BTreeMap;
 
 /// Ports the seeds call high-risk when open to the whole Internet.

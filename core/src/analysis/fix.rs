@@ -22,7 +22,7 @@ use crate::model::protocol::{protocol_name, TCP, UDP};
 use crate::model::{Direction, Ethertype, World};
 use crate::packet::Packet;
 use crate::sim::change::Change;
-use crate::spec::{ChangeSpec, RuleSpec};
+use crate::scenario::{ChangeSpec, RuleSpec};
 use serde::Serialize;
 use std::net::IpAddr;
 

@@ -4,7 +4,7 @@
 
 use super::shadow::{RuleName, SidePacket};
 use crate::model::{Remote, World};
-use crate::spec::{Problem, Severity};
+use crate::diagnostic::{Problem, Severity};
 use serde::Serialize;
 use std::collections::HashSet;
 

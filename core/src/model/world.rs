@@ -134,7 +134,7 @@ impl Place {
     }
 }
 
-/// The whole modelled world. Plain data: build it from a scenario (`spec`), evaluate against it
+/// The whole modelled world. Plain data: build it from a scenario (`scenario`), evaluate against it
 /// (`eval`), change it (`sim`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct World {

@@ -1,13 +1,14 @@
-//! A change to the world, validated: built from a `spec::ChangeSpec` against the current world
+//! A change to the world, validated: built from a `scenario::ChangeSpec` against the current world
 //! (every referenced group, instance, rule and address group must exist; rules are validated by
-//! `spec::build_rule`), then applied by the simulator, which clears entries as the seed's
+//! `scenario::build_rule`), then applied by the simulator, which clears entries as the seed's
 //! clearing table says (`clearing`).
 
 use crate::model::{AddressEntry, Direction, Ethertype, Rule, World};
-use crate::spec::address_group_spec::parse_entry;
-use crate::spec::problem::{known_ids as known, Problems};
-use crate::spec::rule_spec::scalar_text;
-use crate::spec::{build_rule, ChangeSpec, Problem, RuleContext, RuleSpec};
+use crate::scenario::address_group_spec::parse_entry;
+use crate::diagnostic::{known_ids as known, Problems};
+use crate::scenario::rule_spec::scalar_text;
+use crate::diagnostic::Problem;
+use crate::scenario::{build_rule, ChangeSpec, RuleContext, RuleSpec};
 use crate::model::parse_protocol;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;

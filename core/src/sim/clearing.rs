@@ -16,7 +16,8 @@ use super::event::{Event, EventKind};
 use super::Simulator;
 use crate::conntrack::{FlowKey, Opened, Status};
 use crate::model::{Action, Direction, Remote, Rule, World};
-use crate::spec::{ChangeSpec, Problem};
+use crate::diagnostic::Problem;
+use crate::scenario::ChangeSpec;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 

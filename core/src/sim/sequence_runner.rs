@@ -1,4 +1,4 @@
-//! Runs a scenario's stateful test sequence (`spec::SequenceSpec`) on a fresh simulator: send
+//! Runs a scenario's stateful test sequence (`scenario::SequenceSpec`) on a fresh simulator: send
 //! packets, reply on labelled flows, advance the clock, change the world, and check verdicts,
 //! cleared entries and connection states. Every malformed step is a failure naming the step and
 //! the field; the run goes on with the next step. `details` holds each step's trace and events,
@@ -10,7 +10,7 @@ use crate::eval::explain::render_text;
 use crate::eval::{Evaluation, HopDecision};
 use crate::model::protocol::{protocol_name, TCP};
 use crate::packet::{Packet, TcpFlags};
-use crate::spec::{ConnectionExpectation, ProbeSpec, SequenceSpec, StepSpec};
+use crate::scenario::{ConnectionExpectation, ProbeSpec, SequenceSpec, StepSpec};
 use crate::testing::check::unmet_expectations;
 use crate::testing::{TestKind, TestOutcome};
 use std::collections::{BTreeMap, BTreeSet};

@@ -93,7 +93,7 @@ pub fn changes_between(old: &World, new: &World) -> Vec<Change> {
 mod tests {
     use super::*;
     use crate::conntrack::timeouts::Profile;
-    use crate::spec::{ProbeSpec, ScenarioSpec};
+    use crate::scenario::{ProbeSpec, ScenarioSpec};
 
     const WORLD: &str = r#"{"security_groups":[
         {"id":"sg-a","rules":[{"id":"out","direction":"egress"}]},
@@ -124,7 +124,7 @@ mod tests {
         let mut sim = Simulator::new(spec.build().unwrap().world, Profile::Huawei);
         let mut edited = spec.clone();
         edited.security_groups[0].name = "renamed".into();
-        edited.instances.push(crate::spec::InstanceSpec { id: "c".into(), ip: Some("10.0.0.3".into()), security_groups: vec!["sg-a".into()], ..Default::default() });
+        edited.instances.push(crate::scenario::InstanceSpec { id: "c".into(), ip: Some("10.0.0.3".into()), security_groups: vec!["sg-a".into()], ..Default::default() });
         let reports = sim.sync_world(edited.build().unwrap().world);
         assert!(reports.iter().all(|r| r.cleared.is_empty()));
         assert_eq!(sim.world().group("sg-a").map(|g| g.name.as_str()), Some("renamed"));

@@ -3,7 +3,7 @@
 use super::{TestKind, TestOutcome};
 use crate::eval::{evaluate, explain::render_text, Evaluation};
 use crate::model::World;
-use crate::spec::CheckSpec;
+use crate::scenario::CheckSpec;
 
 pub fn run_check(world: &World, check: &CheckSpec) -> TestOutcome {
     let mut outcome = TestOutcome { name: check.name.clone(), kind: TestKind::Check, passed: false, failures: Vec::new(), details: String::new() };

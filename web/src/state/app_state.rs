@@ -9,7 +9,7 @@ use sgplay_core::conntrack::timeouts::Profile;
 use sgplay_core::eval::{steps, Step};
 use sgplay_core::model::Direction;
 use sgplay_core::sim::{ChangeReport, Delivery, Simulator};
-use sgplay_core::spec::{Problem, ProbeSpec, Scenario, ScenarioSpec};
+use sgplay_core::scenario::{Problem, ProbeSpec, Scenario, ScenarioSpec};
 use sgplay_core::Packet;
 
 /// What the user has picked to look at; not part of the document.
@@ -101,7 +101,7 @@ impl AppState {
             selection: RwSignal::new(Selection { group_id: first_group, direction: Direction::Ingress, instance_id: None }),
             notices: RwSignal::new(Vec::new()),
             embed: StoredValue::new(embed),
-            next_port: StoredValue::new(sgplay_core::spec::probe::DEFAULT_SOURCE_PORT),
+            next_port: StoredValue::new(sgplay_core::scenario::probe::DEFAULT_SOURCE_PORT),
             next_notice: StoredValue::new(1),
         };
         provide_context(state);
@@ -198,7 +198,7 @@ impl AppState {
         let mut probe = self.probe.get_untracked();
         if self.new_connection.get_untracked() && probe.src_port.is_none() {
             let port = self.next_port.get_value();
-            self.next_port.set_value(if port == u16::MAX { sgplay_core::spec::probe::DEFAULT_SOURCE_PORT } else { port + 1 });
+            self.next_port.set_value(if port == u16::MAX { sgplay_core::scenario::probe::DEFAULT_SOURCE_PORT } else { port + 1 });
             probe.src_port = Some(port);
         }
         let packet = self.sim.with_untracked(|s| probe.resolve(s.world()))?;

@@ -9,7 +9,7 @@ use super::route::Route;
 use super::share;
 use crate::gallery;
 use sgplay_core::sim::Simulator;
-use sgplay_core::spec::{ProbeSpec, ScenarioSpec};
+use sgplay_core::scenario::{ProbeSpec, ScenarioSpec};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Start {

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 use sgplay_core::sim::Simulator;
-use sgplay_core::spec::{ProbeSpec, ScenarioSpec};
+use sgplay_core::scenario::{ProbeSpec, ScenarioSpec};
 
 pub const STORAGE_KEY: &str = "sgplay.autosave";
 /// Where an unusable save is moved, so the user can still recover it by hand.

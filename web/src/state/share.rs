@@ -4,7 +4,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
-use sgplay_core::spec::{ProbeSpec, ScenarioSpec};
+use sgplay_core::scenario::{ProbeSpec, ScenarioSpec};
 
 /// The fragment key a share link uses.
 pub const FRAGMENT_KEY: &str = "s";

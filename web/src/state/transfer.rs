@@ -6,7 +6,7 @@
 
 use super::boot::first_check_probe;
 use super::share::{self, FRAGMENT_KEY};
-use sgplay_core::spec::{Problem, ProbeSpec, ScenarioSpec};
+use sgplay_core::scenario::{Problem, ProbeSpec, ScenarioSpec};
 
 /// What an import brings: a scenario that validates, and the tester's inputs when the source
 /// carried them (a pasted share link does).

@@ -103,7 +103,7 @@ mod tests {
     use super::*;
     use sgplay_core::conntrack::Profile;
     use sgplay_core::sim::Simulator;
-    use sgplay_core::spec::ProbeSpec;
+    use sgplay_core::scenario::ProbeSpec;
 
     fn sim() -> Simulator {
         let world = crate::gallery::load("huawei/overview-sg-a-sg-b").unwrap().build().unwrap().world;

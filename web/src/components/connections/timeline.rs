@@ -84,9 +84,9 @@ mod tests {
     use super::*;
     use sgplay_core::conntrack::Profile;
     use sgplay_core::sim::Simulator;
-    use sgplay_core::spec::{ProbeSpec, RuleSpec};
+    use sgplay_core::scenario::{ProbeSpec, RuleSpec};
 
-    fn spec() -> sgplay_core::spec::ScenarioSpec {
+    fn spec() -> sgplay_core::scenario::ScenarioSpec {
         crate::gallery::load("huawei/overview-sg-a-sg-b").unwrap()
     }
 

@@ -8,7 +8,7 @@ use super::paths::{below, head, index_of, sentence};
 use crate::state::use_app;
 use leptos::prelude::*;
 use serde_json::Value;
-use sgplay_core::spec::{AddressGroupSpec, Problem};
+use sgplay_core::scenario::{AddressGroupSpec, Problem};
 
 #[component]
 pub fn AddressGroups() -> impl IntoView {

@@ -3,7 +3,7 @@
 //! does, and its problems are sorted to the cells by their `field`.
 
 use sgplay_core::model::Direction;
-use sgplay_core::spec::{Problem, RuleSpec};
+use sgplay_core::scenario::{Problem, RuleSpec};
 use serde_json::Value;
 
 /// What the Source/Destination cell holds, as the console's first drop-down.
@@ -323,7 +323,7 @@ pub fn fresh_rule_id(group_id: &str, direction: Direction, taken: &[String]) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sgplay_core::spec::ScenarioSpec;
+    use sgplay_core::scenario::ScenarioSpec;
 
     fn scenario() -> ScenarioSpec {
         ScenarioSpec::parse(

@@ -7,7 +7,7 @@ use super::rules_table::RulesTable;
 use crate::state::use_app;
 use leptos::prelude::*;
 use sgplay_core::model::Direction;
-use sgplay_core::spec::GroupSpec;
+use sgplay_core::scenario::GroupSpec;
 
 #[component]
 pub fn GroupDetail(group_id: String) -> impl IntoView {

@@ -6,7 +6,7 @@
 
 use super::rows::Origin;
 use serde_json::Value;
-use sgplay_core::spec::{AddressGroupSpec, GroupSpec, RuleSpec};
+use sgplay_core::scenario::{AddressGroupSpec, GroupSpec, RuleSpec};
 use sgplay_core::templates::Template;
 use sgplay_core::ScenarioSpec;
 
@@ -105,7 +105,7 @@ fn rule_name(doc: &ScenarioSpec, group: &GroupSpec, index: usize, rule: &RuleSpe
 }
 
 pub fn group_users(doc: &ScenarioSpec, group_id: &str) -> Users {
-    let implicit_default = |i: &sgplay_core::spec::InstanceSpec| group_id == "default" && i.security_groups.is_empty() && i.kind.as_deref() != Some("load_balancer");
+    let implicit_default = |i: &sgplay_core::scenario::InstanceSpec| group_id == "default" && i.security_groups.is_empty() && i.kind.as_deref() != Some("load_balancer");
     let instances = doc
         .instances
         .iter()

@@ -1,7 +1,7 @@
 //! Where a `Problem` is: its `path` (`security_groups[1].rules[0].multiport`) read back, so a
 //! panel shows each engine message next to the thing it is about.
 
-use sgplay_core::spec::Problem;
+use sgplay_core::scenario::Problem;
 
 /// The rest of `path` below `prefix` (`""` for `prefix` itself), or `None` if the path is
 /// elsewhere. `security_groups[1]` is not under `security_groups[10]`'s prefix and vice versa.

@@ -121,7 +121,7 @@ mod tests {
     use crate::gallery;
     use sgplay_core::conntrack::timeouts::Profile;
     use sgplay_core::sim::Simulator;
-    use sgplay_core::spec::ProbeSpec;
+    use sgplay_core::scenario::ProbeSpec;
 
     fn doc() -> ScenarioSpec {
         ScenarioSpec::parse(

@@ -11,7 +11,7 @@ use leptos::html;
 use leptos::prelude::*;
 use sgplay_core::eval::side::remote_label;
 use sgplay_core::model::{Action, Direction, SecurityGroup};
-use sgplay_core::spec::Problem;
+use sgplay_core::scenario::Problem;
 
 #[component]
 pub fn RuleEditor(

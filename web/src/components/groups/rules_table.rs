@@ -11,7 +11,7 @@ use super::rule_editor::RuleEditor;
 use crate::state::use_app;
 use leptos::prelude::*;
 use sgplay_core::model::{Action, Direction, SecurityGroup};
-use sgplay_core::spec::RuleSpec;
+use sgplay_core::scenario::RuleSpec;
 use std::collections::BTreeMap;
 
 /// What the open editor will do on Save.

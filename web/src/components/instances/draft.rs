@@ -3,7 +3,7 @@
 //! document with it, and the problems under the instance's path are put at their fields. Pure.
 
 use crate::components::groups::paths::{below, head, sentence};
-use sgplay_core::spec::{InstanceSpec, Problem};
+use sgplay_core::scenario::{InstanceSpec, Problem};
 use sgplay_core::ScenarioSpec;
 use std::net::Ipv4Addr;
 

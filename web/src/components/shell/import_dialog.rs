@@ -8,7 +8,7 @@ use crate::state::transfer::{self, Imported};
 use crate::state::use_app;
 use leptos::html;
 use leptos::prelude::*;
-use sgplay_core::spec::Problem;
+use sgplay_core::scenario::Problem;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 
 /// Why the last import was refused: where it came from, and every problem.

@@ -4,7 +4,7 @@
 use super::summary::{expectation, matching_check};
 use crate::state::use_app;
 use leptos::prelude::*;
-use sgplay_core::spec::CheckSpec;
+use sgplay_core::scenario::CheckSpec;
 
 #[component]
 pub fn CheckMenu(#[prop(into)] on_pick: Callback<()>) -> impl IntoView {

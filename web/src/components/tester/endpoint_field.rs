@@ -5,7 +5,7 @@ use super::packet_form::FieldMessage;
 use super::probe_fields::{endpoint_choice, Choice, ADDRESS};
 use crate::state::use_app;
 use leptos::prelude::*;
-use sgplay_core::spec::ProbeSpec;
+use sgplay_core::scenario::ProbeSpec;
 
 /// Which end of the packet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

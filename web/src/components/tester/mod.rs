@@ -21,7 +21,7 @@ use crate::state::{use_app, AppState};
 use leptos::prelude::*;
 use packet_form::PacketForm;
 use result_view::ResultView;
-use sgplay_core::spec::Problem;
+use sgplay_core::scenario::Problem;
 use stepper::Move;
 use wasm_bindgen::JsCast;
 

@@ -9,7 +9,7 @@ use super::probe_fields::{self as fields, Choice, Inputs, Stash, CUSTOM, FLAG_SE
 use crate::state::use_app;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use sgplay_core::spec::{Problem, ProbeSpec};
+use sgplay_core::scenario::{Problem, ProbeSpec};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A number cell's text that did not read, and the value the probe held then: the message

@@ -6,7 +6,7 @@
 
 use sgplay_core::model::protocol::{ICMP, ICMPV6, TCP, UDP};
 use sgplay_core::model::{parse_protocol, Instance, ProtocolMatch, World};
-use sgplay_core::spec::{Problem, ProbeSpec};
+use sgplay_core::scenario::{Problem, ProbeSpec};
 
 /// The protocols the menu names; anything else is typed as a number.
 pub const PROTOCOLS: [&str; 5] = ["tcp", "udp", "icmp", "icmpv6", "gre"];
@@ -201,7 +201,7 @@ pub fn unplaced(problems: &[Problem]) -> Vec<&Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sgplay_core::spec::ScenarioSpec;
+    use sgplay_core::scenario::ScenarioSpec;
 
     fn world() -> World {
         ScenarioSpec::parse(

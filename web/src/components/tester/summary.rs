@@ -3,7 +3,7 @@
 //! scenario check the form currently holds. Nothing is decided here.
 
 use sgplay_core::eval::{Evaluation, HopDecision, Step, StepKind, Verdict};
-use sgplay_core::spec::{CheckSpec, ProbeSpec};
+use sgplay_core::scenario::{CheckSpec, ProbeSpec};
 
 /// "ALLOW" or "DENY".
 pub fn verdict_label(verdict: Verdict) -> &'static str {
@@ -102,7 +102,7 @@ mod tests {
     use sgplay_core::conntrack::Profile;
     use sgplay_core::eval::steps;
     use sgplay_core::sim::Simulator;
-    use sgplay_core::spec::ScenarioSpec;
+    use sgplay_core::scenario::ScenarioSpec;
 
     fn scenario() -> ScenarioSpec {
         crate::gallery::load("huawei/overview-sg-a-sg-b").unwrap()

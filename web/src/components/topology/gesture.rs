@@ -4,7 +4,7 @@
 
 use super::geometry::Point;
 use super::layout::Handle;
-use sgplay_core::spec::Position;
+use sgplay_core::scenario::Position;
 
 /// A pointer that moved less than this many pixels from where it was pressed clicked.
 pub const CLICK_SLOP_PX: f64 = 4.0;

@@ -26,7 +26,7 @@
 use super::geometry::{bounding, Point, Rect};
 use super::labels::{fit_badges, text_width, truncate, Badges, BOLD, TONES};
 use sgplay_core::model::{Instance, InstanceKind, Vpc, World};
-use sgplay_core::spec::Position;
+use sgplay_core::scenario::Position;
 use std::collections::BTreeMap;
 
 /// The Internet node's id (and its key in the saved layout).
@@ -702,7 +702,7 @@ fn pack(items: &[Slot], start: Point, clamp: Option<Point>, row: f64, gap: f64) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sgplay_core::spec::ScenarioSpec;
+    use sgplay_core::scenario::ScenarioSpec;
 
     fn world(json: &str) -> World {
         ScenarioSpec::parse(json).unwrap().build().unwrap().world

@@ -291,12 +291,12 @@ mod tests {
     use super::*;
     use crate::components::topology::layout::layout;
     use sgplay_core::eval::steps;
-    use sgplay_core::spec::ProbeSpec;
+    use sgplay_core::scenario::ProbeSpec;
     use sgplay_core::World;
     use std::collections::BTreeMap;
 
     fn world() -> World {
-        sgplay_core::spec::ScenarioSpec::parse(crate::gallery::text("huawei/overview-sg-a-sg-b").unwrap()).unwrap().build().unwrap().world
+        sgplay_core::scenario::ScenarioSpec::parse(crate::gallery::text("huawei/overview-sg-a-sg-b").unwrap()).unwrap().build().unwrap().world
     }
 
     fn eval(w: &World, from: &str, to: &str, port: u16) -> Evaluation {
@@ -372,7 +372,7 @@ mod tests {
 
     #[test]
     fn a_source_that_denies_its_own_packet_gets_a_stub() {
-        let w = sgplay_core::spec::ScenarioSpec::parse(
+        let w = sgplay_core::scenario::ScenarioSpec::parse(
             r#"{"security_groups":[{"id":"closed","rules":[]}],
                "instances":[{"id":"a","ip":"10.0.0.1","security_groups":["closed"]},{"id":"b","ip":"10.0.0.2","security_groups":["closed"]}]}"#,
         )
@@ -435,7 +435,7 @@ mod tests {
     fn labels_of_a_short_path_do_not_cover_each_other() {
         let w = world();
         // ECS-A01 right above ECS-A02: a path of a few units.
-        let saved = BTreeMap::from([("ecs-a02".to_string(), sgplay_core::spec::Position { x: 14.0, y: 112.0 })]);
+        let saved = BTreeMap::from([("ecs-a02".to_string(), sgplay_core::scenario::Position { x: 14.0, y: 112.0 })]);
         let l = layout(&w, &saved, &BTreeMap::new());
         let e = eval(&w, "ecs-a01", "ecs-a02", 22);
         let s = steps(&e);

@@ -2,7 +2,7 @@
 //! sequence runs: each step does exactly one thing, step-only fields sit on the right step,
 //! labels are defined before use, names point at existing objects.
 
-use super::problem::{Problem, Problems};
+use crate::diagnostic::{Problem, Problems};
 use super::sequence::{ChangeSpec, SequenceSpec};
 use crate::conntrack::timeouts::Profile;
 use crate::model::World;

@@ -1,6 +1,6 @@
 //! An IP address group as written (Huawei VPC API field names: `ip_version`, `ip_set`).
 
-use super::problem::{Problem, Problems};
+use crate::diagnostic::{Problem, Problems};
 use super::rule_spec::scalar_text;
 use crate::model::{AddressEntry, AddressGroup, Ethertype};
 use ipnet::IpNet;

@@ -2,7 +2,7 @@
 //! typed (the API returns `priority` as a number or a numeric string). `build_rule` validates
 //! it into a `model::Rule`, reporting every problem.
 
-use super::problem::{known_ids, Problem, Problems};
+use crate::diagnostic::{known_ids, Problem, Problems};
 use crate::model::{parse_ports, parse_protocol, Action, Direction, Ethertype, PortSet, ProtocolMatch, Remote, Rule};
 use crate::model::protocol::{ICMP, ICMPV6};
 use ipnet::IpNet;
@@ -255,7 +255,7 @@ pub fn build_rule(spec: &RuleSpec, ctx: &RuleContext<'_>, problems: &mut Problem
         } else {
             warnings.push(
                 Problem::error(format!("{}.{name}", ctx.path), object.clone(), name, name, "is not a rule field and is ignored")
-                    .with_severity(super::problem::Severity::Warning),
+                    .with_severity(crate::diagnostic::Severity::Warning),
             );
         }
     }
@@ -476,7 +476,7 @@ mod tests {
         let (rules, p) = build(json!({"direction": "ingress", "colour": "blue", "created_at": "2020"}));
         assert_eq!(rules.len(), 1);
         assert_eq!(p.len(), 1);
-        assert_eq!(p[0].severity, super::super::problem::Severity::Warning);
+        assert_eq!(p[0].severity, crate::diagnostic::Severity::Warning);
     }
 
     #[test]

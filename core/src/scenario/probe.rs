@@ -1,7 +1,7 @@
 //! A packet as a person describes it: from where, to where, protocol, port. `resolve` turns it
 //! into a `Packet` against a world (instance ids become addresses).
 
-use super::problem::Problem;
+use crate::diagnostic::Problem;
 use crate::model::protocol::{ICMP, ICMPV6, TCP, UDP};
 use crate::model::{parse_protocol, protocol_name, Ethertype, ProtocolMatch, World};
 use crate::packet::{Packet, TcpFlags};
@@ -146,7 +146,7 @@ fn endpoint(world: &World, field: &str, text: &str, family: Option<Ethertype>, p
         return Some(addr);
     }
     let Some(inst) = world.instance(text).or_else(|| world.instances.iter().find(|i| i.name == text)) else {
-        let known = super::problem::known_ids(world.instances.iter().map(|i| i.id.as_str()));
+        let known = crate::diagnostic::known_ids(world.instances.iter().map(|i| i.id.as_str()));
         problems.push(bad(field, text, format!("is neither an IP address nor an instance id; instances: {known}")));
         return None;
     };

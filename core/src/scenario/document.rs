@@ -3,7 +3,7 @@
 //! `Scenario::from_json` parses and validates, reporting every problem at once.
 
 use super::address_group_spec::{build_address_group, AddressGroupSpec};
-use super::problem::{Problem, Problems, Severity};
+use crate::diagnostic::{Problem, Problems, Severity};
 use super::probe::ProbeSpec;
 use super::rule_spec::{build_rule, RuleContext, RuleSpec};
 use super::sequence::SequenceSpec;
@@ -383,7 +383,7 @@ impl ScenarioSpec {
             let mut groups: Vec<String> = Vec::new();
             for (i, g) in spec.security_groups.iter().enumerate() {
                 if !group_ids.contains(g) {
-                    err(problems, &format!("security_groups[{i}]"), g, format!("no security group has this id; known groups: {}", super::problem::known_ids(group_ids)));
+                    err(problems, &format!("security_groups[{i}]"), g, format!("no security group has this id; known groups: {}", crate::diagnostic::known_ids(group_ids)));
                 } else if groups.contains(g) {
                     err(problems, &format!("security_groups[{i}]"), g, "is listed twice; an instance is associated with a group once".into());
                 } else {

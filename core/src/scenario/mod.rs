@@ -1,0 +1,17 @@
+//! The scenario: what users write. The document (`document`), rules with API field names,
+//! packet descriptions (`probe`), test sequences and their checks. Loosely typed, validated into
+//! `model` types, with every problem reported at once as a [`crate::diagnostic::Problem`].
+
+pub mod address_group_spec;
+pub mod probe;
+pub mod rule_spec;
+pub mod document;
+pub mod sequence;
+pub mod sequence_check;
+
+pub use address_group_spec::AddressGroupSpec;
+pub use probe::ProbeSpec;
+pub use crate::diagnostic::{Problem, Severity};
+pub use rule_spec::{build_rule, parse_prefix, RuleContext, RuleSpec};
+pub use document::{CheckSpec, GroupSpec, InstanceSpec, Position, Scenario, ScenarioSpec, SubnetSpec, VpcSpec, FORMAT_VERSION};
+pub use sequence::{ChangeSpec, ConnectionExpectation, SequenceSpec, StepSpec};
