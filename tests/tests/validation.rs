@@ -266,3 +266,22 @@ fn sequence_shape_problems_are_validation_errors() {
     expect_problem(&problems, "sequences[0].conntrack_profile", "conntrack_profile", "huawei");
     assert!(problems.iter().any(|p| p.path.starts_with("sequences[0].steps[0]")), "{problems:?}");
 }
+
+/// A check that `test` could not run is a validation error: `validate` and `test` agree.
+#[test]
+fn checks_are_validated_completely_against_the_world() {
+    let text = r#"{"version": 1, "name": "checks",
+      "security_groups": [{"id": "sg", "rules": [{"id": "ssh", "direction": "ingress", "protocol": "tcp", "multiport": "22"}]}],
+      "instances": [{"id": "a", "ip": "10.0.0.1", "security_groups": ["sg"]}],
+      "checks": [
+        {"name": "to nowhere", "from": "10.0.0.9", "to": "db", "protocol": "tcp", "port": 22, "expect": "allow"},
+        {"name": "unknown rule", "from": "10.0.0.9", "to": "a", "protocol": "tcp", "port": 22, "expect": "allow", "expect_rule": "sshh"},
+        {"name": "sideways", "from": "10.0.0.9", "to": "a", "protocol": "tcp", "port": 23, "expect": "deny", "expect_denied_at": "a/sideways"},
+        {"name": "nobody", "from": "10.0.0.9", "to": "a", "protocol": "tcp", "port": 23, "expect": "deny", "expect_denied_at": "b"}
+      ]}"#;
+    let problems = Scenario::from_json(text).expect_err("the checks are broken");
+    expect_problem(&problems, "checks[0].to", "to", "neither an IP address nor an instance");
+    expect_problem(&problems, "checks[1].expect_rule", "expect_rule", "no rule");
+    expect_problem(&problems, "checks[2].expect_denied_at", "expect_denied_at", "`inbound` or `outbound`");
+    expect_problem(&problems, "checks[3].expect_denied_at", "expect_denied_at", "names no instance");
+}

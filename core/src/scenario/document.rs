@@ -421,8 +421,8 @@ impl ScenarioSpec {
         out
     }
 
-    /// Checks and sequences are validated for shape here; sequence packets are resolved against
-    /// the initial world, check packets when they run.
+    /// Checks and sequences are validated completely here (packets resolved against the world,
+    /// expected rules and stopping points named), so the runner never meets a malformed test.
     fn check_tests(&self, world: &World, problems: &mut Problems) {
         if !problems.has_errors() {
             for (i, seq) in self.sequences.iter().enumerate() {
@@ -430,8 +430,31 @@ impl ScenarioSpec {
             }
         }
         for (i, c) in self.checks.iter().enumerate() {
+            let object = format!("check `{}`", c.name);
             if !matches!(c.expect.as_str(), "allow" | "deny") {
-                problems.push(Problem::error(format!("checks[{i}].expect"), format!("check `{}`", c.name), "expect", c.expect.clone(), "must be `allow` or `deny`"));
+                problems.push(Problem::error(format!("checks[{i}].expect"), object.clone(), "expect", c.expect.clone(), "must be `allow` or `deny`"));
+            }
+            // The rest needs the world: checked only when the world itself is valid.
+            if problems.has_errors() {
+                continue;
+            }
+            if let Err(found) = c.packet.resolve(world) {
+                for p in found {
+                    problems.push(Problem { path: format!("checks[{i}].{}", p.path), object: object.clone(), ..p });
+                }
+            }
+            if let Some(rule) = &c.expect_rule {
+                if !world.security_groups.iter().flat_map(|g| &g.rules).any(|r| &r.id == rule) {
+                    problems.push(Problem::error(format!("checks[{i}].expect_rule"), object.clone(), "expect_rule", rule.clone(), "no rule of the scenario has this id"));
+                }
+            }
+            if let Some(at) = &c.expect_denied_at {
+                let (instance, direction) = at.split_once('/').map_or((at.as_str(), None), |(i, d)| (i, Some(d)));
+                if world.instance(instance).is_none() {
+                    problems.push(Problem::error(format!("checks[{i}].expect_denied_at"), object.clone(), "expect_denied_at", at.clone(), "names no instance; write `instance` or `instance/inbound|outbound` with an instance id"));
+                } else if direction.is_some_and(|d| !matches!(d, "inbound" | "outbound")) {
+                    problems.push(Problem::error(format!("checks[{i}].expect_denied_at"), object.clone(), "expect_denied_at", at.clone(), "the side after `/` must be `inbound` or `outbound`"));
+                }
             }
         }
     }
