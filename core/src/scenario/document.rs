@@ -429,13 +429,14 @@ impl ScenarioSpec {
                 super::sequence_check::check_sequence(world, seq, i, problems);
             }
         }
+        let world_valid = !problems.has_errors();
         for (i, c) in self.checks.iter().enumerate() {
             let object = format!("check `{}`", c.name);
             if !matches!(c.expect.as_str(), "allow" | "deny") {
                 problems.push(Problem::error(format!("checks[{i}].expect"), object.clone(), "expect", c.expect.clone(), "must be `allow` or `deny`"));
             }
             // The rest needs the world: checked only when the world itself is valid.
-            if problems.has_errors() {
+            if !world_valid {
                 continue;
             }
             if let Err(found) = c.packet.resolve(world) {
