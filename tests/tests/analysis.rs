@@ -246,3 +246,18 @@ fn high_risk_exposure_follows_the_effective_policy() {
     let second = advice_for(&file.scenario.notices, "S-allow-ssh");
     assert!(second.iter().any(|p| p.message.contains("22 (SSH)") && p.message.contains("instance(s)")), "{second:?}");
 }
+
+/// Advice on a template's rule points at the group's `template` field, not at a model index
+/// the file does not have; advice on a written rule after the template points at that rule.
+#[test]
+fn advice_points_at_the_rule_as_written() {
+    let full = corpus_file("huawei/defaults-template-sys-fullaccess.json");
+    let any = advice_for(&full.scenario.notices, "full-in-ipv4-any");
+    assert!(!any.is_empty() && any.iter().all(|p| p.path.ends_with("].template")), "{any:?}");
+    let text = r#"{"version": 1, "name": "t", "security_groups": [{"id": "web", "template": "Sys-WebServer", "rules": [
+        {"id": "db", "direction": "ingress", "protocol": "tcp", "multiport": "3306", "remote_ip_prefix": "0.0.0.0/0"}]}],
+      "instances": [{"id": "a", "ip": "10.0.0.1", "security_groups": ["web"]}]}"#;
+    let scenario = sgplay_core::Scenario::from_json(text).expect("valid");
+    let db = advice_for(&scenario.notices, "db");
+    assert!(db.iter().any(|p| p.path == "security_groups[0].rules[0]"), "{db:?}");
+}

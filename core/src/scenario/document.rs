@@ -7,6 +7,7 @@ use crate::diagnostic::{Problem, Problems, Severity};
 use super::probe::ProbeSpec;
 use super::rule_spec::{build_rule, RuleContext, RuleSpec};
 use super::sequence::SequenceSpec;
+use super::source_map::{GroupOrigin, RuleOrigin, SourceMap};
 use crate::model::{Ethertype, Instance, InstanceKind, SecurityGroup, Subnet, Vpc, World};
 use crate::templates::Template;
 use ipnet::IpNet;
@@ -148,6 +149,8 @@ pub struct Scenario {
     pub sequences: Vec<SequenceSpec>,
     /// Warnings and advice: the scenario is usable, but these deserve a look.
     pub notices: Vec<Problem>,
+    /// Where each rule of `world` comes from in the document.
+    pub source_map: SourceMap,
 }
 
 impl Scenario {
@@ -201,9 +204,11 @@ impl ScenarioSpec {
         if needs_default {
             group_ids.push("default".into());
         }
-        let mut security_groups = self.build_groups(&group_ids, &ag_families, &mut problems);
+        let (mut security_groups, mut source_map) = self.build_groups(&group_ids, &ag_families, &mut problems);
         if needs_default {
-            security_groups.push(Template::Default.group("default", "default"));
+            let default = Template::Default.group("default", "default");
+            source_map.groups.push(GroupOrigin { document_index: None, rules: vec![RuleOrigin::Engine; default.rules.len()] });
+            security_groups.push(default);
             problems.push(Problem {
                 severity: Severity::Advice,
                 path: "security_groups".into(),
@@ -222,8 +227,9 @@ impl ScenarioSpec {
             return Err(list);
         }
         let mut notices = problems.into_vec();
-        notices.extend(crate::analysis::constraints::check(&world));
-        notices.extend(crate::analysis::advice::check(&world));
+        // The analyses speak of model rules; point them at the document.
+        let analysed = crate::analysis::constraints::check(&world).into_iter().chain(crate::analysis::advice::check(&world));
+        notices.extend(analysed.map(|p| Problem { path: source_map.document_path(&p.path), ..p }));
         Ok(Scenario {
             name: self.name.clone(),
             description: self.description.clone(),
@@ -232,6 +238,7 @@ impl ScenarioSpec {
             checks: self.checks.clone(),
             sequences: self.sequences.clone(),
             notices,
+            source_map,
         })
     }
 
@@ -298,9 +305,10 @@ impl ScenarioSpec {
         (groups, families)
     }
 
-    fn build_groups(&self, group_ids: &[String], ags: &HashMap<String, Ethertype>, problems: &mut Problems) -> Vec<SecurityGroup> {
+    fn build_groups(&self, group_ids: &[String], ags: &HashMap<String, Ethertype>, problems: &mut Problems) -> (Vec<SecurityGroup>, SourceMap) {
         let mut seen = HashSet::new();
         let mut out = Vec::new();
+        let mut map = SourceMap::default();
         for (g, spec) in self.security_groups.iter().enumerate() {
             let path = format!("security_groups[{g}]");
             let object = format!("security group `{}`", spec.id);
@@ -315,10 +323,15 @@ impl ScenarioSpec {
                     }
                 },
             };
+            let mut origins: Vec<RuleOrigin> = (0..rules.len()).map(|position| RuleOrigin::Template { position }).collect();
             for (r, rule) in spec.rules.iter().enumerate() {
                 let ctx = RuleContext { path: format!("{path}.rules[{r}]"), group_id: &spec.id, index: r, group_ids, address_groups: ags };
-                rules.extend(build_rule(rule, &ctx, problems));
+                let built = build_rule(rule, &ctx, problems);
+                let parts = built.len();
+                origins.extend((0..parts).map(|part| RuleOrigin::Spec { index: r, part, parts }));
+                rules.extend(built);
             }
+            map.groups.push(GroupOrigin { document_index: Some(g), rules: origins });
             let mut rule_ids = HashSet::new();
             for rule in &rules {
                 if !rule_ids.insert(rule.id.clone()) {
@@ -328,7 +341,7 @@ impl ScenarioSpec {
             let name = if spec.name.is_empty() { spec.id.clone() } else { spec.name.clone() };
             out.push(SecurityGroup { id: spec.id.clone(), name, description: spec.description.clone(), rules });
         }
-        out
+        (out, map)
     }
 
     fn build_instances(&self, group_ids: &[String], vpcs: &[Vpc], problems: &mut Problems) -> Vec<Instance> {

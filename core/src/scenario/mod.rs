@@ -8,6 +8,7 @@ pub mod rule_spec;
 pub mod document;
 pub mod sequence;
 pub mod sequence_check;
+pub mod source_map;
 
 pub use address_group_spec::AddressGroupSpec;
 pub use probe::ProbeSpec;

@@ -5,19 +5,11 @@
 use crate::state::Sent;
 use sgplay_core::eval::{group_order, side::remote_label, StepKind};
 use sgplay_core::model::{Direction, Rule, SecurityGroup};
-use sgplay_core::templates::Template;
-use sgplay_core::{ScenarioSpec, World};
+use sgplay_core::{Scenario, World};
 
-/// Where a rule of the validated group comes from in the document.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Origin {
-    /// The `position`-th rule of the group's template (`GroupSpec::template`).
-    Template { position: usize },
-    /// Spec rule `index`; `part` of `parts` when its comma-separated sources made several rules.
-    Spec { index: usize, part: usize, parts: usize },
-    /// Not in the document: the `default` group the engine adds for instances without groups.
-    Engine,
-}
+/// Where a rule of the validated group comes from in the document: the engine records it
+/// while building the world (`Scenario::source_map`).
+pub use sgplay_core::scenario::source_map::RuleOrigin as Origin;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
@@ -32,22 +24,9 @@ pub struct Row {
 }
 
 /// The document origin of every rule of validated group `group_id`, in the group's order.
-/// The engine says how many rules each spec rule became (`check_rule`).
-pub fn origins(doc: &ScenarioSpec, group_id: &str, rules: usize) -> Vec<Origin> {
-    let Some(spec) = doc.security_groups.iter().find(|g| g.id == group_id) else {
-        return vec![Origin::Engine; rules];
-    };
-    let template = spec.template.as_deref().and_then(Template::parse).map_or(0, |t| t.rules(group_id).len());
-    let mut out: Vec<Origin> = (0..template).map(|position| Origin::Template { position }).collect();
-    for (index, rule) in spec.rules.iter().enumerate() {
-        let parts = doc.check_rule(group_id, index, rule).map_or(0, |r| r.len());
-        out.extend((0..parts).map(|part| Origin::Spec { index, part, parts }));
-    }
-    // INVARIANT: the document validated, so the counts agree; if not, nothing is editable.
-    if out.len() != rules {
-        return vec![Origin::Engine; rules];
-    }
-    out
+pub fn origins(scenario: &Scenario, group_id: &str) -> Vec<Origin> {
+    let index = scenario.world.security_groups.iter().position(|g| g.id == group_id);
+    index.and_then(|i| scenario.source_map.groups.get(i)).map(|g| g.rules.clone()).unwrap_or_default()
 }
 
 /// The rows of `group` for `direction`, in evaluation order (`by_evaluation`) or written order.
@@ -120,8 +99,9 @@ mod tests {
     use super::*;
     use crate::gallery;
     use sgplay_core::conntrack::timeouts::Profile;
-    use sgplay_core::sim::Simulator;
     use sgplay_core::scenario::ProbeSpec;
+    use sgplay_core::sim::Simulator;
+    use sgplay_core::ScenarioSpec;
 
     fn doc() -> ScenarioSpec {
         ScenarioSpec::parse(
@@ -136,33 +116,31 @@ mod tests {
 
     #[test]
     fn origins_follow_templates_and_comma_expansion() {
-        let doc = doc();
-        let world = doc.build().unwrap().world;
-        let group = world.group("sg").unwrap();
-        let o = origins(&doc, "sg", group.rules.len());
+        let scenario = doc().build().unwrap();
+        let o = origins(&scenario, "sg");
         assert_eq!(o.len(), 4 + 2 + 1 + 1);
         assert_eq!(o[0], Origin::Template { position: 0 });
         assert_eq!(o[4], Origin::Spec { index: 0, part: 0, parts: 2 });
         assert_eq!(o[5], Origin::Spec { index: 0, part: 1, parts: 2 });
         assert_eq!(o[7], Origin::Spec { index: 2, part: 0, parts: 1 });
-        assert_eq!(origins(&doc, "default", 4), vec![Origin::Engine; 4]);
+        assert!(origins(&scenario, "default").is_empty(), "no such group");
     }
 
     #[test]
     fn rows_in_evaluation_and_written_order() {
-        let doc = doc();
-        let world = doc.build().unwrap().world;
+        let scenario = doc().build().unwrap();
+        let world = &scenario.world;
         let group = world.group("sg").unwrap();
-        let o = origins(&doc, "sg", group.rules.len());
-        let by_eval = rows(&world, group, &o, Direction::Ingress, true);
+        let o = origins(&scenario, "sg");
+        let by_eval = rows(world, group, &o, Direction::Ingress, true);
         let ids: Vec<&str> = by_eval.iter().map(|r| r.rule.id.as_str()).collect();
         assert_eq!(ids, ["sg-in-ipv4-self", "sg-in-ipv6-self", "first", "deny-all", "allow-web", "allow-web-2"]);
         assert_eq!(by_eval.iter().map(|r| r.order).collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6]);
-        let written = rows(&world, group, &o, Direction::Ingress, false);
+        let written = rows(world, group, &o, Direction::Ingress, false);
         let ids: Vec<&str> = written.iter().map(|r| r.rule.id.as_str()).collect();
         assert_eq!(ids, ["sg-in-ipv4-self", "sg-in-ipv6-self", "allow-web", "allow-web-2", "deny-all", "first"]);
         assert_eq!(written[4].order, 4, "deny-all is evaluated 4th whatever the display order");
-        assert_eq!(rows(&world, group, &o, Direction::Egress, true).len(), 2);
+        assert_eq!(rows(world, group, &o, Direction::Egress, true).len(), 2);
     }
 
     #[test]
@@ -177,14 +155,18 @@ mod tests {
         let spec = gallery::load(gallery::DEFAULT_SLUG).unwrap();
         let world = spec.build().unwrap().world;
         let mut sim = Simulator::new(world, Profile::Huawei);
-        let probe = ProbeSpec { from: "ecs-a01".into(), to: "ecs-b01".into(), protocol: "tcp".into(), port: Some(80), ..Default::default() };
+        let probe =
+            ProbeSpec { from: "ecs-a01".into(), to: "ecs-b01".into(), protocol: "tcp".into(), port: Some(80), ..Default::default() };
         let packet = probe.resolve(sim.world()).unwrap();
         let delivery = sim.send(&packet);
         let steps = sgplay_core::eval::steps(&delivery.evaluation);
         let sent = Sent { delivery, steps, is_reply: false };
         let rule_step = sent.steps.iter().position(|s| s.rule_id.as_deref() == Some("B01")).unwrap();
         let current = current_step(&sent, rule_step + 1).unwrap();
-        assert_eq!(current, CurrentStep { group_id: "sg-b".into(), direction: Direction::Ingress, rule_id: Some("B01".into()), matched: false });
+        assert_eq!(
+            current,
+            CurrentStep { group_id: "sg-b".into(), direction: Direction::Ingress, rule_id: Some("B01".into()), matched: false }
+        );
         assert_eq!(current_step(&sent, 1), None, "the packet step is about no group");
         assert_eq!(current_step(&sent, 0), None);
         assert_eq!(current_step(&sent, 999), None);

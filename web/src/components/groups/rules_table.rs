@@ -46,10 +46,7 @@ pub fn RulesTable(
     let draft = RwSignal::new(RuleDraft::new_rule(String::new(), Direction::Ingress));
     let status = RwSignal::new(None::<String>);
 
-    let origins = Memo::new(move |_| {
-        let n = group.with(|g| g.as_ref().map_or(0, |g| g.rules.len()));
-        app.doc.with(|d| gid.with_value(|id| rows::origins(d, id, n)))
-    });
+    let origins = Memo::new(move |_| app.scenario.with(|s| s.as_ref().map(|s| gid.with_value(|id| rows::origins(s, id))).unwrap_or_default()));
     let rows = Memo::new(move |_| {
         let (dir, by) = (direction.get(), by_evaluation.get());
         origins.with(|o| {
