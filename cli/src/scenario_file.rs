@@ -36,6 +36,29 @@ pub fn load(path: &Path) -> Result<Scenario, LoadError> {
     Scenario::from_json(&text).map_err(LoadError::Invalid)
 }
 
+/// Loads a scenario for a command that analyses its world: an unreadable file is a usage error
+/// (exit 2); a file with errors prints them with the advice to fix them first and ends the
+/// command with `on_errors`.
+pub fn load_or_report(
+    path: &Path,
+    err: crate::output::Painter,
+    on_errors: crate::commands::Exit,
+) -> Result<Scenario, crate::commands::Exit> {
+    match load(path) {
+        Ok(scenario) => Ok(scenario),
+        Err(LoadError::Invalid(problems)) => {
+            let errors: Vec<_> = problems.into_iter().filter(|p| p.is_error()).collect();
+            crate::output::emit_err(&crate::output::problem_list(err, &errors, ""));
+            crate::output::error(err, &format!("`{}` has errors; fix them first (`sgplay validate`)", path.display()));
+            Err(on_errors)
+        }
+        Err(LoadError::Unreadable(message)) => {
+            crate::output::error(err, &message);
+            Err(crate::commands::Exit::Usage)
+        }
+    }
+}
+
 fn lowercase_first(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {

@@ -108,6 +108,35 @@ impl Packet {
         matches!(self.protocol, ICMP | ICMPV6)
     }
 
+    /// The opening packet of a connection from `src` to `dst`: a TCP SYN, a UDP datagram from
+    /// an ephemeral port, an ICMP (ICMPv6 on IPv6) echo request, or a packet of another
+    /// protocol. `icmp` and `icmpv6` follow the family; the port counts for TCP and UDP only.
+    pub fn opening(src: IpAddr, dst: IpAddr, protocol: u8, port: u16) -> Packet {
+        let six = src.is_ipv6();
+        let protocol = match protocol {
+            ICMP if six => ICMPV6,
+            ICMPV6 if !six => ICMP,
+            p => p,
+        };
+        let icmp = matches!(protocol, ICMP | ICMPV6);
+        let ported = matches!(protocol, TCP | UDP);
+        Packet {
+            src,
+            dst,
+            protocol,
+            src_port: if ported { 49152 } else { 0 },
+            dst_port: if ported { port } else { 0 },
+            icmp_type: match (icmp, six) {
+                (true, false) => 8,
+                (true, true) => 128,
+                _ => 0,
+            },
+            icmp_code: 0,
+            icmp_id: u16::from(icmp),
+            tcp_flags: if protocol == TCP { TcpFlags::SYN } else { TcpFlags::empty() },
+        }
+    }
+
     /// The packet a reply to this one would be: addresses and ports swapped. For ICMP echo the
     /// reply type is 0 (IPv4) or 129 (IPv6); for TCP the flags are the natural answer
     /// (SYN → SYN-ACK, anything else → ACK).

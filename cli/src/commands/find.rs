@@ -3,7 +3,7 @@
 
 use super::Exit;
 use crate::output::{self, ColorChoice, Painter};
-use crate::scenario_file::{self, LoadError};
+use crate::scenario_file;
 use sgplay_core::analysis::find::{find, parse_destinations, parse_sources, Answer, Question};
 use sgplay_core::model::{parse_ports, parse_protocol, ProtocolMatch};
 use sgplay_core::{Matcher, Verdict};
@@ -47,18 +47,9 @@ pub struct FindArgs {
 
 pub fn run(args: &FindArgs, color: ColorChoice) -> Exit {
     let err = Painter::stderr(color);
-    let scenario = match scenario_file::load(&args.file) {
+    let scenario = match scenario_file::load_or_report(&args.file, err, Exit::Usage) {
         Ok(s) => s,
-        Err(LoadError::Invalid(problems)) => {
-            let errors: Vec<_> = problems.into_iter().filter(|p| p.is_error()).collect();
-            output::emit_err(&output::problem_list(err, &errors, ""));
-            output::error(err, &format!("`{}` has errors; fix them first (`sgplay validate`)", args.file.display()));
-            return Exit::Usage;
-        }
-        Err(LoadError::Unreadable(message)) => {
-            output::error(err, &message);
-            return Exit::Usage;
-        }
+        Err(exit) => return exit,
     };
     let world = &scenario.world;
     let question = match question(world, args) {

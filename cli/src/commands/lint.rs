@@ -4,7 +4,7 @@
 
 use super::Exit;
 use crate::output::{self, ColorChoice, Painter, Style};
-use crate::scenario_file::{self, LoadError};
+use crate::scenario_file;
 use sgplay_core::analysis::lint::{lint, Lint};
 use sgplay_core::scenario::Severity;
 use sgplay_core::Problem;
@@ -44,19 +44,9 @@ struct JsonReport<'a> {
 
 pub fn run(args: &LintArgs, color: ColorChoice) -> Exit {
     let err = Painter::stderr(color);
-    let scenario = match scenario_file::load(&args.file) {
+    let scenario = match scenario_file::load_or_report(&args.file, err, Exit::Failure) {
         Ok(s) => s,
-        Err(LoadError::Invalid(problems)) => {
-            // A world with errors cannot be analysed: say what to fix first.
-            let errors: Vec<Problem> = problems.into_iter().filter(Problem::is_error).collect();
-            output::emit_err(&output::problem_list(err, &errors, ""));
-            output::error(err, &format!("`{}` has errors; fix them before linting (`sgplay validate`)", args.file.display()));
-            return Exit::Failure;
-        }
-        Err(LoadError::Unreadable(message)) => {
-            output::error(err, &message);
-            return Exit::Usage;
-        }
+        Err(exit) => return exit,
     };
     let mut findings = lint(&scenario.world);
     findings.sort_by_key(|l| l.problem.severity);

@@ -3,7 +3,7 @@
 
 use super::Exit;
 use crate::output::{self, ColorChoice, Painter};
-use crate::scenario_file::{self, LoadError};
+use crate::scenario_file;
 use sgplay_core::analysis::reach::{reachability, End, Reachability, Service, DEFAULT_SERVICES, MAX_SERVICES};
 use sgplay_core::{Matcher, World};
 use std::path::PathBuf;
@@ -60,18 +60,9 @@ pub fn run(args: &ReachArgs, color: ColorChoice) -> Exit {
             return Exit::Usage;
         }
     };
-    let scenario = match scenario_file::load(&args.file) {
+    let scenario = match scenario_file::load_or_report(&args.file, err, Exit::Failure) {
         Ok(s) => s,
-        Err(LoadError::Invalid(problems)) => {
-            let errors: Vec<_> = problems.into_iter().filter(|p| p.is_error()).collect();
-            output::emit_err(&output::problem_list(err, &errors, ""));
-            output::error(err, &format!("`{}` has errors; fix them first (`sgplay validate`)", args.file.display()));
-            return Exit::Failure;
-        }
-        Err(LoadError::Unreadable(message)) => {
-            output::error(err, &message);
-            return Exit::Usage;
-        }
+        Err(exit) => return exit,
     };
     let world = &scenario.world;
     let matrix = reachability(world, &Matcher::build(world), &services);

@@ -7,11 +7,11 @@
 
 use super::lint::{Lint, LintKind};
 use super::reach::internet_address;
+use crate::diagnostic::{Problem, Severity};
 use crate::matcher::{Matcher, SideResult};
 use crate::model::protocol::TCP;
 use crate::model::{Ethertype, World};
-use crate::packet::{Packet, TcpFlags};
-use crate::diagnostic::{Problem, Severity};
+use crate::packet::Packet;
 use std::collections::BTreeMap;
 
 /// Ports the seeds call high-risk when open to the whole Internet.
@@ -41,17 +41,7 @@ pub fn exposed(world: &World, matcher: &Matcher) -> Vec<Lint> {
         for (i, inst) in world.instances.iter().enumerate() {
             let Some(to) = inst.private_ip(family) else { continue };
             for &(port, _) in &HIGH_RISK_PORTS {
-                let packet = Packet {
-                    src: from,
-                    dst: to,
-                    protocol: TCP,
-                    src_port: 49152,
-                    dst_port: port,
-                    icmp_type: 0,
-                    icmp_code: 0,
-                    icmp_id: 0,
-                    tcp_flags: TcpFlags::SYN,
-                };
+                let packet = Packet::opening(from, to, TCP, port);
                 let decision = matcher.decide_rule(&packet);
                 if let (true, SideResult::Rule { rule, .. }) = (decision.verdict.is_allow(), decision.inbound) {
                     let entry = by_rule.entry((rule.group, rule.rule, family)).or_insert((from, Vec::new(), Vec::new()));

@@ -20,7 +20,7 @@ use crate::matcher::shape::{addr_number, family_max, number_to_addr};
 use crate::matcher::Matcher;
 use crate::model::protocol::{ICMP, ICMPV6, TCP, UDP};
 use crate::model::{Ethertype, ProtocolMatch, World};
-use crate::packet::{Packet, TcpFlags};
+use crate::packet::Packet;
 use ipnet::IpNet;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -139,7 +139,7 @@ pub fn find(world: &World, matcher: &Matcher, question: &Question) -> Answer {
                 for &protocol in &protocols {
                     let ported = matches!(protocol, TCP | UDP);
                     for &port in if ported { ports.as_slice() } else { &[0u16][..] } {
-                        let packet = probe(src, dst, protocol, port);
+                        let packet = Packet::opening(src, dst, protocol, port);
                         tried += 1;
                         if matcher.decide(&packet) == question.verdict {
                             return Answer::Found { packet };
@@ -150,33 +150,6 @@ pub fn find(world: &World, matcher: &Matcher, question: &Question) -> Answer {
         }
     }
     Answer::NoneExists { tried }
-}
-
-/// The opening packet of a connection (TCP SYN, ICMP echo request), as `eval` judges it.
-fn probe(src: IpAddr, dst: IpAddr, protocol: u8, port: u16) -> Packet {
-    let six = src.is_ipv6();
-    let protocol = match protocol {
-        ICMP if six => ICMPV6,
-        ICMPV6 if !six => ICMP,
-        p => p,
-    };
-    let icmp = matches!(protocol, ICMP | ICMPV6);
-    let ported = matches!(protocol, TCP | UDP);
-    Packet {
-        src,
-        dst,
-        protocol,
-        src_port: if ported { 49152 } else { 0 },
-        dst_port: if ported { port } else { 0 },
-        icmp_type: match (icmp, six) {
-            (true, false) => 8,
-            (true, true) => 128,
-            _ => 0,
-        },
-        icmp_code: 0,
-        icmp_id: u16::from(icmp),
-        tcp_flags: if protocol == TCP { TcpFlags::SYN } else { TcpFlags::empty() },
-    }
 }
 
 /// The protocols to try: the one asked, or every protocol a rule names, TCP and UDP, and one

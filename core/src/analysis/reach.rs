@@ -19,9 +19,9 @@
 use crate::eval::Crossing;
 use crate::matcher::shape::number_to_addr;
 use crate::matcher::Matcher;
-use crate::model::protocol::{ICMP, ICMPV6, TCP, UDP};
+use crate::model::protocol::{TCP, UDP};
 use crate::model::{parse_protocol, Direction, Ethertype, ProtocolMatch, World};
-use crate::packet::{Packet, TcpFlags};
+use crate::packet::Packet;
 use serde::Serialize;
 use std::net::IpAddr;
 
@@ -254,28 +254,7 @@ pub fn reachability(world: &World, matcher: &Matcher, services: &[Service]) -> R
 
 /// The opening packet of a connection of `service`.
 pub fn service_packet(service: &Service, src: IpAddr, dst: IpAddr) -> Packet {
-    let six = matches!(src, IpAddr::V6(_));
-    let protocol = match service.protocol {
-        ICMP if six => ICMPV6,
-        ICMPV6 if !six => ICMP,
-        p => p,
-    };
-    let icmp = matches!(protocol, ICMP | ICMPV6);
-    Packet {
-        src,
-        dst,
-        protocol,
-        src_port: if service.port.is_some() { 49152 } else { 0 },
-        dst_port: service.port.unwrap_or(0),
-        icmp_type: match (icmp, six) {
-            (true, false) => 8,
-            (true, true) => 128,
-            _ => 0,
-        },
-        icmp_code: 0,
-        icmp_id: u16::from(icmp),
-        tcp_flags: if protocol == TCP { TcpFlags::SYN } else { TcpFlags::empty() },
-    }
+    Packet::opening(src, dst, service.protocol, service.port.unwrap_or(0))
 }
 
 /// The middle address of the widest address class outside every VPC and held by no instance.

@@ -31,10 +31,8 @@
 //! grid would exceed [`GRID_LIMIT`] cells is refused with [`TooLarge`], and the caller says so
 //! instead of guessing: a crafted file costs seconds at most, never minutes.
 
+use crate::matcher::port_runs::PortRuns;
 use crate::matcher::shape::RuleShape;
-use crate::model::protocol::{TCP, UDP};
-use crate::model::ProtocolMatch;
-use std::collections::HashMap;
 
 /// The most cells (port classes × address classes) one space may hold.
 pub const GRID_LIMIT: usize = 1 << 23;
@@ -99,91 +97,28 @@ impl RuleSpace {
         let class_of = |a: u128| (addr_starts.partition_point(|&s| s <= a) - 1) as u32;
         let rule_addr_classes: Vec<Vec<(u32, u32)>> =
             rules.iter().map(|r| r.remote.iter().map(|&(f, l)| (class_of(f), class_of(l))).collect()).collect();
-        let covers_all: Vec<bool> = rules.iter().map(|r| r.covers_every_address(max)).collect();
-
-        // Protocol slots and port runs, each with the rules that apply, in order; a run's list
-        // stops after its second rule covering every address (nothing later is first or second).
-        let mut slots: Vec<Option<u8>> = vec![None, Some(TCP), Some(UDP)];
-        for r in rules {
-            if let ProtocolMatch::Number(n) = r.protocol {
-                if !slots.contains(&Some(n)) {
-                    slots.push(Some(n));
-                }
-            }
-        }
-        let mut runs_raw: Vec<(Option<u8>, u16, u16)> = Vec::new();
-        let mut lists: Vec<Vec<u32>> = Vec::new();
-        let mut run_rules: Vec<Vec<u32>> = vec![Vec::new(); rules.len()];
-        for &p in &slots {
-            let applies = |r: &RuleShape| match (r.protocol, p) {
-                (ProtocolMatch::Any, _) => true,
-                (ProtocolMatch::Number(n), Some(q)) => n == q,
-                (ProtocolMatch::Number(_), None) => false,
-            };
-            let ported = matches!(p, Some(TCP | UDP));
-            let mut cuts = vec![0u16];
-            if ported {
-                for r in rules.iter().filter(|r| applies(r)) {
-                    for &(a, b) in r.ports.iter().flatten() {
-                        cuts.push(a);
-                        if let Some(n) = b.checked_add(1) {
-                            cuts.push(n);
-                        }
-                    }
-                }
-            }
-            cuts.sort_unstable();
-            cuts.dedup();
-            let base = lists.len();
-            for (k, &first) in cuts.iter().enumerate() {
-                let last = cuts.get(k + 1).map_or(u16::MAX, |n| n - 1);
-                runs_raw.push((p, first, last));
-                lists.push(Vec::new());
-            }
-            let run_of = |port: u16| cuts.partition_point(|&s| s <= port) - 1;
-            let mut full = vec![0u8; cuts.len()];
-            for (pos, r) in rules.iter().enumerate() {
-                if !applies(r) {
-                    continue;
-                }
-                let spans: Vec<(usize, usize)> = match (&r.ports, ported) {
-                    (Some(ranges), true) => ranges.iter().map(|&(a, b)| (run_of(a), run_of(b))).collect(),
-                    _ => vec![(0, cuts.len() - 1)],
-                };
-                for (a, b) in spans {
-                    for k in a..=b {
-                        run_rules[pos].push((base + k) as u32);
-                        if full[k] < 2 {
-                            lists[base + k].push(pos as u32);
-                            full[k] += u8::from(covers_all[pos]);
-                        }
-                    }
-                }
-            }
-        }
-        let mut class_of_list: HashMap<&[u32], u32> = HashMap::new();
-        let mut class_lists: Vec<&[u32]> = Vec::new();
-        let run_class: Vec<u32> = lists
-            .iter()
-            .map(|l| {
-                *class_of_list.entry(l.as_slice()).or_insert_with(|| {
-                    class_lists.push(l.as_slice());
-                    (class_lists.len() - 1) as u32
-                })
+        // Port runs and classes; a run's list stops after its second rule covering every address
+        // (nothing later is first or second there).
+        let port_runs = PortRuns::build(rules, max, 2, true, GRID_LIMIT).ok_or(TooLarge { cells: GRID_LIMIT })?;
+        let runs: Vec<PortRun> = (0..port_runs.starts.len())
+            .map(|k| PortRun {
+                protocol: port_runs.run_protocol(k),
+                first: port_runs.starts[k],
+                last: port_runs.run_last(k),
+                class: port_runs.class[k],
             })
             .collect();
-        let runs: Vec<PortRun> =
-            runs_raw.iter().zip(&run_class).map(|(&(protocol, first, last), &class)| PortRun { protocol, first, last, class }).collect();
-        let rule_port_classes: Vec<Vec<u32>> = run_rules
+        let rule_port_classes: Vec<Vec<u32>> = port_runs
+            .rule_runs
             .iter()
             .map(|rs| {
-                let mut pcs: Vec<u32> = rs.iter().map(|&k| run_class[k as usize]).collect();
+                let mut pcs: Vec<u32> = rs.iter().map(|&k| port_runs.class[k as usize]).collect();
                 pcs.sort_unstable();
                 pcs.dedup();
                 pcs
             })
             .collect();
-
+        let class_lists = &port_runs.class_lists;
         let (pcs, acs) = (class_lists.len(), addr_starts.len());
         let cells = pcs.saturating_mul(acs);
         if cells > GRID_LIMIT {

@@ -30,6 +30,7 @@
 
 mod address_space;
 mod batch;
+pub mod port_runs;
 pub mod shape;
 mod table;
 

@@ -23,6 +23,7 @@
 //! The answer is the same either way; only the speed differs.
 
 use super::address_space::AddressSpace;
+use super::port_runs::PortRuns;
 use super::shape::RuleShape;
 use crate::model::protocol::{TCP, UDP};
 use crate::model::ProtocolMatch;
@@ -115,91 +116,16 @@ pub struct Compiled {
 
 impl Compiled {
     fn build(rules: &[&RuleShape], space: &AddressSpace, max: u128, budget: Budget) -> Option<Compiled> {
-        // Protocol slots: 0 is "any protocol no rule names".
-        let mut slot_protocol: Vec<Option<u8>> = vec![None, Some(TCP), Some(UDP)];
-        for r in rules {
-            if let ProtocolMatch::Number(n) = r.protocol {
-                if !slot_protocol.contains(&Some(n)) {
-                    slot_protocol.push(Some(n));
-                }
-            }
-        }
+        let runs = PortRuns::build(rules, max, 1, false, budget.lists)?;
         let mut proto_slot = Box::new([0u8; 256]);
-        for (slot, p) in slot_protocol.iter().enumerate() {
+        for (slot, p) in runs.slots.iter().enumerate() {
             if let Some(p) = p {
                 // At most 256 protocols plus slot 0: a slot number fits a byte only up to 255.
                 proto_slot[*p as usize] = u8::try_from(slot).ok()?;
             }
         }
         let classes: Vec<Vec<(u32, u32)>> = rules.iter().map(|r| r.remote.iter().map(|&iv| space.classes(iv)).collect()).collect();
-        let covers_all: Vec<bool> = rules.iter().map(|r| r.covers_every_address(max)).collect();
-
-        // Port runs per slot, each with the rules applying to it in order (cut after a rule that
-        // covers every address: nothing after it can decide there).
-        let mut slot_ports = Vec::with_capacity(slot_protocol.len());
-        let mut port_starts: Vec<u16> = Vec::new();
-        let mut lists: Vec<Vec<u32>> = Vec::new();
-        let mut listed = 0usize;
-        for p in &slot_protocol {
-            let applies = |r: &RuleShape| match (r.protocol, p) {
-                (ProtocolMatch::Any, _) => true,
-                (ProtocolMatch::Number(n), Some(q)) => n == *q,
-                (ProtocolMatch::Number(_), None) => false,
-            };
-            let ported = p.is_some_and(has_ports);
-            let mut cuts = vec![0u16];
-            if ported {
-                for r in rules.iter().filter(|r| applies(r)) {
-                    for &(a, b) in r.ports.iter().flatten() {
-                        cuts.push(a);
-                        if let Some(next) = b.checked_add(1) {
-                            cuts.push(next);
-                        }
-                    }
-                }
-            }
-            cuts.sort_unstable();
-            cuts.dedup();
-            let base = lists.len();
-            lists.resize(base + cuts.len(), Vec::new());
-            let mut closed = vec![false; cuts.len()];
-            for (pos, r) in rules.iter().enumerate() {
-                if !applies(r) {
-                    continue;
-                }
-                let runs: Vec<(usize, usize)> = match (&r.ports, ported) {
-                    (Some(ranges), true) => ranges.iter().map(|&(a, b)| (run_of(&cuts, a), run_of(&cuts, b))).collect(),
-                    _ => vec![(0, cuts.len() - 1)],
-                };
-                for (first, last) in runs {
-                    for k in first..=last {
-                        if !closed[k] {
-                            lists[base + k].push(pos as u32);
-                            closed[k] = covers_all[pos];
-                            listed += 1;
-                        }
-                    }
-                }
-                if listed > budget.lists {
-                    return None;
-                }
-            }
-            slot_ports.push((port_starts.len() as u32, (port_starts.len() + cuts.len()) as u32));
-            port_starts.extend(cuts);
-        }
-
-        // Port classes: runs with the same list.
-        let mut class_of_list: HashMap<&[u32], u32> = HashMap::new();
-        let mut class_lists: Vec<&[u32]> = Vec::new();
-        let port_class: Vec<u32> = lists
-            .iter()
-            .map(|l| {
-                *class_of_list.entry(l.as_slice()).or_insert_with(|| {
-                    class_lists.push(l.as_slice());
-                    (class_lists.len() - 1) as u32
-                })
-            })
-            .collect();
+        let class_lists = &runs.class_lists;
         let port_classes = class_lists.len();
         let g = space.len();
         if port_classes.checked_mul(g)? > budget.grid {
@@ -241,7 +167,15 @@ impl Compiled {
             };
             addr_local.push(local);
         }
-        Some(Compiled { proto_slot, slot_ports, port_starts, port_class, port_classes, addr_local, cells })
+        Some(Compiled {
+            proto_slot,
+            slot_ports: runs.slot_runs,
+            port_starts: runs.starts,
+            port_class: runs.class,
+            port_classes,
+            addr_local,
+            cells,
+        })
     }
 
     #[inline]
@@ -275,11 +209,6 @@ impl Column<'_> {
         let Some(&local) = self.addr_local.get(class as usize) else { return NO_RULE };
         self.by_local.get(local as usize).copied().unwrap_or(NO_RULE)
     }
-}
-
-/// The run of `cuts` holding `port`.
-fn run_of(cuts: &[u16], port: u16) -> usize {
-    cuts.partition_point(|&s| s <= port) - 1
 }
 
 /// The first unpainted class at or after `c` (path halving).
