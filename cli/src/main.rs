@@ -5,7 +5,7 @@
 //!
 //! Exit codes: 0 when the command did its job (for `eval`, whatever the verdict), 1 when tests
 //! failed or a scenario has errors, 2 when the input could not be used at all (unreadable file,
-//! invalid scenario for `eval`, bad arguments).
+//! invalid scenario for `eval`, bad arguments). `diff` exits 1 when a verdict changes.
 
 mod commands;
 mod output;
@@ -33,6 +33,7 @@ enum Command {
     Validate(commands::validate::ValidateArgs),
     Lint(commands::lint::LintArgs),
     Reach(commands::reach::ReachArgs),
+    Diff(commands::diff::DiffArgs),
     Templates(commands::templates::TemplatesArgs),
     Generate(commands::generate::GenerateArgs),
 }
@@ -45,6 +46,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => commands::validate::run(args, cli.color),
         Command::Lint(args) => commands::lint::run(args, cli.color),
         Command::Reach(args) => commands::reach::run(args, cli.color),
+        Command::Diff(args) => commands::diff::run(args, cli.color),
         Command::Templates(args) => commands::templates::run(args, cli.color),
         Command::Generate(args) => {
             if let Err(message) = args.check() {
