@@ -5,7 +5,7 @@
 //!
 //! Exit codes: 0 when the command did its job (for `eval`, whatever the verdict), 1 when tests
 //! failed or a scenario has errors, 2 when the input could not be used at all (unreadable file,
-//! invalid scenario for `eval`, bad arguments).
+//! invalid scenario for `eval`, bad arguments). `diff` exits 1 when a verdict changes.
 
 mod commands;
 mod output;
@@ -35,6 +35,7 @@ enum Command {
     Reach(commands::reach::ReachArgs),
     Find(commands::find::FindArgs),
     Fix(commands::fix::FixArgs),
+    Diff(commands::diff::DiffArgs),
     Templates(commands::templates::TemplatesArgs),
     Generate(commands::generate::GenerateArgs),
 }
@@ -49,6 +50,7 @@ fn main() -> ExitCode {
         Command::Reach(args) => commands::reach::run(args, cli.color),
         Command::Find(args) => commands::find::run(args, cli.color),
         Command::Fix(args) => commands::fix::run(args, cli.color),
+        Command::Diff(args) => commands::diff::run(args, cli.color),
         Command::Templates(args) => commands::templates::run(args, cli.color),
         Command::Generate(args) => {
             if let Err(message) = args.check() {

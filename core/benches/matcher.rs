@@ -97,5 +97,45 @@ fn reach(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, matcher, reference, tracer, build, shadow, reach);
+/// `world` with one rule changed: the first inbound TCP/UDP rule of group 0 that has a port list
+/// gets one port more (a one-line what-if): the first of a few unusual ports that changes a verdict
+/// (in `pair 5x120` none does: group 0 admits everything at priority 16; the diff does the same work).
+fn one_port_more(world: &World) -> World {
+    use sgplay_core::model::{Direction, PortRange, PortSet};
+    let at = world.security_groups[0]
+        .rules
+        .iter()
+        .position(|r| r.direction == Direction::Ingress && r.protocol.has_ports() && !r.ports.is_all());
+    let Some(at) = at else { return world.clone() };
+    let with = |port: u16| {
+        let mut changed = world.clone();
+        let rule = &mut changed.security_groups[0].rules[at];
+        let mut ports = rule.ports.elements().to_vec();
+        ports.push(PortRange { first: port, last: port });
+        rule.ports = PortSet::from_ranges(ports);
+        changed
+    };
+    [8443, 873, 993, 636, 389, 23, 9443, 27017]
+        .into_iter()
+        .map(with)
+        .find(|changed| !sgplay_core::analysis::diff::diff(world, changed).changes.is_empty())
+        .unwrap_or_else(|| with(8443))
+}
+
+fn diff(c: &mut Criterion) {
+    let mut group = c.benchmark_group("analysis.diff");
+    group.sample_size(10);
+    for (name, world) in [("pair 5x120", pair(5, 120)), ("estate 1000", estate())] {
+        let changed = one_port_more(&world);
+        let report = sgplay_core::analysis::diff::diff(&world, &changed);
+        assert!(report.skipped.is_empty(), "{name}: the diff is complete");
+        eprintln!("analysis.diff/{name}: {} changes", report.changes.len());
+        group.bench_with_input(BenchmarkId::from_parameter(name), &changed, |b, changed| {
+            b.iter(|| sgplay_core::analysis::diff::diff(black_box(&world), black_box(changed)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, matcher, reference, tracer, build, shadow, reach, diff);
 criterion_main!(benches);

@@ -13,6 +13,8 @@
 //! - `analysis.rs`: the seed's quota example (table 4), the limits around it, and advice.
 //! - `exact_analysis.rs`: shadowed, redundant and live rules against brute force over every
 //!   cell of small random worlds.
+//! - `diff_exact.rs`: the what-if diff of a random world and a random edit of it against brute
+//!   force on a grid of packets between every pair of ends, both ways.
 //!
 //! [`random_world`] holds the random worlds both property tests draw from.
 //!

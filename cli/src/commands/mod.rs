@@ -1,6 +1,7 @@
 //! One module per subcommand. Each has an `Args` struct (clap derive) and a `run` that prints
 //! and returns how the process should exit.
 
+pub mod diff;
 pub mod eval;
 pub mod find;
 pub mod fix;
@@ -18,7 +19,7 @@ use std::process::ExitCode;
 pub enum Exit {
     /// It did its job (0).
     Success,
-    /// Tests failed or the scenario has errors (1).
+    /// Tests failed, the scenario has errors, or (`diff`) a verdict changed (1).
     Failure,
     /// The input could not be used: unreadable file, invalid scenario, bad arguments (2).
     Usage,

@@ -1,8 +1,10 @@
 //! Analysis of a world without sending packets: the documented constraints (quotas, limits) and
-//! advice (risky exposure, rules that can never decide).
+//! advice (risky exposure, rules that can never decide), the reachability matrix and the exact
+//! what-if diff between two versions of a world.
 
 pub mod advice;
 pub mod constraints;
+pub mod diff;
 pub mod exposure;
 pub mod find;
 pub mod fix;
