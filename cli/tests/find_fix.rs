@@ -34,5 +34,11 @@ fn fix_adds_one_allow_rule_and_names_what_else_it_opens() {
     let rule = &fix["steps"][0]["edit"]["add_rule"]["rule"];
     assert_eq!(rule["remote_ip_prefix"], "192.168.0.10/32");
     assert_eq!(rule["multiport"], "80");
-    assert_eq!(fix["also_changes"][0]["packet"]["dst"], "192.168.1.11", "the other member of sg-b gets the flow too");
+    let changes = fix["changes"].as_array().unwrap();
+    assert!(changes.iter().any(|c| c["dst"]["instance"] == "ecs-b01"), "{changes:?}");
+    assert!(changes.iter().any(|c| c["dst"]["instance"] == "ecs-b02"), "the other member of sg-b gets the flow too: {changes:?}");
+    assert!(
+        changes.iter().all(|c| c["before"] == "deny" && c["after"] == "allow" && c["ports"] == serde_json::json!(["80"])),
+        "{changes:?}"
+    );
 }

@@ -74,22 +74,23 @@ fn text(packet: &sgplay_core::Packet, outcome: &FixOutcome) -> String {
     match outcome {
         FixOutcome::AlreadyAllowed => format!("{packet} is allowed already: nothing to fix\n"),
         FixOutcome::Impossible { reason } => format!("no rule change lets {packet} in: {reason}\n"),
-        FixOutcome::Fixed { steps, also_changes } => {
+        FixOutcome::Fixed { steps, changes, skipped } => {
             let mut out = format!("to let {packet} in:\n");
             for (i, step) in steps.iter().enumerate() {
                 let edit = serde_json::to_string(&step.edit).unwrap_or_default();
                 out.push_str(&format!("  {}. {} {}: {edit}\n     why: {}\n", i + 1, step.instance, step.direction, step.why));
             }
-            if also_changes.is_empty() {
-                out.push_str("it changes no other verdict\n");
-            } else {
-                out.push_str(&format!("it also changes {} other packet(s):\n", also_changes.len()));
-                for c in also_changes.iter().take(20) {
-                    out.push_str(&format!("  {}: {} → {}\n", c.packet, c.before, c.after));
-                }
-                if also_changes.len() > 20 {
-                    out.push_str(&format!("  and {} more (--json lists them all)\n", also_changes.len() - 20));
-                }
+            out.push_str(&format!("what it changes ({} region(s), the asked packet's among them):\n", changes.len()));
+            for c in changes.iter().take(20) {
+                let ports = if c.ports.is_empty() { String::new() } else { format!(" {}", c.ports.join(",")) };
+                let dst = c.dst.instance.clone().unwrap_or_else(|| c.dst.addresses.join(","));
+                out.push_str(&format!("  {}{ports} from {} to {dst}: {} → {}\n", c.protocol, c.src.join(","), c.before, c.after));
+            }
+            if changes.len() > 20 {
+                out.push_str(&format!("  and {} more (--json lists them all)\n", changes.len() - 20));
+            }
+            for s in skipped {
+                out.push_str(&format!("  not compared: {}\n", s.what));
             }
             out
         }

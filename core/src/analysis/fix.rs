@@ -12,17 +12,18 @@
 //!   it, so the fix deletes that deny, and the collateral says what that opens.
 //!
 //! The edits are the scenario's own change steps (`ChangeSpec`), so the playground applies them
-//! as an ordinary edit and a sequence can replay them. What else a fix lets in is computed, not
-//! guessed: an added rule changes only packets it matches (its flow, on every instance of its
-//! group), and each of those is re-judged before and after.
+//! as an ordinary edit and a sequence can replay them. What else a fix lets in is the exact
+//! what-if diff of the world before and after it ([`super::diff`]): an added rule opens its flow
+//! on every instance of its group; a deleted deny can open much more, and the diff says what.
 
+use super::diff::{diff, Change, WorldDiff};
+use super::shadow::Skipped;
 use crate::eval::{evaluate, HopDecision, Verdict};
-use crate::matcher::Matcher;
 use crate::model::protocol::{protocol_name, TCP, UDP};
 use crate::model::{Direction, Ethertype, World};
 use crate::packet::Packet;
-use crate::sim::change::Change;
 use crate::scenario::{ChangeSpec, RuleSpec};
+use crate::sim::change::Change as Edit;
 use serde::Serialize;
 use std::net::IpAddr;
 
@@ -35,28 +36,17 @@ pub struct FixStep {
     pub why: String,
 }
 
-/// A packet whose verdict the fix changes, other than the one asked about.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Collateral {
-    pub packet: Packet,
-    pub before: Verdict,
-    pub after: Verdict,
-}
-
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "outcome")]
 pub enum FixOutcome {
     /// The packet is allowed already.
     AlreadyAllowed,
-    Fixed {
-        steps: Vec<FixStep>,
-        also_changes: Vec<Collateral>,
-    },
+    /// `changes`: every region of packets whose verdict the fix changes, the asked packet's
+    /// among them ([`super::diff`], exact); `skipped` says what the diff could not compare.
+    Fixed { steps: Vec<FixStep>, changes: Vec<Change>, skipped: Vec<Skipped> },
     /// No rule change can let it in (e.g. the path has no security group that denies it but
     /// something else does).
-    Impossible {
-        reason: String,
-    },
+    Impossible { reason: String },
 }
 
 pub fn fix(world: &World, packet: &Packet) -> FixOutcome {
@@ -110,7 +100,7 @@ pub fn fix(world: &World, packet: &Packet) -> FixOutcome {
                 }
             }
         };
-        match Change::from_spec(&step.edit, &fixed, "fix") {
+        match Edit::from_spec(&step.edit, &fixed, "fix") {
             Ok(change) => change.apply_to(&mut fixed),
             Err(problems) => {
                 let reasons: Vec<String> = problems.iter().map(|p| p.message.clone()).collect();
@@ -128,8 +118,8 @@ pub fn fix(world: &World, packet: &Packet) -> FixOutcome {
             reason: format!("after fixing both sides the packet is still denied (tried: {})", tried.join("; ")),
         };
     }
-    let also_changes = collateral(world, &fixed, packet);
-    FixOutcome::Fixed { steps, also_changes }
+    let WorldDiff { changes, skipped, .. } = diff(world, &fixed);
+    FixOutcome::Fixed { steps, changes, skipped }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -164,35 +154,4 @@ fn add_allow(
         ..RuleSpec::default()
     };
     FixStep { edit: ChangeSpec::AddRule { group: group.to_string(), rule }, instance: instance.to_string(), direction, why }
-}
-
-/// Every other packet whose verdict differs between `before` and `after`, among the packets the
-/// fix's rules can match: the same protocol and port, from or to the same remote, on every
-/// instance (all addresses) of the changed groups. Deleting a rule (the last resort) can change
-/// more; those packets are the ones the deleted rule matched, which this also covers for its
-/// remote's members of the same flow only.
-fn collateral(before: &World, after: &World, packet: &Packet) -> Vec<Collateral> {
-    let (a, b) = (Matcher::build(before), Matcher::build(after));
-    let mut out = Vec::new();
-    let addresses: Vec<IpAddr> = after
-        .instances
-        .iter()
-        .flat_map(|i| i.private_ips.iter().chain(&i.virtual_ips).chain(i.eip.iter()).copied())
-        .filter(|x| Ethertype::of(*x) == packet.family())
-        .collect();
-    let mut candidates = Vec::new();
-    for &x in &addresses {
-        candidates.push(Packet { dst: x, ..packet.clone() });
-        candidates.push(Packet { src: x, ..packet.clone() });
-    }
-    for p in candidates {
-        if p == *packet || p.src == p.dst {
-            continue;
-        }
-        let (was, now) = (a.decide(&p), b.decide(&p));
-        if was != now && !out.iter().any(|c: &Collateral| c.packet == p) {
-            out.push(Collateral { packet: p, before: was, after: now });
-        }
-    }
-    out
 }
