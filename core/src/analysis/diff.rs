@@ -65,6 +65,7 @@ use super::shadow::Skipped;
 use super::space::{TooLarge, GRID_LIMIT};
 use crate::eval::{group_order, route, Crossing, Directory};
 use crate::matcher::shape::{addr_number, family_max, merge, number_to_addr, shape, MemberIndex, RuleShape};
+use crate::matcher::{family_slot, side_slot};
 use crate::model::protocol::{protocol_name, ICMP, ICMPV6, TCP, UDP};
 use crate::model::{Action, AddressKind, Direction, Ethertype, ProtocolMatch, World};
 use crate::packet::{Packet, TcpFlags};
@@ -440,22 +441,7 @@ enum Cause {
 
 const FAMILIES: [Ethertype; 2] = [Ethertype::IPv4, Ethertype::IPv6];
 
-fn family_slot(family: Ethertype) -> usize {
-    match family {
-        Ethertype::IPv4 => 0,
-        Ethertype::IPv6 => 1,
-    }
-}
-
-/// A direction and a family: the four rule lists of a group.
-fn side_slot(direction: Direction, family: Ethertype) -> usize {
-    let d = match direction {
-        Direction::Ingress => 0,
-        Direction::Egress => 2,
-    };
-    d + family_slot(family)
-}
-
+/// The inverse of [`side_slot`].
 fn side_of(slot: usize) -> (Direction, Ethertype) {
     (if slot < 2 { Direction::Ingress } else { Direction::Egress }, FAMILIES[slot % 2])
 }

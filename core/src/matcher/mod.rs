@@ -157,14 +157,16 @@ pub struct Matcher {
     stats: BuildStats,
 }
 
-fn family_slot(family: Ethertype) -> usize {
+/// IPv4 0, IPv6 1: the index of a family's address space.
+pub(crate) fn family_slot(family: Ethertype) -> usize {
     match family {
         Ethertype::IPv4 => 0,
         Ethertype::IPv6 => 1,
     }
 }
 
-fn side_slot(direction: Direction, family: Ethertype) -> usize {
+/// Inbound IPv4 0, inbound IPv6 1, outbound IPv4 2, outbound IPv6 3: a side's index.
+pub(crate) fn side_slot(direction: Direction, family: Ethertype) -> usize {
     let d = match direction {
         Direction::Ingress => 0,
         Direction::Egress => 2,
