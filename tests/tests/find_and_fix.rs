@@ -11,7 +11,7 @@ use sgplay_core::analysis::find::{find, Answer, Destinations, Question, Sources}
 use sgplay_core::analysis::fix::{fix, FixOutcome};
 use sgplay_core::eval::Verdict;
 use sgplay_core::model::{AddressEntry, Ethertype, Remote, World};
-use sgplay_core::packet::{Packet, TcpFlags};
+use sgplay_core::packet::Packet;
 use sgplay_core::scenario::ChangeSpec;
 use sgplay_core::sim::change::Change;
 use sgplay_core::{decide, Matcher};
@@ -74,29 +74,9 @@ fn grid_ports(world: &World) -> Vec<u16> {
     ports.into_iter().collect()
 }
 
+/// The opening packet of a connection, as `find` and `fix` build theirs.
 fn packet(src: IpAddr, dst: IpAddr, protocol: u8, port: u16) -> Packet {
-    let protocol = match (protocol, src.is_ipv6()) {
-        (1, true) => 58,
-        (58, false) => 1,
-        (p, _) => p,
-    };
-    let ported = matches!(protocol, 6 | 17);
-    let icmp = matches!(protocol, 1 | 58);
-    Packet {
-        src,
-        dst,
-        protocol,
-        src_port: if ported { 49152 } else { 0 },
-        dst_port: if ported { port } else { 0 },
-        icmp_type: match (icmp, src.is_ipv6()) {
-            (true, false) => 8,
-            (true, true) => 128,
-            _ => 0,
-        },
-        icmp_code: 0,
-        icmp_id: u16::from(icmp),
-        tcp_flags: if protocol == 6 { TcpFlags::SYN } else { TcpFlags::empty() },
-    }
+    Packet::opening(src, dst, protocol, port)
 }
 
 const PROTOCOLS: [u8; 6] = [6, 17, 1, 47, 50, 99];

@@ -171,7 +171,7 @@ pub fn reachability(world: &World, matcher: &Matcher, services: &[Service]) -> R
             }
             let Some(family) = family_of(from, to) else { continue };
             let (Some(src), Some(dst)) = (address(from, family), address(to, family)) else { continue };
-            let route = matcher.route(&service_packet(&Service { label: String::new(), protocol: 0, port: None }, src, dst));
+            let route = matcher.route(&Packet::opening(src, dst, 0, 0));
             let check = |direction: Direction, crossing: Option<Crossing<u32>>| match crossing {
                 Some(Crossing::Rules { instance, remote }) => {
                     let (other, seen) = if direction == Direction::Egress { (to, dst) } else { (from, src) };
