@@ -73,13 +73,20 @@ finish_stage
 
 banner "end-to-end (tests/e2e against dist/)"
 e2e="$root/tests/e2e"
-want="$(node -p "require('$e2e/package.json').dependencies['playwright-core']")"
-have="$(node -p "require('$e2e/node_modules/playwright-core/package.json').version" 2>/dev/null || true)"
-if [ "$have" = "$want" ]; then
-  echo "playwright-core $want present"
+# Every dependency of package.json at exactly its pinned version, or a fresh `npm ci`.
+missing="$(node -e '
+  const dir = process.argv[1];
+  const want = require(dir + "/package.json").dependencies;
+  for (const [name, version] of Object.entries(want)) {
+    let have = "";
+    try { have = require(dir + "/node_modules/" + name + "/package.json").version; } catch {}
+    if (have !== version) console.log(name + "@" + version);
+  }' "$e2e")"
+if [ -z "$missing" ]; then
+  echo "e2e dependencies present: $(node -p "Object.entries(require('$e2e/package.json').dependencies).map(([n, v]) => n + '@' + v).join(', ')")"
 else
-  echo "installing playwright-core $want into tests/e2e/node_modules"
-  (cd "$e2e" && npm install --no-audit --no-fund --loglevel=error)
+  echo "installing into tests/e2e/node_modules: $missing"
+  (cd "$e2e" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 python3 -m http.server --bind 127.0.0.1 --directory "$root/dist" "$port" >/dev/null 2>&1 &

@@ -111,7 +111,7 @@ async function fillPacket(p = page) {
 test('the page opens on the default example with every panel', async () => {
   assert.match(await page.title(), /sgplay/);
   await nameIs(DEFAULT_NAME);
-  for (const panel of ['groups-panel', 'instances-panel', 'topology', 'tester', 'connections']) {
+  for (const panel of ['groups-panel', 'instances-panel', 'findings-panel', 'topology', 'tester', 'connections']) {
     assert.ok(await id(panel).isVisible(), `the ${panel} panel is not shown`);
   }
   for (const control of ['group-list', 'rules-table', 'instances-table', 'canvas', 'probe-from', 'send', 'clock']) {
@@ -375,7 +375,7 @@ test('the documentation demo page embeds two working views', async () => {
 
 // ---- screenshots -------------------------------------------------------------------------------
 
-const PANELS = ['groups-panel', 'instances-panel', 'topology', 'tester', 'connections'];
+const PANELS = ['groups-panel', 'instances-panel', 'findings-panel', 'topology', 'tester', 'connections'];
 const VIEWPORTS = [['desktop', 1280, 800], ['tablet', 820, 1180]];
 
 for (const [device, width, height] of VIEWPORTS) {

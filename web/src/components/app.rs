@@ -2,9 +2,10 @@
 //! layout of the panels, or the compact read-only embed view.
 
 use super::connections::ConnectionsPanel;
+use super::findings::{provide_findings, FindingsPanel};
 use super::groups::GroupsPanel;
 use super::instances::InstancesPanel;
-use super::shell::{EmbedFooter, Header, Notices};
+use super::shell::{EmbedFooter, Header, Notices, SkipLinks};
 use super::tester::TesterPanel;
 use super::topology::CanvasPanel;
 use crate::state::boot::{self, Start};
@@ -40,6 +41,7 @@ pub fn App() -> impl IntoView {
 pub fn Playground(start: Start, #[prop(default = None)] embed: Option<Embed>, #[prop(optional)] autosave: bool) -> impl IntoView {
     let Start { scenario, probe, simulator, previous, notices, .. } = start;
     let app = AppState::provide(scenario, probe, simulator, embed.clone());
+    provide_findings(app);
     if let Some(previous) = previous {
         app.history.update(|h| h.record("open the linked scenario", previous));
     }
@@ -60,12 +62,14 @@ pub fn Playground(start: Start, #[prop(default = None)] embed: Option<Embed>, #[
         Some(embed) => view! { <EmbedView embed/> }.into_any(),
         None => view! {
             <div class="app">
+                <SkipLinks/>
                 <Header/>
                 <Notices/>
                 <main class="workspace">
                     <div class="workspace__column workspace__column--edit">
                         <GroupsPanel/>
                         <InstancesPanel/>
+                        <FindingsPanel/>
                     </div>
                     <div class="workspace__column workspace__column--run">
                         <CanvasPanel/>

@@ -3,6 +3,7 @@
 
 mod app;
 pub mod connections;
+pub mod findings;
 pub mod groups;
 pub mod instances;
 pub mod shell;

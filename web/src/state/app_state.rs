@@ -8,8 +8,8 @@ use leptos::prelude::*;
 use sgplay_core::conntrack::timeouts::Profile;
 use sgplay_core::eval::{steps, Step};
 use sgplay_core::model::Direction;
+use sgplay_core::scenario::{ProbeSpec, Problem, Scenario, ScenarioSpec};
 use sgplay_core::sim::{ChangeReport, Delivery, Simulator};
-use sgplay_core::scenario::{Problem, ProbeSpec, Scenario, ScenarioSpec};
 use sgplay_core::Packet;
 
 /// What the user has picked to look at; not part of the document.
@@ -66,6 +66,9 @@ pub struct AppState {
     /// Reports of the clearing table for recent edits, newest last.
     pub change_reports: RwSignal<Vec<ChangeReport>>,
     pub selection: RwSignal<Selection>,
+    /// The rule a finding last pointed at (group id, rule id): its row in the rules table is
+    /// marked until another is pointed at.
+    pub spotlight: RwSignal<Option<(String, String)>>,
     pub notices: RwSignal<Vec<Notice>>,
     /// `Some` in embed mode: read-only, only the chosen panels.
     pub embed: StoredValue<Option<Embed>>,
@@ -99,6 +102,7 @@ impl AppState {
             cursor: RwSignal::new(0),
             change_reports: RwSignal::new(Vec::new()),
             selection: RwSignal::new(Selection { group_id: first_group, direction: Direction::Ingress, instance_id: None }),
+            spotlight: RwSignal::new(None),
             notices: RwSignal::new(Vec::new()),
             embed: StoredValue::new(embed),
             next_port: StoredValue::new(sgplay_core::scenario::probe::DEFAULT_SOURCE_PORT),

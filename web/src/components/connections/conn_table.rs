@@ -61,6 +61,7 @@ pub fn ConnTable() -> impl IntoView {
         <div class="conntrack">
             <div class="conntrack__scroll">
                 <table class="conntrack__table" data-testid="conntrack-table">
+                    <caption class="visually-hidden">"Connection tracking entries, by instance"</caption>
                     <thead>
                         <tr>
                             <th scope="col">"id"</th>

@@ -24,7 +24,7 @@ use leptos::prelude::*;
 pub fn ConnectionsPanel() -> impl IntoView {
     view! {
         <section class="panel connections" data-testid="connections" aria-labelledby="connections-title">
-            <h2 class="panel__title" id="connections-title">"Connections"</h2>
+            <h2 class="panel__title" id="connections-title" tabindex="-1">"Connections"</h2>
             <ClockBar/>
             <ConnTable/>
             <EventLog/>

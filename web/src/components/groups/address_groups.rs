@@ -112,6 +112,7 @@ pub fn AddressGroups() -> impl IntoView {
                 view! {
                     <div class="table-scroll">
                         <table class="table address-groups__table">
+                            <caption class="visually-hidden">"IP address groups"</caption>
                             <thead>
                                 <tr>
                                     <th scope="col">"Name"</th>

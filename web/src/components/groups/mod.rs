@@ -68,7 +68,7 @@ pub fn GroupsPanel() -> impl IntoView {
     };
     view! {
         <section class="panel groups" data-testid="groups-panel" aria-labelledby="groups-title">
-            <h2 class="panel__title" id="groups-title">"Security groups"</h2>
+            <h2 class="panel__title" id="groups-title" tabindex="-1">"Security groups"</h2>
             {invalid}
             <GroupList shown/>
             {move || match shown.get() {

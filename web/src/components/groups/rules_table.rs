@@ -8,6 +8,7 @@ use super::ops;
 use super::paths::{below, index_of, sentence};
 use super::rows::{self, current_step, order_tooltip, Origin, Row};
 use super::rule_editor::RuleEditor;
+use crate::components::findings::model::RuleMark;
 use crate::state::use_app;
 use leptos::prelude::*;
 use sgplay_core::model::{Action, Direction, SecurityGroup};
@@ -46,7 +47,8 @@ pub fn RulesTable(
     let draft = RwSignal::new(RuleDraft::new_rule(String::new(), Direction::Ingress));
     let status = RwSignal::new(None::<String>);
 
-    let origins = Memo::new(move |_| app.scenario.with(|s| s.as_ref().map(|s| gid.with_value(|id| rows::origins(s, id))).unwrap_or_default()));
+    let origins =
+        Memo::new(move |_| app.scenario.with(|s| s.as_ref().map(|s| gid.with_value(|id| rows::origins(s, id))).unwrap_or_default()));
     let rows = Memo::new(move |_| {
         let (dir, by) = (direction.get(), by_evaluation.get());
         origins.with(|o| {
@@ -80,12 +82,27 @@ pub fn RulesTable(
         out
     });
 
+    // Shadowed, redundant and matches-nothing rules, from the findings of the whole scenario.
+    let findings = crate::components::findings::use_findings();
+    let marks = Memo::new(move |_| {
+        let Some(crate::components::findings::Findings(all)) = findings else { return BTreeMap::new() };
+        let name_of = |id: &str| {
+            app.scenario
+                .with_untracked(|s| {
+                    s.as_ref().ok().and_then(|s| s.world.group(id)).map(|g| if g.name.is_empty() { g.id.clone() } else { g.name.clone() })
+                })
+                .unwrap_or_else(|| id.to_string())
+        };
+        all.with(|f| gid.with_value(|g| crate::components::findings::model::rule_marks(f, g, name_of)))
+    });
+
     let busy = move || editing.with(Option::is_some);
     if let Some(open) = use_context::<super::DraftOpen>() {
         Effect::new(move |_| open.0.set(busy()));
         on_cleanup(move || open.0.set(false));
     }
-    let ids = move || group.with_untracked(|g| g.as_ref().map(|g| g.rules.iter().map(|r| r.id.clone()).collect::<Vec<_>>()).unwrap_or_default());
+    let ids =
+        move || group.with_untracked(|g| g.as_ref().map(|g| g.rules.iter().map(|r| r.id.clone()).collect::<Vec<_>>()).unwrap_or_default());
     let open = move |e: Editing, d: RuleDraft| {
         draft.set(d);
         status.set(None);
@@ -98,7 +115,7 @@ pub fn RulesTable(
     };
     let group_name = move || group.with_untracked(|g| g.as_ref().map(|g| g.name.clone()).unwrap_or_default());
 
-    let row_view = move |row: Row, notes: Option<Vec<String>>| {
+    let row_view = move |row: Row, notes: Option<Vec<String>>, mark: Option<RuleMark>| {
         let Row { rule, order, origin, remote, .. } = row;
         let id = rule.id.clone();
         let dir = rule.direction;
@@ -108,21 +125,40 @@ pub fn RulesTable(
         };
         let class = {
             let is_current = is_current.clone();
-            move || match is_current() {
-                Some(true) => "rules-table__row rules-table__row--current rules-table__row--matched",
-                Some(false) => "rules-table__row rules-table__row--current rules-table__row--missed",
-                None => "rules-table__row",
+            let id = id.clone();
+            move || {
+                let base = match is_current() {
+                    Some(true) => "rules-table__row rules-table__row--current rules-table__row--matched",
+                    Some(false) => "rules-table__row rules-table__row--current rules-table__row--missed",
+                    None => "rules-table__row",
+                };
+                let spotlit = app.spotlight.with(|s| s.as_ref().is_some_and(|(g, r)| *r == id && gid.with_value(|own| own == g)));
+                if spotlit {
+                    format!("{base} rules-table__row--spotlight")
+                } else {
+                    base.to_string()
+                }
             }
         };
+        let mark_view = mark.map(|m| {
+            let modifier = m.label.replace(' ', "-");
+            view! {
+                <span class=format!("rules-table__mark rules-table__mark--{modifier}") data-testid=format!("rule-mark-{id}") title=m.note.clone()>
+                    {m.label}
+                    <span class="rules-table__mark-note">": " {m.note.clone()}</span>
+                </span>
+            }
+        });
         let (action_word, action_class) = match rule.action {
             Action::Allow => ("Allow", "action action--allow"),
             Action::Deny => ("Deny", "action action--deny"),
         };
         let origin_tag = match origin {
             Origin::Template { .. } => Some(("template".to_string(), "From the group's template".to_string())),
-            Origin::Spec { part, parts, .. } if parts > 1 => {
-                Some((format!("source {} of {parts}", part + 1), "Written as one rule with comma-separated sources: the console makes one rule per source".to_string()))
-            }
+            Origin::Spec { part, parts, .. } if parts > 1 => Some((
+                format!("source {} of {parts}", part + 1),
+                "Written as one rule with comma-separated sources: the console makes one rule per source".to_string(),
+            )),
             _ => None,
         };
         let actions = (editable && origin != Origin::Engine).then(|| {
@@ -156,7 +192,7 @@ pub fn RulesTable(
         });
         let note_text = notes.map(|n| n.join("\n"));
         view! {
-            <tr class=class data-testid=format!("rule-row-{id}") data-current=move || is_current().map(|_| "true")>
+            <tr class=class data-testid=format!("rule-row-{id}") tabindex="-1" data-current=move || is_current().map(|_| "true")>
                 <td class="rules-table__order" title=order_tooltip(order)>
                     {format!("#{order}")}
                     {note_text.map(|t| view! { <span class="rules-table__advice" title=t.clone() aria-label=t>"!"</span> })}
@@ -171,6 +207,7 @@ pub fn RulesTable(
                 <td class="rules-table__remote">
                     {remote}
                     {(!rule.description.is_empty()).then(|| view! { <span class="rules-table__inline-description">{rule.description.clone()}</span> })}
+                    {mark_view}
                 </td>
                 <td class="rules-table__description">
                     {rule.description.clone()}
@@ -197,6 +234,7 @@ pub fn RulesTable(
         let dir = direction.get();
         let open_editor = editing.get().filter(|e| e.direction == dir);
         let notes = advice.get();
+        let marks = marks.get();
         let rows = rows.get();
         let empty = rows.is_empty() && open_editor.is_none();
         let mut out = Vec::new();
@@ -209,12 +247,14 @@ pub fn RulesTable(
                 Some(e) if matches!(e.target, Target::Modify(_)) => out.push(editor_row(e)),
                 Some(e) => {
                     let n = notes.get(&row.index).cloned();
-                    out.push(row_view(row, n));
+                    let m = marks.get(&row.rule.id).cloned();
+                    out.push(row_view(row, n, m));
                     out.push(editor_row(e));
                 }
                 None => {
                     let n = notes.get(&row.index).cloned();
-                    out.push(row_view(row, n));
+                    let m = marks.get(&row.rule.id).cloned();
+                    out.push(row_view(row, n, m));
                 }
             }
         }
@@ -241,6 +281,12 @@ pub fn RulesTable(
         }
     };
 
+    let caption = move || {
+        let name = group.with(|g| g.as_ref().map(|g| if g.name.is_empty() { g.id.clone() } else { g.name.clone() }).unwrap_or_default());
+        let side = if direction.get() == Direction::Ingress { "Inbound" } else { "Outbound" };
+        let order = if by_evaluation.get() { "in evaluation order" } else { "in written order" };
+        format!("{side} rules of {name}, {order}")
+    };
     view! {
         <div class="rules">
             <div class="rules__toolbar">
@@ -254,6 +300,7 @@ pub fn RulesTable(
             </div>
             <div class="table-scroll">
                 <table class="table rules-table" data-testid="rules-table">
+                    <caption class="visually-hidden">{caption}</caption>
                     <thead>
                         <tr>
                             <th scope="col" title="Position in evaluation order: priority, then deny before allow">"#"</th>

@@ -167,7 +167,7 @@ pub fn InstancesPanel() -> impl IntoView {
                 view! {
                     <tr class=move || if selected() { "instances__row instances__row--selected" } else { "instances__row" } data-testid=format!("instance-row-{id}")>
                         <td class="instances__name">
-                            <button type="button" class="link-button" title="Select this instance" on:click=select>{row.name.clone()}</button>
+                            <button type="button" class="link-button" title="Select this instance" data-testid=format!("instance-select-{id}") on:click=select>{row.name.clone()}</button>
                             <code class="instances__id">{id.clone()}</code>
                         </td>
                         <td class="instances__addresses">{addresses}</td>
@@ -188,7 +188,7 @@ pub fn InstancesPanel() -> impl IntoView {
     view! {
         <section class="panel instances" data-testid="instances-panel" aria-labelledby="instances-title">
             <div class="instances__head">
-                <h2 class="panel__title" id="instances-title">"Instances"</h2>
+                <h2 class="panel__title" id="instances-title" tabindex="-1">"Instances"</h2>
                 {editable.then(|| view! {
                     <button type="button" class="button button--small" data-testid="new-instance" disabled=move || creating.get()
                         on:click=move |_| {
@@ -210,6 +210,7 @@ pub fn InstancesPanel() -> impl IntoView {
             })}
             <div class="table-scroll">
                 <table class="table instances__table" data-testid="instances-table">
+                    <caption class="visually-hidden">"Instances, their addresses and their security groups"</caption>
                     <thead>
                         <tr>
                             <th scope="col">"Instance"</th>

@@ -20,9 +20,11 @@ mod modal;
 mod notice_text;
 mod notices;
 mod share_dialog;
+mod skip_links;
 mod undo_redo;
 
 pub use embed_footer::EmbedFooter;
 pub use header::Header;
 pub use modal::Modal;
-pub use notices::Notices;
+pub use notices::{rich_text, Notices};
+pub use skip_links::SkipLinks;

@@ -7,7 +7,7 @@ use crate::state::{use_app, NoticeKind};
 use leptos::prelude::*;
 
 /// `text` with its backtick-quoted parts as `<code>`.
-pub(super) fn rich_text(text: &str) -> impl IntoView {
+pub fn rich_text(text: &str) -> impl IntoView {
     segments(text)
         .into_iter()
         .map(|(code, part)| {

@@ -61,7 +61,7 @@ pub fn TesterPanel() -> impl IntoView {
     };
     view! {
         <section class="panel tester" data-testid="tester" aria-labelledby="tester-title" on:keydown=keydown>
-            <h2 class="panel__title" id="tester-title">"Packet tester"</h2>
+            <h2 class="panel__title" id="tester-title" tabindex="-1">"Packet tester"</h2>
             <PacketForm problems on_send=send/>
             <ResultView/>
         </section>

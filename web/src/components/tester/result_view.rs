@@ -3,9 +3,9 @@
 //! tables, and the engine's steps with Step / Back / Reset. Every step is rendered; the ones not
 //! reached yet keep their room, so stepping never moves the page.
 
-use super::stepper::{self, Move, StepState};
-use super::summary::{lead, tracked_sides, verdict_label};
 use super::step;
+use super::stepper::{self, Move, StepState};
+use super::summary::{announcement, lead, tracked_sides, verdict_label};
 use crate::state::{use_app, Sent};
 use leptos::html;
 use leptos::prelude::*;
@@ -15,6 +15,15 @@ use sgplay_core::eval::{Step, StepKind};
 pub fn ResultView() -> impl IntoView {
     let app = use_app();
     let has_sent = move || app.sent.with(Option::is_some);
+    let announce = move || {
+        let cursor = app.cursor.get();
+        app.sent.with(|sent| {
+            sent.as_ref().map(|s| {
+                let evaluation = &s.delivery.evaluation;
+                announcement(&s.steps, evaluation.verdict, s.is_reply, &tracked_sides(evaluation), cursor)
+            })
+        })
+    };
     view! {
         <div class="tester__result" data-testid="result">
             <Show when=has_sent fallback=|| view! {
@@ -24,6 +33,8 @@ pub fn ResultView() -> impl IntoView {
             }>
                 {move || app.sent.get().map(|sent| view! { <Outcome sent/> })}
             </Show>
+            // Always in the page, so that a change of its text is announced.
+            <p class="visually-hidden" role="status" aria-live="polite" aria-atomic="true" data-testid="announcer">{announce}</p>
         </div>
     }
 }
@@ -158,7 +169,7 @@ fn Outcome(sent: Sent) -> impl IntoView {
                         <button class="button button--small button--quiet stepper__button" type="button" data-testid="step-end" title="All steps (End)"
                             aria-disabled=move || at_end().to_string() on:click=move |_| go(Move::End)>"All ⇥"</button>
                     </div>
-                    <span class="stepper__position" data-testid="step-position" aria-live="polite">
+                    <span class="stepper__position" data-testid="step-position">
                         {move || stepper::position_label(cursor(), total)}
                     </span>
                     {(notes > 0).then(|| view! {

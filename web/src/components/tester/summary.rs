@@ -44,7 +44,9 @@ pub fn tracked_sides(evaluation: &Evaluation) -> Vec<TrackedSide> {
         .filter_map(|(h, hop)| {
             let side = format!("{} {}", hop.instance_name, hop.direction);
             match &hop.decision {
-                HopDecision::Tracked { connection_id, reason } => Some(TrackedSide { hop: h, side, connection_id: *connection_id, reason: reason.clone(), passed: true }),
+                HopDecision::Tracked { connection_id, reason } => {
+                    Some(TrackedSide { hop: h, side, connection_id: *connection_id, reason: reason.clone(), passed: true })
+                }
                 HopDecision::Cut { connection_id, blocked_until } => Some(TrackedSide {
                     hop: h,
                     side,
@@ -59,6 +61,22 @@ pub fn tracked_sides(evaluation: &Evaluation) -> Vec<TrackedSide> {
             }
         })
         .collect()
+}
+
+/// What a screen reader hears after a send or a step (the tester's polite live region): the
+/// verdict and its lead sentence when every step is shown, as right after sending; else the
+/// position and the current step's sentence.
+pub fn announcement(steps: &[Step], verdict: Verdict, is_reply: bool, tracked: &[TrackedSide], cursor: usize) -> String {
+    let total = steps.len();
+    let kind = if is_reply { "Reply" } else { "Packet" };
+    match super::stepper::current(cursor, total) {
+        Some(at) if at + 1 < total => format!("Step {} of {total}: {}", at + 1, steps[at].sentence),
+        _ => {
+            let lead = lead(steps, verdict, tracked);
+            let lead = if lead.is_empty() { String::new() } else { format!(" {lead}") };
+            format!("{kind}: {}.{lead}", verdict_label(verdict))
+        }
+    }
 }
 
 /// The sentence beside the verdict: the headline step's, unless a connection entry decided that
@@ -101,8 +119,8 @@ mod tests {
     use super::*;
     use sgplay_core::conntrack::Profile;
     use sgplay_core::eval::steps;
-    use sgplay_core::sim::Simulator;
     use sgplay_core::scenario::ScenarioSpec;
+    use sgplay_core::sim::Simulator;
 
     fn scenario() -> ScenarioSpec {
         crate::gallery::load("huawei/overview-sg-a-sg-b").unwrap()
@@ -153,6 +171,16 @@ mod tests {
         assert_eq!(lead(&all, reply.verdict, &sides), "passed on existing connection entries, without consulting the rules:");
         let first = s.send(&ProbeSpec { src_port: Some(50000), ..probe("ecs-a01", "ecs-b01", 22) }.resolve(s.world()).unwrap()).evaluation;
         assert!(lead(&steps(&first), first.verdict, &[]).starts_with("ECS-B01 inbound: allowed by rule B01"));
+    }
+
+    #[test]
+    fn the_live_region_says_the_verdict_at_the_end_and_the_step_while_walking() {
+        let e = send(&mut sim(), &probe("ecs-a01", "ecs-b01", 3306));
+        let all = steps(&e);
+        let end = announcement(&all, e.verdict, false, &[], all.len());
+        assert!(end.starts_with("Packet: DENY. ECS-B01 inbound: no rule matched"), "{end}");
+        assert_eq!(announcement(&all, e.verdict, false, &[], 1), format!("Step 1 of {}: {}", all.len(), all[0].sentence));
+        assert!(announcement(&all, e.verdict, true, &[], all.len()).starts_with("Reply: DENY."));
     }
 
     #[test]

@@ -124,7 +124,8 @@ pub fn Canvas(canvas: CanvasCtx, user_view: RwSignal<Option<View>>, view: Memo<V
             viewBox=move || view.with(View::view_box)
             preserveAspectRatio="xMidYMid meet"
             role="group"
-            aria-label="Topology: VPCs, subnets, instances and the Internet. Drag the background to pan, use the wheel or the zoom buttons to zoom."
+            aria-label="Topology: VPCs, subnets, instances and the Internet. Tab to an instance and press Enter to select it; drag the background to pan, use the wheel or the zoom buttons to zoom."
+            aria-describedby="topo-path-text"
             on:pointerdown=on_down
             on:pointermove=on_move
             on:pointerup=on_up

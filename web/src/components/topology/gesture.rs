@@ -154,7 +154,10 @@ mod tests {
     fn a_drag_against_the_container_edge_is_clamped() {
         let mut g = Gesture::begin(1, item(), at(100.0, 100.0), 1.0);
         g.motion(at(0.0, 0.0));
-        assert_eq!(g.end(at(0.0, 0.0)), Outcome::Drop { key: "ecs-a".into(), name: "ECS-A".into(), position: Position { x: 14.0, y: 32.0 } });
+        assert_eq!(
+            g.end(at(0.0, 0.0)),
+            Outcome::Drop { key: "ecs-a".into(), name: "ECS-A".into(), position: Position { x: 14.0, y: 32.0 } }
+        );
     }
 
     #[test]

@@ -80,10 +80,15 @@ use size::*;
 #[derive(Clone, Debug, PartialEq)]
 pub enum NodeKind {
     Ecs,
-    LoadBalancer { transfer_client_ip: bool },
+    LoadBalancer {
+        transfer_client_ip: bool,
+    },
     Internet,
     /// A collapsed container: `count` instances drawn as one node.
-    Summary { container_id: String, count: usize },
+    Summary {
+        container_id: String,
+        count: usize,
+    },
 }
 
 /// What dragging an item changes: the saved position under `key`.
@@ -225,10 +230,7 @@ pub fn layout(world: &World, saved: &BTreeMap<String, Position>, collapse: &BTre
         tops.push(ctx.instance_block(UNPLACED_ID, ContainerKind::Unplaced, title, "", &unplaced));
     }
     let top_y = INTERNET_H + INTERNET_GAP;
-    let slots: Vec<Slot> = tops
-        .iter()
-        .map(|b| Slot { saved: ctx.saved_point(&b.id), w: b.w, h: b.h })
-        .collect();
+    let slots: Vec<Slot> = tops.iter().map(|b| Slot { saved: ctx.saved_point(&b.id), w: b.w, h: b.h }).collect();
     let places = pack(&slots, Point::new(0.0, top_y), None, TOP_ROW, CONTAINER_GAP);
 
     let mut out = Layout::default();
@@ -403,7 +405,11 @@ impl Ctx<'_> {
         let groups: Vec<(String, String, usize)> = group_ids
             .iter()
             .map(|id| {
-                let name = self.world.group(id).map(|g| if g.name.is_empty() { g.id.clone() } else { g.name.clone() }).unwrap_or_else(|| id.clone());
+                let name = self
+                    .world
+                    .group(id)
+                    .map(|g| if g.name.is_empty() { g.id.clone() } else { g.name.clone() })
+                    .unwrap_or_else(|| id.clone());
                 (id.clone(), name, self.tones.get(id).copied().unwrap_or(0))
             })
             .collect();
@@ -422,8 +428,14 @@ impl Ctx<'_> {
                     Some(v6) => format!("{} · {v6}", subnet.cidr),
                     None => subnet.cidr.to_string(),
                 };
-                let mut block = self.instance_block(&subnet.id, ContainerKind::Subnet, display(&subnet.name, &subnet.id), &detail, &members);
-                block.container.handle = Some(Handle { key: subnet.id.clone(), rel: Point::default(), min: None, name: display(&subnet.name, &subnet.id).into() });
+                let mut block =
+                    self.instance_block(&subnet.id, ContainerKind::Subnet, display(&subnet.name, &subnet.id), &detail, &members);
+                block.container.handle = Some(Handle {
+                    key: subnet.id.clone(),
+                    rel: Point::default(),
+                    min: None,
+                    name: display(&subnet.name, &subnet.id).into(),
+                });
                 block
             })
             .collect();
@@ -478,7 +490,13 @@ impl Ctx<'_> {
             let dense = count > COLLAPSE_ABOVE;
             // Nodes get a line for the EIP when one of them has one (same size: one grid).
             let tall = !dense && members.iter().any(|i| i.eip.is_some());
-            let (w, h) = if dense { (DENSE_W, DENSE_H) } else if tall { (NODE_W, NODE_H + EIP_LINE) } else { (NODE_W, NODE_H) };
+            let (w, h) = if dense {
+                (DENSE_W, DENSE_H)
+            } else if tall {
+                (NODE_W, NODE_H + EIP_LINE)
+            } else {
+                (NODE_W, NODE_H)
+            };
             let saved: Vec<Option<Point>> = members.iter().map(|i| self.saved_point(&i.id)).collect();
             let places = grid(&saved, w, h, min, columns(count));
             nodes = members.iter().zip(places).map(|(inst, at)| self.instance_node(inst, Rect::at(at, w, h), dense)).collect();
@@ -668,10 +686,8 @@ struct Slot {
 /// others in reading order from `start`, each at the first free spot (top-most, then
 /// left-most) that keeps its row within `row` units, never overlapping what is placed.
 fn pack(items: &[Slot], start: Point, clamp: Option<Point>, row: f64, gap: f64) -> Vec<Point> {
-    let mut places: Vec<Option<Point>> = items
-        .iter()
-        .map(|s| s.saved.map(|p| clamp.map_or(p, |m| Point::new(p.x.max(m.x), p.y.max(m.y)))))
-        .collect();
+    let mut places: Vec<Option<Point>> =
+        items.iter().map(|s| s.saved.map(|p| clamp.map_or(p, |m| Point::new(p.x.max(m.x), p.y.max(m.y))))).collect();
     let mut placed: Vec<Rect> = items.iter().zip(&places).filter_map(|(s, p)| p.map(|p| Rect::at(p, s.w, s.h))).collect();
     for (i, item) in items.iter().enumerate() {
         if places[i].is_some() {
@@ -949,7 +965,9 @@ mod tests {
 
     #[test]
     fn a_world_without_vpcs_is_one_container_and_empty_worlds_work() {
-        let w = world(r#"{"security_groups":[{"id":"sg","rules":[]}],"instances":[{"id":"a","ip":"10.0.0.1","security_groups":["sg"]},{"id":"b","ip":"10.0.0.2","security_groups":["sg"]}]}"#);
+        let w = world(
+            r#"{"security_groups":[{"id":"sg","rules":[]}],"instances":[{"id":"a","ip":"10.0.0.1","security_groups":["sg"]},{"id":"b","ip":"10.0.0.2","security_groups":["sg"]}]}"#,
+        );
         let l = layout(&w, &no_saved(), &BTreeMap::new());
         assert_eq!(l.containers.len(), 1);
         assert_eq!(l.containers[0].title, "Instances");
@@ -958,7 +976,8 @@ mod tests {
         assert_eq!(empty.nodes.len(), 1, "just the Internet");
         assert!(empty.bounds.w > 0.0);
         // 200 instances and no VPC: collapsed too.
-        let many: Vec<String> = (0..200).map(|i| format!(r#"{{"id":"i{i}","ip":"10.0.{}.{}","security_groups":["sg"]}}"#, i / 250, i % 250 + 1)).collect();
+        let many: Vec<String> =
+            (0..200).map(|i| format!(r#"{{"id":"i{i}","ip":"10.0.{}.{}","security_groups":["sg"]}}"#, i / 250, i % 250 + 1)).collect();
         let w = world(&format!(r#"{{"security_groups":[{{"id":"sg","rules":[]}}],"instances":[{}]}}"#, many.join(",")));
         let l = layout(&w, &no_saved(), &BTreeMap::new());
         assert_eq!(l.nodes.len(), 2);

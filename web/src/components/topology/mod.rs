@@ -79,7 +79,7 @@ pub fn CanvasPanel() -> impl IntoView {
     view! {
         <section class="panel topo" data-testid="topology" aria-labelledby="topo-title">
             <div class="topo__bar">
-                <h2 class="panel__title topo__title" id="topo-title">"Topology"</h2>
+                <h2 class="panel__title topo__title" id="topo-title" tabindex="-1">"Topology"</h2>
                 <Legend/>
                 <div class="topo__zoom" role="group" aria-label="Zoom">
                     <button class="topo__zoom-button" data-testid="zoom-out" title="Zoom out" aria-label="Zoom out" on:click=move |_| zoom(1.0 / ZOOM_STEP)>
@@ -97,6 +97,7 @@ pub fn CanvasPanel() -> impl IntoView {
                 <Canvas canvas user_view view/>
             </div>
             <SelectionBar/>
+            <PathText/>
         </section>
     }
 }
@@ -111,6 +112,27 @@ fn Legend() -> impl IntoView {
             <span class="topo__key topo__key--deny">"denied"</span>
             <span class="topo__key topo__key--open">"not filtered"</span>
         </p>
+    }
+}
+
+/// The drawing's text alternative: the last packet's path as a list of the engine's sentences,
+/// folded away under the canvas (the canvas names it with `aria-describedby`).
+#[component]
+fn PathText() -> impl IntoView {
+    let app = use_app();
+    let lines = move || app.sent.with(|s| s.as_ref().map(|s| path::path_as_text(&s.steps)).unwrap_or_default());
+    view! {
+        <details class="topo__path-text" data-testid="path-text" id="topo-path-text">
+            <summary>"The path as text"</summary>
+            {move || {
+                let lines = lines();
+                if lines.is_empty() {
+                    view! { <p class="topo__path-empty">"No packet sent yet: Evaluate one in the packet tester."</p> }.into_any()
+                } else {
+                    view! { <ol class="topo__path-list">{lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ol> }.into_any()
+                }
+            }}
+        </details>
     }
 }
 

@@ -157,12 +157,8 @@ pub fn project(eval: &Evaluation, steps: &[Step], cursor: usize, layout: &Layout
             labels.push(PathLabel { at, text, width, tone });
         }
     }
-    let focus_id = cursor
-        .checked_sub(1)
-        .and_then(|i| steps.get(i))
-        .and_then(|s| s.hop)
-        .and_then(|h| eval.hops.get(h))
-        .map(|h| h.instance_id.clone());
+    let focus_id =
+        cursor.checked_sub(1).and_then(|i| steps.get(i)).and_then(|s| s.hop).and_then(|h| eval.hops.get(h)).map(|h| h.instance_id.clone());
     let focus = focus_id.as_deref().and_then(|id| layout.anchor(id)).map(|n| n.rect);
     Some(PathView {
         verdict: eval.verdict,
@@ -286,6 +282,16 @@ pub fn hop_label(hop: &HopTrace) -> String {
     }
 }
 
+/// The canvas's text alternative: the path the drawing shows, as the engine's own sentences —
+/// the packet, each side's decision and note, and the verdict, in order.
+pub fn path_as_text(steps: &[Step]) -> Vec<String> {
+    steps
+        .iter()
+        .filter(|s| matches!(s.kind, StepKind::Packet | StepKind::Note | StepKind::Decision | StepKind::Verdict))
+        .map(|s| s.sentence.clone())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,7 +302,11 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn world() -> World {
-        sgplay_core::scenario::ScenarioSpec::parse(crate::gallery::text("huawei/overview-sg-a-sg-b").unwrap()).unwrap().build().unwrap().world
+        sgplay_core::scenario::ScenarioSpec::parse(crate::gallery::text("huawei/overview-sg-a-sg-b").unwrap())
+            .unwrap()
+            .build()
+            .unwrap()
+            .world
     }
 
     fn eval(w: &World, from: &str, to: &str, port: u16) -> Evaluation {
@@ -306,6 +316,17 @@ mod tests {
 
     fn tones(p: &PathView) -> Vec<Tone> {
         p.segments.iter().map(|s| s.tone).collect()
+    }
+
+    #[test]
+    fn the_text_alternative_reads_the_packet_each_side_and_the_verdict() {
+        let w = world();
+        let e = eval(&w, "ecs-a01", "ecs-b01", 22);
+        let lines = path_as_text(&steps(&e));
+        assert!(lines[0].starts_with("tcp 192.168.0.10:"), "{lines:?}");
+        assert!(lines.iter().any(|l| l.starts_with("ECS-A01 outbound: allowed by rule A-out")), "{lines:?}");
+        assert!(lines.iter().any(|l| l.starts_with("ECS-B01 inbound: allowed by rule B01")), "{lines:?}");
+        assert!(lines.last().unwrap().contains("ALLOW") || lines.last().unwrap().contains("allow"), "{lines:?}");
     }
 
     #[test]

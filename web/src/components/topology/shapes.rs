@@ -296,18 +296,32 @@ pub fn NodeShape(id: String, canvas: CanvasCtx) -> impl IntoView {
     };
     let w = move || n.with(|n| n.rect.w);
     let h = move || n.with(|n| n.rect.h);
-    let fonts = move || n.with(|n| if n.dense { (size::DENSE_TITLE_FONT, size::DENSE_DETAIL_FONT) } else { (size::NODE_TITLE_FONT, size::NODE_DETAIL_FONT) });
+    let fonts = move || {
+        n.with(
+            |n| if n.dense { (size::DENSE_TITLE_FONT, size::DENSE_DETAIL_FONT) } else { (size::NODE_TITLE_FONT, size::NODE_DETAIL_FONT) },
+        )
+    };
     let is_internet = move || n.with(|n| n.kind == NodeKind::Internet);
     let title_y = move || if is_internet() { 20.0 } else { fonts().0 + 6.5 };
     let detail_y = move || if is_internet() { 35.0 } else { fonts().0 + fonts().1 + 11.0 };
     let text_x = move || if is_internet() { w() / 2.0 } else { size::NODE_PAD };
     let anchor = move || if is_internet() { "middle" } else { "start" };
     let badges_y = move || h() - BADGE_H - 6.0;
-    let label = move || {
-        n.with(|n| match &n.kind {
-            NodeKind::Summary { .. } => format!("{}: press Enter to expand", n.full_title),
-            _ => n.tooltip.replace('\n', "; "),
-        })
+    let label = {
+        let id = id.clone();
+        move || {
+            let base = n.with(|n| match &n.kind {
+                NodeKind::Summary { .. } => format!("{}: press Enter to expand", n.full_title),
+                _ => n.tooltip.replace('\n', "; "),
+            });
+            let end = match canvas.ends.with(|(f, t)| (*f == id, *t == id)) {
+                (true, true) => "; the packet's source and destination",
+                (true, false) => "; the packet's source",
+                (false, true) => "; the packet's destination",
+                _ => "",
+            };
+            format!("{base}{end}")
+        }
     };
     let lb_tag = move || {
         n.with(|n| matches!(n.kind, NodeKind::LoadBalancer { .. }))
@@ -340,31 +354,29 @@ pub fn NodeShape(id: String, canvas: CanvasCtx) -> impl IntoView {
             }
         }
     };
+    // The button is the frame alone and the drawn text sits beside it, hidden from assistive
+    // technology: the button's name is the full description (a drawn title may be cut short,
+    // and "label in name" holds only when the button has no visible text of its own).
     view! {
-        <g
-            class=class
-            transform=transform
-            data-testid=format!("node-{id}")
-            role="button"
-            tabindex="0"
-            aria-label=label
-            on:pointerdown=on_down
-            on:keydown=on_key
-        >
-            <title>{move || n.with(|n| n.tooltip.clone())}</title>
-            <rect class="topo-node__frame" width=w height=h rx=move || if is_internet() { h() / 2.0 } else { 8.0 }></rect>
-            <text class="topo-node__title" x=text_x y=title_y text-anchor=anchor font-size=move || fonts().0>
-                {move || n.with(|n| n.title.clone())}
-            </text>
-            <text class="topo-node__detail" x=text_x y=detail_y text-anchor=anchor font-size=move || fonts().1>
-                {move || n.with(|n| n.detail.clone())}
-            </text>
-            <text class="topo-node__detail" x=text_x y=move || detail_y() + size::EIP_LINE font-size=move || fonts().1>
-                {move || n.with(|n| n.extra.clone())}
-            </text>
-            {lb_tag}
-            <g class="topo-node__badges" transform=move || translate(Point::new(size::NODE_PAD, badges_y()))>{badges}</g>
-            {role_tag}
+        <g class=class transform=transform data-testid=format!("node-{id}") on:pointerdown=on_down>
+            <g class="topo-node__hit" role="button" tabindex="0" aria-label=label on:keydown=on_key>
+                <title>{move || n.with(|n| n.tooltip.clone())}</title>
+                <rect class="topo-node__frame" width=w height=h rx=move || if is_internet() { h() / 2.0 } else { 8.0 }></rect>
+            </g>
+            <g class="topo-node__face" aria-hidden="true">
+                <text class="topo-node__title" x=text_x y=title_y text-anchor=anchor font-size=move || fonts().0>
+                    {move || n.with(|n| n.title.clone())}
+                </text>
+                <text class="topo-node__detail" x=text_x y=detail_y text-anchor=anchor font-size=move || fonts().1>
+                    {move || n.with(|n| n.detail.clone())}
+                </text>
+                <text class="topo-node__detail" x=text_x y=move || detail_y() + size::EIP_LINE font-size=move || fonts().1>
+                    {move || n.with(|n| n.extra.clone())}
+                </text>
+                {lb_tag}
+                <g class="topo-node__badges" transform=move || translate(Point::new(size::NODE_PAD, badges_y()))>{badges}</g>
+                {role_tag}
+            </g>
         </g>
     }
 }

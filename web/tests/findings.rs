@@ -1,0 +1,163 @@
+//! The findings panel in a real browser (headless Chromium via wasm-bindgen-test-runner): the
+//! engine's findings listed by severity, a link that opens the right group and direction with
+//! the rule's row marked and focused, a fix applied as an undoable edit and undone, and the
+//! rules table marking shadowed and redundant rules with their cover. Run with:
+//! `CHROMEDRIVER=/usr/bin/chromedriver CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+//!  cargo test --target wasm32-unknown-unknown -p sgplay-web --test findings`
+
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use leptos::task::tick;
+use sgplay_core::model::Direction;
+use sgplay_core::scenario::ScenarioSpec;
+use sgplay_web::components::findings::{provide_findings, FindingsPanel};
+use sgplay_web::components::groups::GroupsPanel;
+use sgplay_web::gallery;
+use sgplay_web::state::boot::first_check_probe;
+use sgplay_web::state::AppState;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement};
+
+mod common;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+struct Page {
+    root: Element,
+    app: AppState,
+}
+
+impl Page {
+    /// The findings and groups panels over `slug`, with a root state the test can read.
+    async fn open(slug: &str) -> Page {
+        let root: Element = common::fresh_root(None).into();
+        let slot: Rc<RefCell<Option<AppState>>> = Rc::default();
+        let out = slot.clone();
+        let scenario: ScenarioSpec = gallery::load(slug).expect("a gallery example");
+        leptos::mount::mount_to(root.clone().unchecked_into(), move || {
+            let probe = first_check_probe(&scenario);
+            let app = AppState::provide(scenario, probe, None, None);
+            provide_findings(app);
+            *out.borrow_mut() = Some(app);
+            view! { <FindingsPanel/> <GroupsPanel/> }
+        })
+        .forget();
+        Page::settle().await;
+        let app = slot.borrow_mut().take().expect("mounted");
+        Page { root, app }
+    }
+
+    async fn settle() {
+        for _ in 0..4 {
+            tick().await;
+        }
+    }
+
+    fn try_find(&self, testid: &str) -> Option<Element> {
+        self.root.query_selector(&format!("[data-testid='{testid}']")).unwrap()
+    }
+
+    fn find(&self, testid: &str) -> Element {
+        self.try_find(testid).unwrap_or_else(|| panic!("no element with data-testid `{testid}`"))
+    }
+
+    fn text(&self, testid: &str) -> String {
+        self.find(testid).text_content().unwrap_or_default()
+    }
+
+    fn count(&self, selector: &str) -> u32 {
+        self.root.query_selector_all(selector).unwrap().length()
+    }
+
+    async fn click(&self, testid: &str) {
+        self.find(testid).unchecked_into::<HtmlElement>().click();
+        Page::settle().await;
+        // Focus moves on the next animation frame.
+        sleep_ms(50).await;
+    }
+}
+
+async fn sleep_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_clean_scenario_says_so() {
+    let page = Page::open(gallery::DEFAULT_SLUG).await;
+    assert!(page.text("findings-summary").starts_with("Nothing to report"), "{}", page.text("findings-summary"));
+    assert_eq!(page.count(".findings__item"), 0);
+}
+
+#[wasm_bindgen_test]
+async fn findings_are_grouped_and_a_link_opens_the_rule_it_names() {
+    let page = Page::open("huawei/matching-order").await;
+    assert_eq!(page.text("findings-summary"), "10 pieces of advice");
+    assert!(page.try_find("findings-advice").is_some());
+    assert!(page.try_find("findings-error").is_none());
+    // The default selection is the first group; the link to a rule of another group switches.
+    page.app.selection.update(|s| {
+        s.group_id = Some("sg-prio".into());
+        s.direction = Direction::Egress;
+    });
+    Page::settle().await;
+    page.click("finding-link-rule-T-allow").await;
+    let selection = page.app.selection.get_untracked();
+    assert_eq!(selection.group_id.as_deref(), Some("sg-tie"));
+    assert_eq!(selection.direction, Direction::Ingress);
+    let row = page.find("rule-row-T-allow");
+    assert!(row.class_name().contains("rules-table__row--spotlight"), "{}", row.class_name());
+    let focused = document().active_element().and_then(|e| e.get_attribute("data-testid"));
+    assert_eq!(focused.as_deref(), Some("rule-row-T-allow"));
+    // The table marks it, naming its cover.
+    assert!(page.text("rule-mark-T-allow").starts_with("shadowed: never takes effect: T-deny"), "{}", page.text("rule-mark-T-allow"));
+    assert!(page.text("rule-mark-T-allow-web").starts_with("redundant"));
+    assert!(page.try_find("rule-mark-T-deny").is_none());
+}
+
+/// The test id of the fix button of the finding about `rule`.
+fn fix_of(page: &Page, rule: &str) -> String {
+    let all = page.root.query_selector_all("[data-testid^='finding-fix-']").unwrap();
+    (0..all.length())
+        .filter_map(|i| all.item(i).and_then(|n| n.dyn_into::<Element>().ok()))
+        .filter(|e| e.text_content().unwrap_or_default() == format!("Delete rule {rule}"))
+        .find_map(|e| e.get_attribute("data-testid"))
+        .unwrap_or_else(|| panic!("no fix for {rule}"))
+}
+
+fn rule_in_doc(app: AppState, rule: &str) -> bool {
+    app.doc.with_untracked(|d| d.security_groups.iter().any(|g| g.rules.iter().any(|r| r.id.as_deref() == Some(rule))))
+}
+
+#[wasm_bindgen_test]
+async fn a_fix_is_an_undoable_edit() {
+    let page = Page::open("huawei/matching-order").await;
+    page.click(&fix_of(&page, "T-allow")).await;
+    assert_eq!(page.text("findings-status"), "Delete rule T-allow: done. Undo brings it back.");
+    assert!(!rule_in_doc(page.app, "T-allow"), "the rule is still in the document");
+    let fixes = |page: &Page| {
+        let all = page.root.query_selector_all("[data-testid^='finding-fix-']").unwrap();
+        (0..all.length()).filter_map(|i| all.item(i)).filter_map(|n| n.text_content()).collect::<Vec<_>>()
+    };
+    assert!(!fixes(&page).contains(&"Delete rule T-allow".to_string()), "{:?}", fixes(&page));
+    page.app.undo();
+    Page::settle().await;
+    assert!(rule_in_doc(page.app, "T-allow"), "undo did not bring the rule back");
+    assert!(fixes(&page).contains(&"Delete rule T-allow".to_string()), "{:?}", fixes(&page));
+}
+
+#[wasm_bindgen_test]
+async fn a_fix_that_would_break_a_check_is_refused_with_the_reason() {
+    let page = Page::open("huawei/matching-order").await;
+    page.click(&fix_of(&page, "T-allow-web")).await;
+    assert!(rule_in_doc(page.app, "T-allow-web"));
+    let status = page.text("findings-status");
+    assert!(status.starts_with("Delete rule T-allow-web was refused: "), "{status}");
+    assert!(status.contains("T-allow-web"), "{status}");
+}
