@@ -77,7 +77,9 @@ fn ref_rule_matches(world: &World, rule: &Rule, packet: &Packet, addr: IpAddr) -
         Remote::Group(g) => {
             family(addr) == rule.ethertype && world.instances.iter().any(|i| i.security_groups.contains(g) && i.private_ips.contains(&addr))
         }
-        Remote::AddressGroup(a) => world.address_groups.iter().filter(|ag| &ag.id == a).any(|ag| ag.entries.iter().any(|e| entry_contains(e, addr))),
+        Remote::AddressGroup(a) => {
+            world.address_groups.iter().filter(|ag| &ag.id == a).any(|ag| ag.entries.iter().any(|e| entry_contains(e, addr)))
+        }
     }
 }
 
@@ -105,7 +107,7 @@ fn ref_side(world: &World, inst: &Instance, direction: Direction, packet: &Packe
 
 /// §4: the source's outbound rules, then the destination's inbound rules; both must allow. Two
 /// addresses of one instance are not filtered; a load balancer with Transfer Client IP Address
-/// bypasses the backend's inbound rules. Returns the sides in order, up to the first that denies.
+/// bypasses its own outbound and the backend's inbound rules. Returns the sides in order, up to the first that denies.
 fn reference(world: &World, packet: &Packet) -> (Verdict, Vec<RefSide>) {
     let owner = |addr: IpAddr| {
         world.instances.iter().find(|i| i.private_ips.contains(&addr) || i.virtual_ips.contains(&addr) || i.eip == Some(addr))
@@ -113,7 +115,8 @@ fn reference(world: &World, packet: &Packet) -> (Verdict, Vec<RefSide>) {
     let src = owner(packet.src);
     let dst = owner(packet.dst);
     // Reached at its EIP, the destination sees the source's EIP when it has one.
-    let dst_via_eip = dst.is_some_and(|b| b.eip == Some(packet.dst) && !b.private_ips.contains(&packet.dst) && !b.virtual_ips.contains(&packet.dst));
+    let dst_via_eip =
+        dst.is_some_and(|b| b.eip == Some(packet.dst) && !b.private_ips.contains(&packet.dst) && !b.virtual_ips.contains(&packet.dst));
     let seen_source = match src.and_then(|a| a.eip) {
         Some(a_eip) if dst_via_eip => a_eip,
         _ => packet.src,
@@ -124,7 +127,10 @@ fn reference(world: &World, packet: &Packet) -> (Verdict, Vec<RefSide>) {
         }
     }
     let mut sides = Vec::new();
-    if let Some(a) = src {
+    // Traffic from a load balancer with Transfer Client IP Address is not restricted by security
+    // group rules: neither its own outbound rules nor the destination's inbound rules.
+    let from_transfer_lb = src.is_some_and(|a| matches!(a.kind, InstanceKind::LoadBalancer { transfer_client_ip: true }));
+    if let Some(a) = src.filter(|_| !from_transfer_lb) {
         let side = ref_side(world, a, Direction::Egress, packet, packet.dst);
         let allows = side.allows();
         sides.push(side);
@@ -133,8 +139,7 @@ fn reference(world: &World, packet: &Packet) -> (Verdict, Vec<RefSide>) {
         }
     }
     if let Some(b) = dst {
-        let bypass = src.is_some_and(|a| matches!(a.kind, InstanceKind::LoadBalancer { transfer_client_ip: true }));
-        if !bypass {
+        if !from_transfer_lb {
             let side = ref_side(world, b, Direction::Ingress, packet, seen_source);
             let allows = side.allows();
             sides.push(side);

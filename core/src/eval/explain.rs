@@ -52,10 +52,8 @@ impl Step {
 
 /// Every step of the evaluation, in the order the engine took them.
 pub fn steps(eval: &Evaluation) -> Vec<Step> {
-    let mut out = vec![Step::new(
-        StepKind::Packet,
-        format!("{}: from {} to {}", eval.packet, describe_place(&eval.from), describe_place(&eval.to)),
-    )];
+    let mut out =
+        vec![Step::new(StepKind::Packet, format!("{}: from {} to {}", eval.packet, describe_place(&eval.from), describe_place(&eval.to)))];
     out.extend(eval.notes.iter().map(|n| Step::new(StepKind::Note, n.clone())));
     for (h, hop) in eval.hops.iter().enumerate() {
         hop_steps(h, hop, &mut out);
@@ -70,7 +68,10 @@ fn describe_place(place: &Place) -> String {
     match place {
         Place::Instance { name, address, via, .. } => format!("{name} ({} {address})", via.label()),
         Place::Unassigned { address, vpc_id } => format!("{address} (unassigned, in {vpc_id})"),
-        Place::Internet { address } => format!("the Internet ({address})"),
+        Place::Internet { address } if crate::model::is_private_range(*address) => {
+            format!("{address}, an address outside the modelled VPCs")
+        }
+        Place::Internet { address } => format!("the Internet ({address}, outside the modelled VPCs)"),
     }
 }
 
@@ -136,9 +137,18 @@ fn group_steps(group: &GroupTrace, out: &mut Vec<Step>, h: usize) {
     }
 }
 
-/// "rule 4 (A02), priority 1, deny: tcp 22 is in 22,25,27 and 10.0.0.7 is in 10.0.0.0/8"
+/// "rule A02 (2nd in evaluation order, row 4 as written), priority 1, deny: tcp 22 is in 22,25,27
+/// and 10.0.0.7 is in 10.0.0.0/8". Both positions, because a console user reads "rule 1" as the
+/// first row of the table, which is not the first rule evaluated.
 pub fn rule_sentence(rule: &RuleTrace) -> String {
-    let head = format!("rule {} ({}), priority {}, {}", rule.order, rule.rule_id, rule.priority, rule.action);
+    let head = format!(
+        "rule {} ({} in evaluation order, row {} as written), priority {}, {}",
+        rule.rule_id,
+        ordinal(rule.order),
+        rule.index + 1,
+        rule.priority,
+        rule.action
+    );
     if rule.matched {
         let reasons: Vec<&str> = rule
             .checks
@@ -151,6 +161,18 @@ pub fn rule_sentence(rule: &RuleTrace) -> String {
         let reasons: Vec<&str> = rule.failed_checks().map(|c| c.detail.as_str()).collect();
         format!("{head}: no match — {}", reasons.join("; "))
     }
+}
+
+/// 1st, 2nd, 3rd, 4th, …, 11th, 12th, 13th, 21st.
+pub fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
 }
 
 fn decision_sentence(hop: &HopTrace) -> String {

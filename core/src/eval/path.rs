@@ -3,9 +3,9 @@
 //! follows it too); `plan` adds the places and the notes a reader needs, so the reference matcher
 //! (`decide`) and the tracer (`evaluate`) share the path logic and differ only in what they record.
 
+use super::route::{route, Crossing};
 use super::side::{decide_side, trace_side};
 use super::trace::{Evaluation, HopDecision, HopTrace, Verdict};
-use super::route::{route, Crossing};
 use crate::model::{AddressKind, Direction, Instance, Place, World};
 use crate::packet::Packet;
 use std::net::IpAddr;
@@ -54,7 +54,13 @@ pub fn plan<'w>(world: &'w World, packet: &Packet) -> PathPlan<'w> {
         Some(Crossing::Unfiltered { instance: a }) => {
             notes.push(format!("{} has no security group: its outbound traffic is not filtered", instance(a).display_name()))
         }
-        Some(Crossing::Bypass { .. }) | None => {}
+        Some(Crossing::Bypass { instance: a, remote }) => sides.push(Side::Bypass {
+            instance: instance(a),
+            direction: Direction::Egress,
+            remote,
+            reason: load_balancer_reason(instance(a)),
+        }),
+        None => {}
     }
     if let Some((b, via)) = route.dst {
         let b = instance(b);
@@ -63,10 +69,7 @@ pub fn plan<'w>(world: &'w World, packet: &Packet) -> PathPlan<'w> {
         }
         match route.inbound {
             Some(Crossing::Bypass { remote, .. }) => {
-                let lb = route.src.map_or("the source", |(a, _)| instance(a).display_name());
-                let reason = format!(
-                    "{lb} is a load balancer with Transfer Client IP Address enabled: its traffic to backends is not restricted by security group rules (seed, Constraints on Using Security Groups)"
-                );
+                let reason = route.src.map_or_else(String::new, |(a, _)| load_balancer_reason(instance(a)));
                 sides.push(Side::Bypass { instance: b, direction: Direction::Ingress, remote, reason });
             }
             Some(Crossing::Unfiltered { .. }) => {
@@ -88,9 +91,22 @@ pub fn plan<'w>(world: &'w World, packet: &Packet) -> PathPlan<'w> {
     PathPlan { from, to, sides, notes }
 }
 
+/// Why a load balancer's traffic passes a side without its rules.
+fn load_balancer_reason(lb: &Instance) -> String {
+    format!(
+        "{} is a load balancer with Transfer Client IP Address enabled: its traffic is not restricted by security group rules, even by a rule that denies it (seed, Constraints on Using Security Groups)",
+        lb.display_name()
+    )
+}
+
 fn note_outside(place: &Place, notes: &mut Vec<String>) {
     match place {
-        Place::Internet { address } => notes.push(format!("{address} is outside every modelled VPC, so it is the Internet")),
+        // A private range outside every VPC is not "the Internet" to a reader (an office network,
+        // a VPN, another cloud): name it for what the model knows.
+        Place::Internet { address } if crate::model::is_private_range(*address) => notes.push(format!(
+            "{address} is a private-range address outside the modelled VPCs: it is treated like any address outside them (as the Internet is)"
+        )),
+        Place::Internet { address } => notes.push(format!("{address} is an address outside the modelled VPCs: the Internet")),
         Place::Unassigned { address, vpc_id } => {
             notes.push(format!("{address} is inside {vpc_id} but held by no modelled instance: nothing filters it on that side"))
         }

@@ -7,8 +7,13 @@
 //!   with no security group is not filtered.
 //! - To an instance: its inbound rules, compared with the source the destination sees: the
 //!   source's EIP when the destination is reached at its EIP and the source has one
-//!   (interpretation), otherwise the packet's source. A load balancer with Transfer Client IP
-//!   Address bypasses the backend's inbound rules.
+//!   (interpretation), otherwise the packet's source.
+//! - A load balancer with Transfer Client IP Address: traffic from it "is not restricted by
+//!   network ACL and security group rules … even if there is a rule that denies traffic from the
+//!   load balancer to the backend servers" (seed, *Constraints on Using Security Groups*). The
+//!   seed supports letting it through, not refusing a group on it (Huawei's dedicated load
+//!   balancers take security groups, for the traffic *to* them), so both its own outbound rules
+//!   and the destination's inbound rules are bypassed; traffic to it is filtered as usual.
 
 use crate::model::{AddressKind, World};
 use crate::packet::Packet;
@@ -23,7 +28,8 @@ pub trait Directory {
     fn owner(&self, addr: IpAddr) -> Option<(Self::Id, AddressKind)>;
     fn has_groups(&self, id: Self::Id) -> bool;
     fn eip(&self, id: Self::Id) -> Option<IpAddr>;
-    /// A load balancer with Transfer Client IP Address on.
+    /// A load balancer with Transfer Client IP Address on: security group rules do not restrict
+    /// the traffic it sends (its own outbound rules, the destination's inbound rules).
     fn bypasses_backend_rules(&self, id: Self::Id) -> bool;
 }
 
@@ -32,7 +38,8 @@ pub trait Directory {
 pub enum Crossing<I> {
     /// The instance's rules decide, compared with `remote`.
     Rules { instance: I, remote: IpAddr },
-    /// The instance's inbound rules are bypassed (load balancer with Transfer Client IP Address).
+    /// The instance's rules are bypassed: the source is a load balancer with Transfer Client IP
+    /// Address (on its outbound side and on the destination's inbound side).
     Bypass { instance: I, remote: IpAddr },
     /// The instance has no security group: nothing filters this side.
     Unfiltered { instance: I },
@@ -69,10 +76,11 @@ pub fn route<D: Directory>(directory: &D, packet: &Packet) -> Route<D::Id> {
         }
     }
     if let Some((a, _)) = src {
-        route.outbound = Some(if directory.has_groups(a) {
-            Crossing::Rules { instance: a, remote: packet.dst }
-        } else {
-            Crossing::Unfiltered { instance: a }
+        // A load balancer without a group has nothing to bypass: it is simply unfiltered.
+        route.outbound = Some(match (directory.has_groups(a), directory.bypasses_backend_rules(a)) {
+            (true, true) => Crossing::Bypass { instance: a, remote: packet.dst },
+            (true, false) => Crossing::Rules { instance: a, remote: packet.dst },
+            (false, _) => Crossing::Unfiltered { instance: a },
         });
     }
     if let Some((b, via)) = dst {

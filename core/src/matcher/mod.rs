@@ -84,7 +84,8 @@ pub enum SideResult {
     NotConsulted,
     /// The instance has no security group.
     Unfiltered,
-    /// A load balancer with Transfer Client IP Address: the backend's inbound rules are bypassed.
+    /// A load balancer with Transfer Client IP Address sent the packet: its own outbound rules and
+    /// the destination's inbound rules are bypassed.
     Bypassed,
     /// A rule matched.
     Rule { rule: RuleRef, action: Action },

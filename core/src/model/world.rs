@@ -183,8 +183,15 @@ impl World {
     }
 
     pub fn vpc_containing(&self, addr: IpAddr) -> Option<&Vpc> {
-        self.vpcs.iter().find(|v| {
-            v.cidr.contains(&addr) || v.subnets.iter().any(|s| s.ipv6_cidr.is_some_and(|c| c.contains(&addr)))
-        })
+        self.vpcs.iter().find(|v| v.cidr.contains(&addr) || v.subnets.iter().any(|s| s.ipv6_cidr.is_some_and(|c| c.contains(&addr))))
+    }
+}
+
+/// Is `addr` in a private range (RFC 1918 for IPv4, unique local fc00::/7 for IPv6)? Such an
+/// address is never routed across the Internet.
+pub fn is_private_range(addr: IpAddr) -> bool {
+    match addr {
+        IpAddr::V4(a) => a.is_private(),
+        IpAddr::V6(a) => (a.segments()[0] & 0xfe00) == 0xfc00,
     }
 }

@@ -94,17 +94,58 @@ pub struct ConnectionExpectation {
     pub expires_in: Option<u64>,
 }
 
+/// The fields a `modify_rule` sets, as written: a field given as `null` is kept (it resets the
+/// field), unlike a field left out. The merged rule is then validated exactly as an added rule.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RulePatch(pub serde_json::Map<String, serde_json::Value>);
+
+impl RulePatch {
+    /// The patch setting the fields `spec` gives (fields it leaves out stay as they are).
+    pub fn from_spec(spec: &RuleSpec) -> RulePatch {
+        match serde_json::to_value(spec) {
+            Ok(serde_json::Value::Object(map)) => RulePatch(map),
+            _ => RulePatch::default(),
+        }
+    }
+}
+
 /// A change to the world, in the words of the clearing table (SEMANTICS §5).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum ChangeSpec {
-    AddRule { group: String, rule: RuleSpec },
-    DeleteRule { group: String, rule_id: String },
-    /// Fields given in `rule` replace the rule's fields; the rest stay.
-    ModifyRule { group: String, rule_id: String, rule: RuleSpec },
+    AddRule {
+        group: String,
+        rule: RuleSpec,
+    },
+    DeleteRule {
+        group: String,
+        rule_id: String,
+    },
+    /// Fields given in `rule` replace the rule's fields; the rest stay. `null` sets a field back
+    /// to what an added rule gets without it (`"protocol": null` = all protocols).
+    ModifyRule {
+        group: String,
+        rule_id: String,
+        rule: RulePatch,
+    },
     /// Associates the group with the instance, last in its sequence unless `position` (1-based).
-    AddMember { group: String, instance: String, #[serde(default)] position: Option<usize> },
-    RemoveMember { group: String, instance: String },
-    AddAddressEntry { address_group: String, entry: String },
-    RemoveAddressEntry { address_group: String, entry: String },
+    AddMember {
+        group: String,
+        instance: String,
+        #[serde(default)]
+        position: Option<usize>,
+    },
+    RemoveMember {
+        group: String,
+        instance: String,
+    },
+    AddAddressEntry {
+        address_group: String,
+        entry: String,
+    },
+    RemoveAddressEntry {
+        address_group: String,
+        entry: String,
+    },
 }
