@@ -211,6 +211,17 @@ proptest! {
         for pb in &packets {
             let packet = build_packet(&world, pb);
             compare_all(&world, &matchers, &packet)?;
+            // Its reply (a SYN-ACK, an echo reply) cannot open a connection: the tracer and every
+            // matcher layout drop it at the same first tracking side.
+            let reply = packet.reply();
+            let eval = evaluate(&world, &reply);
+            prop_assert_eq!(decide(&world, &reply), eval.verdict, "decide and evaluate disagree on {}", reply);
+            for matcher in &matchers {
+                let compiled = matcher.decide_rule(&reply);
+                prop_assert_eq!(compiled.verdict, eval.verdict, "the matcher and the tracer disagree on {}: {:?}", reply, compiled);
+                let stop = [(compiled.outbound, Direction::Egress), (compiled.inbound, Direction::Ingress)].into_iter().find(|(s, _)| !s.allows()).map(|(_, d)| d);
+                prop_assert_eq!(stop, eval.denied_at().map(|h| h.direction), "stopping sides differ on {}", reply);
+            }
         }
     }
 

@@ -6,6 +6,7 @@
 use super::route::{route, Crossing};
 use super::side::{decide_side, trace_side};
 use super::trace::{Evaluation, HopDecision, HopTrace, Verdict};
+use crate::conntrack::Connection;
 use crate::model::{AddressKind, Direction, Instance, Place, World};
 use crate::packet::Packet;
 use std::net::IpAddr;
@@ -134,6 +135,9 @@ fn source_through_eip(src: &Instance, packet: &Packet) -> String {
 /// The matcher for a whole path: allow or deny, nothing recorded.
 pub fn decide(world: &World, packet: &Packet) -> Verdict {
     let plan = plan(world, packet);
+    if !plan.sides.is_empty() && !Connection::can_open(packet) {
+        return Verdict::Deny;
+    }
     let all_allow = plan.sides.iter().all(|side| match side {
         Side::Rules { instance, direction, remote } => decide_side(world, instance, *direction, packet, *remote).allows(),
         Side::Bypass { .. } => true,
@@ -146,9 +150,27 @@ pub fn decide(world: &World, packet: &Packet) -> Verdict {
 }
 
 /// The tracer for a whole path: the verdict with every step that led to it.
+///
+/// A single packet is judged as the simulator judges it on empty connection tables: a packet
+/// that cannot open a connection (a SYN-ACK, a FIN or RST, an echo reply, an ICMP error) is
+/// dropped by the tracker at the first side that tracks it, before any rule is consulted.
 pub fn evaluate(world: &World, packet: &Packet) -> Evaluation {
     let plan = plan(world, packet);
     let mut hops = Vec::new();
+    if let (Some(first), Some(reason)) = (plan.sides.first(), Connection::untracked_invalid(packet)) {
+        let (instance, direction, remote) = match first {
+            Side::Rules { instance, direction, remote } | Side::Bypass { instance, direction, remote, .. } => (instance, direction, remote),
+        };
+        hops.push(HopTrace {
+            instance_id: instance.id.clone(),
+            instance_name: instance.display_name().to_string(),
+            direction: *direction,
+            remote_address: *remote,
+            decision: HopDecision::Invalid { connection_id: 0, reason },
+            groups: Vec::new(),
+        });
+        return Evaluation { verdict: Verdict::Deny, packet: packet.clone(), from: plan.from, to: plan.to, hops, notes: plan.notes };
+    }
     for side in &plan.sides {
         let hop = trace_one(world, side, packet);
         let denied = !hop.verdict().is_allow();

@@ -39,6 +39,7 @@ pub use batch::Batch;
 pub use shape::RuleShape;
 pub use table::{Budget, Table};
 
+use crate::conntrack::Connection;
 use crate::eval::{group_order, instance_order, route, Crossing, Directory, Route, Verdict};
 use crate::model::{Action, AddressKind, Direction, Ethertype, World};
 use crate::packet::Packet;
@@ -91,11 +92,14 @@ pub enum SideResult {
     Rule { rule: RuleRef, action: Action },
     /// No rule matched: denied by default.
     DefaultDeny,
+    /// The packet cannot open a connection (a SYN-ACK, FIN or RST, an echo reply, an ICMP error)
+    /// and no connection is tracked: the tracker drops it at the first side that tracks it.
+    Invalid,
 }
 
 impl SideResult {
     pub fn allows(self) -> bool {
-        !matches!(self, SideResult::DefaultDeny | SideResult::Rule { action: Action::Deny, .. })
+        !matches!(self, SideResult::DefaultDeny | SideResult::Invalid | SideResult::Rule { action: Action::Deny, .. })
     }
 
     pub fn rule(self) -> Option<RuleRef> {
@@ -336,9 +340,14 @@ impl Matcher {
         let resolved = Resolved::new(self, packet);
         let route = route(&resolved, packet);
         let mut decision = Decision { verdict: Verdict::Allow, outbound: SideResult::NotCrossed, inbound: SideResult::NotCrossed };
+        // As `eval::evaluate`: the first tracking side drops a packet that cannot open a connection.
+        let opens = Connection::can_open(packet);
         for (direction, crossing) in route.crossings() {
+            let tracks = !matches!(crossing, Crossing::Unfiltered { .. });
             let result = if decision.verdict == Verdict::Deny {
                 SideResult::NotConsulted
+            } else if tracks && !opens {
+                SideResult::Invalid
             } else {
                 match crossing {
                     Crossing::Rules { instance, remote } => self.side(instance, direction, family, resolved.class(remote), &lookup),

@@ -3,6 +3,7 @@
 
 use super::event::{Event, EventKind};
 use super::Simulator;
+use crate::conntrack::connection::untracked_invalid_words;
 use crate::conntrack::{AdmittedBy, ConnState, ConnTable, Connection, FlowDirection, FlowKey, Opened, Profile, Status, Track};
 use crate::eval::path::{plan, Side};
 use crate::eval::{trace_side, Evaluation, HopDecision, HopTrace, Verdict};
@@ -38,7 +39,8 @@ impl Simulator {
         let Simulator { world, profile, now, next_id, tables, log } = self;
         let world: &World = world;
         let plan = plan(world, packet);
-        let mut ctx = Crossing { world, now: *now, profile: *profile, next_id, tables, events: Vec::new(), notes: Vec::new(), touched: Vec::new() };
+        let mut ctx =
+            Crossing { world, now: *now, profile: *profile, next_id, tables, events: Vec::new(), notes: Vec::new(), touched: Vec::new() };
         let mut hops = Vec::new();
         for side in &plan.sides {
             let hop = match side {
@@ -103,7 +105,15 @@ impl Crossing<'_> {
 
     /// A packet of a tracked connection. `None` when the packet reopened (destroyed) the entry and
     /// must be looked at as a new connection.
-    fn existing(&mut self, instance: &Instance, direction: Direction, remote: IpAddr, packet: &Packet, id: u64, dir: FlowDirection) -> Option<HopTrace> {
+    fn existing(
+        &mut self,
+        instance: &Instance,
+        direction: Direction,
+        remote: IpAddr,
+        packet: &Packet,
+        id: u64,
+        dir: FlowDirection,
+    ) -> Option<HopTrace> {
         let (world, now, profile) = (self.world, self.now, self.profile);
         let name = instance.display_name();
         let table = self.tables.get_mut(&instance.id)?;
@@ -123,7 +133,9 @@ impl Crossing<'_> {
             let live = dir == FlowDirection::Original && direction == opened_dir;
             let check = match &conn.admitted_by {
                 // Admitted without the rules: still not filtered by them.
-                AdmittedBy::Bypass { reason } => tracker_hop(instance, opened_dir, conn.remote, HopDecision::Bypass { reason: reason.clone() }),
+                AdmittedBy::Bypass { reason } => {
+                    tracker_hop(instance, opened_dir, conn.remote, HopDecision::Bypass { reason: reason.clone() })
+                }
                 AdmittedBy::Rule { .. } if live => trace_side(world, instance, direction, packet, remote),
                 AdmittedBy::Rule { .. } => trace_side(world, instance, opened_dir, &conn.opening, conn.remote),
             };
@@ -143,7 +155,11 @@ impl Crossing<'_> {
                 );
                 self.notes.push(text.clone());
                 self.events.push(Event::connection(now, EventKind::Cut, id, &instance.id, text));
-                let hop = if live { check } else { tracker_hop(instance, direction, remote, HopDecision::Cut { connection_id: id, blocked_until: until }) };
+                let hop = if live {
+                    check
+                } else {
+                    tracker_hop(instance, direction, remote, HopDecision::Cut { connection_id: id, blocked_until: until })
+                };
                 return Some(hop);
             }
             conn.status = Status::Active;
@@ -174,18 +190,28 @@ impl Crossing<'_> {
         };
         match conn.track(dir, packet, now, profile) {
             Track::Invalid { reason } => {
-                let reason = format!("{reason}; connection #{id} is unchanged and the packet is dropped (invalid packets are dropped: interpretation)");
+                let reason = format!(
+                    "{reason}; connection #{id} is unchanged and the packet is dropped (invalid packets are dropped: interpretation)"
+                );
                 Some(tracker_hop(instance, direction, remote, HopDecision::Invalid { connection_id: id, reason }))
             }
             Track::Ignored { state } => {
-                let decision = tracked(conn, format!("{state}; netfilter IGNOREs a [{}] here: it passes, state and timeout unchanged", packet.tcp_flags));
+                let decision = tracked(
+                    conn,
+                    format!("{state}; netfilter IGNOREs a [{}] here: it passes, state and timeout unchanged", packet.tcp_flags),
+                );
                 Some(shown.unwrap_or_else(|| tracker_hop(instance, direction, remote, decision)))
             }
             Track::Moved { from, to } => {
                 let secs = conn.seconds_left(now);
-                let states = if from == to { format!("{to}, expires in {secs} s") } else { format!("{from} → {to}, expires in {secs} s") };
+                let states =
+                    if from == to { format!("{to}, expires in {secs} s") } else { format!("{from} → {to}, expires in {secs} s") };
                 if from != to {
-                    let what = if packet.protocol == crate::model::protocol::TCP { format!("[{}]", packet.tcp_flags) } else { "a packet".to_string() };
+                    let what = if packet.protocol == crate::model::protocol::TCP {
+                        format!("[{}]", packet.tcp_flags)
+                    } else {
+                        "a packet".to_string()
+                    };
                     let origin = match to {
                         ConnState::Tcp(s) => profile.tcp_origin(s),
                         _ => profile.other_origin(),
@@ -220,7 +246,7 @@ impl Crossing<'_> {
         let state = match Connection::initial_state(packet) {
             Ok(s) => s,
             Err(reason) => {
-                let reason = format!("no tracked connection, and {reason}; invalid packets are dropped before the rules are consulted (interpretation)");
+                let reason = untracked_invalid_words(&reason);
                 return tracker_hop(instance, direction, remote, HopDecision::Invalid { connection_id: 0, reason });
             }
         };
@@ -329,7 +355,9 @@ mod tests {
         .unwrap()
         .world;
         let mut sim = Simulator::new(world, Profile::Huawei);
-        let p = ProbeSpec { from: "lb".into(), to: "web".into(), protocol: "tcp".into(), port: Some(80), ..Default::default() }.resolve(sim.world()).unwrap();
+        let p = ProbeSpec { from: "lb".into(), to: "web".into(), protocol: "tcp".into(), port: Some(80), ..Default::default() }
+            .resolve(sim.world())
+            .unwrap();
         let d = sim.send(&p);
         assert_eq!(d.evaluation.verdict, Verdict::Allow);
         assert!(matches!(d.evaluation.hops[0].decision, HopDecision::Bypass { .. }));
