@@ -413,5 +413,6 @@ pub fn build_packet(world: &World, pb: &PacketBp) -> Packet {
         icmp_code: 0,
         icmp_id: if icmp { 1 } else { 0 },
         tcp_flags: if protocol == TCP { TcpFlags::SYN } else { TcpFlags::empty() },
+        embedded: None,
     }
 }

@@ -7,7 +7,7 @@ use sgplay_tests::{load, scenario_files, short, CorpusFile};
 use std::collections::HashSet;
 
 /// The corpus may grow; it may not silently shrink. Raise these when adding files.
-const MIN_FILES: usize = 37;
+const MIN_FILES: usize = 38;
 const MIN_CHECKS: usize = 250;
 const MIN_SEQUENCES: usize = 60;
 

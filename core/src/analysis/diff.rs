@@ -1294,6 +1294,7 @@ fn example_packet(src: IpAddr, dst: IpAddr, protocol: u8, port: u16) -> Packet {
         icmp_code: 0,
         icmp_id: u16::from(icmp),
         tcp_flags: if protocol == TCP { TcpFlags::SYN } else { TcpFlags::empty() },
+        embedded: None,
     }
 }
 

@@ -302,6 +302,7 @@ mod tests {
             icmp_code: 0,
             icmp_id: if protocol == 1 { 5 } else { 0 },
             tcp_flags: flags,
+            embedded: None,
         }
     }
 

@@ -111,6 +111,7 @@ mod tests {
             icmp_code: 0,
             icmp_id: 0,
             tcp_flags: TcpFlags::SYN,
+            embedded: None,
         }
     }
 

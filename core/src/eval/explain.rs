@@ -185,7 +185,7 @@ fn decision_sentence(hop: &HopTrace) -> String {
         }
         HopDecision::DefaultDeny => format!("{side}: no rule matched: denied by default (security groups are whitelists)"),
         HopDecision::Bypass { reason } => format!("{side}: not filtered — {reason}"),
-        HopDecision::Tracked { reason, .. } => format!("{side}: allowed — {reason}"),
+        HopDecision::Tracked { reason, .. } | HopDecision::Related { reason, .. } => format!("{side}: allowed — {reason}"),
         HopDecision::Cut { connection_id, blocked_until } => {
             format!("{side}: denied — connection #{connection_id} was cut by a rule change and stays blocked until t={blocked_until}s")
         }

@@ -129,6 +129,9 @@ pub enum HopDecision {
     Bypass { reason: String },
     /// The packet belongs to a tracked connection (see `sim`).
     Tracked { connection_id: u64, reason: String },
+    /// An ICMP error about a packet of a tracked connection: RELATED to it, it passes without the
+    /// rules, like netfilter's `ct state related`.
+    Related { connection_id: u64, reason: String },
     /// The packet belongs to a connection that was cut and stays blocked until its timeout.
     Cut { connection_id: u64, blocked_until: u64 },
     /// The connection tracker rejected the packet (invalid TCP state transition).
@@ -139,7 +142,7 @@ impl HopDecision {
     pub fn verdict(&self) -> Verdict {
         match self {
             HopDecision::Rule { action, .. } => (*action).into(),
-            HopDecision::Bypass { .. } | HopDecision::Tracked { .. } => Verdict::Allow,
+            HopDecision::Bypass { .. } | HopDecision::Tracked { .. } | HopDecision::Related { .. } => Verdict::Allow,
             HopDecision::DefaultDeny | HopDecision::Cut { .. } | HopDecision::Invalid { .. } => Verdict::Deny,
         }
     }

@@ -41,6 +41,11 @@ pub struct StepSpec {
     /// For `send`: the name of the connection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// For `send` of an ICMP error (destination unreachable, packet too big, time exceeded, …):
+    /// the label of the connection whose last packet the error reports on; the error carries
+    /// that packet's header and is RELATED to the connection wherever it is tracked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embeds: Option<String>,
     /// For `reply`: TCP flags of the reply (default: the natural answer, SYN → SYN-ACK, else ACK).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flags: Option<String>,

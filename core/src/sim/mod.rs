@@ -9,7 +9,13 @@
 //!   direction; otherwise the side's rules decide, and an allowed packet opens an entry there
 //!   (a side whose rules are bypassed, a load balancer with Transfer Client IP Address, still
 //!   tracks the connection: only the rules are skipped);
-//! - TCP follows netfilter's state machine (`conntrack::tcp`); invalid packets are dropped;
+//! - TCP follows netfilter's state machine (`conntrack::tcp`); invalid packets are dropped, and a
+//!   packet that finds no entry and cannot open one (a SYN-ACK, FIN, RST, an echo reply, an ICMP
+//!   error) is invalid at the first side that tracks it — `eval::evaluate` answers the same for
+//!   a single packet;
+//! - an ICMP error carries the header of the packet it reports on ([`Packet::embedded`]); where
+//!   that packet's connection is tracked it is RELATED and passes without the rules, leaving the
+//!   connection's state and timeout alone (netfilter `ct state related`, OVS `ct_state=+rel`);
 //! - timeouts come from a [`Profile`] and restart on every packet;
 //! - rule and membership changes clear inbound entries as the seed's clearing table says
 //!   (`clearing`); a cleared connection's next packet is checked against the current rules, and a

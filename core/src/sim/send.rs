@@ -4,6 +4,7 @@
 use super::event::{Event, EventKind};
 use super::Simulator;
 use crate::conntrack::connection::untracked_invalid_words;
+use crate::conntrack::key::is_icmp_error_type;
 use crate::conntrack::{AdmittedBy, ConnState, ConnTable, Connection, FlowDirection, FlowKey, Opened, Profile, Status, Track};
 use crate::eval::path::{plan, Side};
 use crate::eval::{trace_side, Evaluation, HopDecision, HopTrace, Verdict};
@@ -94,6 +95,9 @@ impl Crossing<'_> {
     /// One side: the instance's table first, then its rules (unless `bypass` says why they are
     /// not consulted on this side).
     fn cross(&mut self, instance: &Instance, direction: Direction, remote: IpAddr, bypass: Option<&str>, packet: &Packet) -> HopTrace {
+        if let Some(hop) = self.related(instance, direction, remote, packet) {
+            return hop;
+        }
         let found = self.tables.get(&instance.id).and_then(|t| t.find(packet));
         if let Some((id, dir)) = found {
             if let Some(hop) = self.existing(instance, direction, remote, packet, id, dir) {
@@ -101,6 +105,30 @@ impl Crossing<'_> {
             }
         }
         self.open(instance, direction, remote, bypass, packet)
+    }
+
+    /// An ICMP error whose embedded header is a packet of a connection this instance tracks: RELATED
+    /// to it, it passes without the rules (netfilter's `ct state related`, OVS's `ct_state=+rel`)
+    /// and leaves the connection's state and timeout as they are (the kernel hands it no packet
+    /// of its own). `None` when the packet is not such an error.
+    fn related(&mut self, instance: &Instance, direction: Direction, remote: IpAddr, packet: &Packet) -> Option<HopTrace> {
+        let embedded = packet.embedded.as_deref().filter(|_| packet.is_icmp() && is_icmp_error_type(packet.protocol, packet.icmp_type))?;
+        let (id, _) = self.tables.get(&instance.id)?.find(embedded)?;
+        let conn = self.tables.get(&instance.id)?.get(id)?;
+        self.touched.push(Touched { instance_id: instance.id.clone(), connection_id: id });
+        if let Status::Cut { until, .. } = conn.status {
+            return Some(tracker_hop(instance, direction, remote, HopDecision::Cut { connection_id: id, blocked_until: until }));
+        }
+        let reason = format!(
+            "ICMP type {} error about a packet of connection #{id} ({}, opened {} at t={}, {}), which {} tracks: RELATED to it, it passes regardless of the rules (netfilter `ct state related`); the connection's state and timeout are unchanged",
+            packet.icmp_type,
+            conn.key,
+            conn.opened,
+            conn.opened_at,
+            conn.state,
+            instance.display_name()
+        );
+        Some(tracker_hop(instance, direction, remote, HopDecision::Related { connection_id: id, reason }))
     }
 
     /// A packet of a tracked connection. `None` when the packet reopened (destroyed) the entry and
@@ -329,7 +357,7 @@ fn decision_words(world: &World, decision: &HopDecision) -> String {
         }
         HopDecision::DefaultDeny => "denied: no rule matched (security groups are whitelists)".into(),
         HopDecision::Bypass { reason } => format!("not filtered: {reason}"),
-        HopDecision::Tracked { reason, .. } | HopDecision::Invalid { reason, .. } => reason.clone(),
+        HopDecision::Tracked { reason, .. } | HopDecision::Related { reason, .. } | HopDecision::Invalid { reason, .. } => reason.clone(),
         HopDecision::Cut { connection_id, blocked_until } => format!("connection #{connection_id} is cut until t={blocked_until}"),
     }
 }
