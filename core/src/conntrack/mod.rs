@@ -21,4 +21,4 @@ pub use connection::{AdmittedBy, ConnState, Connection, Opened, Status, Track};
 pub use key::FlowKey;
 pub use table::ConnTable;
 pub use tcp::{FlagClass, FlowDirection, TcpState, TcpStep, Transition};
-pub use timeouts::{Origin, Profile};
+pub use timeouts::{CutWait, Origin, Profile};

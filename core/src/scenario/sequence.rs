@@ -15,6 +15,10 @@ pub struct SequenceSpec {
     /// `huawei` (default) or `linux`: which timeout table the tracker uses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conntrack_profile: Option<String>,
+    /// How a cut connection's wait is counted, an option of the timeout profile: `from_cut`
+    /// (default: blocked packets do not extend it) or `restart_on_packet` (each one restarts it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cut_wait: Option<String>,
     pub steps: Vec<StepSpec>,
 }
 

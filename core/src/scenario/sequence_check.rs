@@ -4,7 +4,7 @@
 
 use super::sequence::{ChangeSpec, SequenceSpec};
 use crate::conntrack::key::is_icmp_error_type;
-use crate::conntrack::timeouts::Profile;
+use crate::conntrack::timeouts::{CutWait, Profile};
 use crate::diagnostic::{Problem, Problems};
 use crate::model::World;
 use std::collections::HashSet;
@@ -18,6 +18,11 @@ pub fn check_sequence(world: &World, seq: &SequenceSpec, index: usize, problems:
     if let Some(p) = seq.conntrack_profile.as_deref() {
         if Profile::parse(p).is_err() {
             err(format!("{base}.conntrack_profile"), "conntrack_profile", p, "must be `huawei` or `linux`".into());
+        }
+    }
+    if let Some(c) = seq.cut_wait.as_deref() {
+        if let Err(message) = CutWait::parse(c) {
+            err(format!("{base}.cut_wait"), "cut_wait", c, message);
         }
     }
     let mut labels: HashSet<&str> = HashSet::new();

@@ -5,7 +5,7 @@ use super::event::{Event, EventKind};
 use super::Simulator;
 use crate::conntrack::connection::untracked_invalid_words;
 use crate::conntrack::key::is_icmp_error_type;
-use crate::conntrack::{AdmittedBy, ConnState, ConnTable, Connection, FlowDirection, FlowKey, Opened, Profile, Status, Track};
+use crate::conntrack::{AdmittedBy, ConnState, ConnTable, Connection, CutWait, FlowDirection, FlowKey, Opened, Profile, Status, Track};
 use crate::eval::path::{plan, Side};
 use crate::eval::{trace_side, Evaluation, HopDecision, HopTrace, Verdict};
 use crate::model::{Action, Direction, Instance, World};
@@ -37,11 +37,20 @@ impl Simulator {
     /// Sends `packet` at the current time. Stops at the first side that denies, like
     /// `eval::evaluate`; the sides before it have already tracked the packet.
     pub fn send(&mut self, packet: &Packet) -> Delivery {
-        let Simulator { world, profile, now, next_id, tables, log } = self;
+        let Simulator { world, profile, cut_wait, now, next_id, tables, log } = self;
         let world: &World = world;
         let plan = plan(world, packet);
-        let mut ctx =
-            Crossing { world, now: *now, profile: *profile, next_id, tables, events: Vec::new(), notes: Vec::new(), touched: Vec::new() };
+        let mut ctx = Crossing {
+            world,
+            now: *now,
+            profile: *profile,
+            cut_wait: *cut_wait,
+            next_id,
+            tables,
+            events: Vec::new(),
+            notes: Vec::new(),
+            touched: Vec::new(),
+        };
         let mut hops = Vec::new();
         for side in &plan.sides {
             let hop = match side {
@@ -72,6 +81,7 @@ struct Crossing<'a> {
     world: &'a World,
     now: u64,
     profile: Profile,
+    cut_wait: CutWait,
     next_id: &'a mut u64,
     tables: &'a mut BTreeMap<String, ConnTable>,
     events: Vec<Event>,
@@ -148,7 +158,17 @@ impl Crossing<'_> {
         let conn = table.get_mut(id)?;
         self.touched.push(Touched { instance_id: instance.id.clone(), connection_id: id });
 
-        if let Status::Cut { until, .. } = conn.status {
+        if let Status::Cut { at, until } = conn.status {
+            let until = match self.cut_wait {
+                CutWait::FromCut => until,
+                CutWait::RestartOnPacket => {
+                    let restarted = now.saturating_add(conn.timeout(profile));
+                    conn.status = Status::Cut { at, until: restarted };
+                    conn.expires_at = restarted;
+                    restarted
+                }
+            };
+            self.notes.push(format!("connection #{id} on {name} was cut at t={at}: {}; blocked until t={until}", self.cut_wait.describe()));
             return Some(tracker_hop(instance, direction, remote, HopDecision::Cut { connection_id: id, blocked_until: until }));
         }
 
@@ -178,8 +198,9 @@ impl Crossing<'_> {
                 conn.status = Status::Cut { at: now, until };
                 conn.expires_at = until;
                 let text = format!(
-                    "{head}: {decided}. The connection is cut: every packet of it is blocked until t={until}, its {} timeout of {secs} s counted from the cut, even if the rules allow it again meanwhile (SEMANTICS §5 interpretation of the seed's \"new connections will not be established immediately until the timeout period of connection tracking expires\")",
-                    conn.state
+                    "{head}: {decided}. The connection is cut: every packet of it is blocked until t={until}, its {} timeout of {secs} s counted from the cut, even if the rules allow it again meanwhile; {} (SEMANTICS §5 interpretation of the seed's \"new connections will not be established immediately until the timeout period of connection tracking expires\")",
+                    conn.state,
+                    self.cut_wait.describe()
                 );
                 self.notes.push(text.clone());
                 self.events.push(Event::connection(now, EventKind::Cut, id, &instance.id, text));

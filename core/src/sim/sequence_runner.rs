@@ -6,7 +6,7 @@
 
 use super::{Change, ChangeReport, Simulator};
 use crate::conntrack::key::is_icmp_error_type;
-use crate::conntrack::{ConnState, Connection, Profile, TcpState};
+use crate::conntrack::{ConnState, Connection, CutWait, Profile, TcpState};
 use crate::eval::explain::render_text;
 use crate::eval::{Evaluation, HopDecision};
 use crate::model::protocol::{protocol_name, TCP};
@@ -31,13 +31,28 @@ pub fn run_sequence(scenario: &crate::Scenario, sequence: &SequenceSpec) -> Test
             }
         },
     };
+    let cut_wait = match sequence.cut_wait.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        None => CutWait::default(),
+        Some(text) => match CutWait::parse(text) {
+            Ok(c) => c,
+            Err(message) => {
+                outcome.failures.push(format!("cut_wait: {message}"));
+                return outcome;
+            }
+        },
+    };
     let mut runner = Runner {
-        sim: Simulator::new(scenario.world.clone(), profile),
+        sim: Simulator::new(scenario.world.clone(), profile).with_cut_wait(cut_wait),
         flows: BTreeMap::new(),
         failures: Vec::new(),
         details: String::new(),
     };
-    let _ = writeln!(runner.details, "sequence `{}`: {profile} connection tracking timeouts", sequence.name);
+    let _ = writeln!(
+        runner.details,
+        "sequence `{}`: {profile} connection tracking timeouts; a cut connection's wait: {}",
+        sequence.name,
+        cut_wait.describe()
+    );
     if sequence.steps.is_empty() {
         runner.failures.push("the sequence has no steps".into());
     }
