@@ -311,7 +311,7 @@ pub fn build(bp: &WorldBp) -> World {
             ipv6_cidr: Some(net(v6(0), 64)),
         }],
     };
-    World { vpcs: vec![vpc], security_groups, address_groups, instances }
+    World { vpcs: vec![vpc], security_groups, address_groups, instances, peerings: Vec::new() }
 }
 
 /// A valid rule from its blueprint; `None` when the blueprint cannot be valid (an address group

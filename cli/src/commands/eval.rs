@@ -178,6 +178,8 @@ fn render(evaluation: &Evaluation, painter: Painter) -> String {
         }
         None => text.push_str(&format!("{}  no security group is on this path\n", painter.paint(style, word))),
     }
+    // The path outcome: the verdict is the security groups', but the packet may have no way there.
+    text.push_str(&format!("{pad}path: {}\n", explain::describe_path(&evaluation.path)));
     text.push('\n');
     text.push_str(&paint_trace(&explain::render_text(evaluation), &steps, painter));
     text
@@ -205,7 +207,7 @@ fn step_style(step: &Step) -> Style {
         StepKind::Note | StepKind::GroupResult => Style::Dim,
         StepKind::Rule if step.passed == Some(true) => Style::Bold,
         StepKind::Rule => Style::Dim,
-        StepKind::TieBreak => Style::Yellow,
+        StepKind::TieBreak | StepKind::Path => Style::Yellow,
         StepKind::Decision => verdict(step.passed, false),
         StepKind::Verdict => verdict(step.passed, true),
     }

@@ -576,6 +576,18 @@ impl Directory for Version<'_> {
     fn bypasses_backend_rules(&self, id: u32) -> bool {
         self.world.instances.get(id as usize).is_some_and(|i| i.bypasses_backend_rules())
     }
+
+    fn vpc_of(&self, id: Option<u32>, addr: IpAddr) -> Option<usize> {
+        self.world.vpc_of(id.map(|i| i as usize), addr)
+    }
+
+    fn peered(&self, a: usize, b: usize) -> bool {
+        self.world.peered(a, b)
+    }
+
+    fn snat(&self, id: u32) -> Option<IpAddr> {
+        Directory::snat(self.world, id as usize)
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1011,6 +1023,7 @@ pub fn diff_within(a: &World, b: &World, limits: DiffLimits) -> WorldDiff {
                         && ki == kj
                         && va.eip(i) == vb.eip(j)
                         && va.bypasses_backend_rules(i) == vb.bypasses_backend_rules(j)
+                        && Directory::snat(&va, i) == Directory::snat(&vb, j)
                 }
                 _ => false,
             };

@@ -1,7 +1,7 @@
 //! A trace as a sequence of steps, one sentence each: what the step-through tester shows one at
 //! a time and what the CLI prints. Pure function of the `Evaluation`.
 
-use super::trace::{Evaluation, GroupOutcome, GroupTrace, HopDecision, HopTrace, RuleTrace};
+use super::trace::{Evaluation, GroupOutcome, GroupTrace, HopDecision, HopTrace, Reachability, RuleTrace};
 use crate::model::{Action, Place};
 use serde::{Deserialize, Serialize};
 
@@ -12,6 +12,8 @@ pub enum StepKind {
     Packet,
     /// An interpretation or fact about the path.
     Note,
+    /// Whether the packet could arrive at all (shown when it could not).
+    Path,
     /// Entering one side: an instance's outbound or inbound rules.
     Hop,
     /// Entering one security group of that side.
@@ -54,6 +56,11 @@ impl Step {
 pub fn steps(eval: &Evaluation) -> Vec<Step> {
     let mut out =
         vec![Step::new(StepKind::Packet, format!("{}: from {} to {}", eval.packet, describe_place(&eval.from), describe_place(&eval.to)))];
+    if !eval.path.is_reachable() {
+        let mut path = Step::new(StepKind::Path, format!("path: {}", describe_path(&eval.path)));
+        path.passed = Some(false);
+        out.push(path);
+    }
     out.extend(eval.notes.iter().map(|n| Step::new(StepKind::Note, n.clone())));
     for (h, hop) in eval.hops.iter().enumerate() {
         hop_steps(h, hop, &mut out);
@@ -62,6 +69,23 @@ pub fn steps(eval: &Evaluation) -> Vec<Step> {
     verdict.passed = Some(eval.verdict.is_allow());
     out.push(verdict);
     out
+}
+
+/// The path outcome in one sentence.
+pub fn describe_path(path: &Reachability) -> String {
+    match path {
+        Reachability::Reachable => "reachable".into(),
+        Reachability::NoPeering { from_vpc, to_vpc } => format!(
+            "not reachable: {from_vpc} and {to_vpc} are different VPCs with no peering between them; the security group verdict is shown anyway"
+        ),
+        Reachability::PrivateFromOutside { to } => format!(
+            "not reachable: a packet from outside the VPCs cannot be addressed to a private address{}; reach it at an EIP. The security group verdict is shown anyway",
+            to.as_ref().map_or(String::new(), |t| format!(" of {t}"))
+        ),
+        Reachability::NoPublicAddress { from } => format!(
+            "not reachable: {from} has no EIP and its subnet no NAT gateway SNAT, so it has no address on the Internet; the security group verdict is shown anyway"
+        ),
+    }
 }
 
 fn describe_place(place: &Place) -> String {
@@ -208,6 +232,7 @@ pub fn render_text(eval: &Evaluation) -> String {
         let (indent, mark) = match step.kind {
             StepKind::Packet | StepKind::Verdict => ("", ""),
             StepKind::Note => ("  ", "note: "),
+            StepKind::Path => ("  ", "⚠ "),
             StepKind::Hop => ("  ", "▸ "),
             StepKind::Decision => ("    ", "⇒ "),
             StepKind::Group | StepKind::GroupResult => ("    ", ""),

@@ -3,9 +3,9 @@
 //! follows it too); `plan` adds the places and the notes a reader needs, so the reference matcher
 //! (`decide`) and the tracer (`evaluate`) share the path logic and differ only in what they record.
 
-use super::route::{route, Crossing};
+use super::route::{route, Crossing, PathOutcome};
 use super::side::{decide_side, trace_side};
-use super::trace::{Evaluation, HopDecision, HopTrace, Verdict};
+use super::trace::{Evaluation, HopDecision, HopTrace, Reachability, Verdict};
 use crate::conntrack::Connection;
 use crate::model::{AddressKind, Direction, Instance, Place, World};
 use crate::packet::Packet;
@@ -25,6 +25,7 @@ pub enum Side<'w> {
 pub struct PathPlan<'w> {
     pub from: Place,
     pub to: Place,
+    pub path: Reachability,
     pub sides: Vec<Side<'w>>,
     pub notes: Vec<String>,
 }
@@ -35,6 +36,13 @@ pub fn plan<'w>(world: &'w World, packet: &Packet) -> PathPlan<'w> {
     let route = route(world, packet);
     // INVARIANT: `route` names instances by their index in `world.instances`.
     let instance = |id: usize| &world.instances[id];
+    let vpc = |v: usize| world.vpcs.get(v).map_or_else(|| v.to_string(), |x| x.id.clone());
+    let path = match route.path {
+        PathOutcome::Reachable => Reachability::Reachable,
+        PathOutcome::NoPeering { from_vpc, to_vpc } => Reachability::NoPeering { from_vpc: vpc(from_vpc), to_vpc: vpc(to_vpc) },
+        PathOutcome::PrivateFromOutside { to } => Reachability::PrivateFromOutside { to: to.map(|b| instance(b).id.clone()) },
+        PathOutcome::NoPublicAddress { from } => Reachability::NoPublicAddress { from: instance(from).id.clone() },
+    };
     let mut notes = Vec::new();
     let mut sides = Vec::new();
     if route.same_instance {
@@ -44,7 +52,7 @@ pub fn plan<'w>(world: &'w World, packet: &Packet) -> PathPlan<'w> {
                 instance(a).display_name()
             ));
         }
-        return PathPlan { from, to, sides, notes };
+        return PathPlan { from, to, path, sides, notes };
     }
     note_outside(&from, &mut notes);
     note_outside(&to, &mut notes);
@@ -79,17 +87,11 @@ pub fn plan<'w>(world: &'w World, packet: &Packet) -> PathPlan<'w> {
             Some(Crossing::Rules { remote, .. }) => sides.push(Side::Rules { instance: b, direction: Direction::Ingress, remote }),
             None => {}
         }
-        if matches!(from, Place::Internet { .. }) && b.eip.is_none() {
-            notes.push(format!(
-                "{} has no EIP: in the cloud, Internet traffic would not reach it without one; the security group verdict is shown anyway",
-                b.display_name()
-            ));
-        }
     }
     if route.src.is_none() && route.dst.is_none() {
         notes.push("neither address belongs to an instance: no security group is on this path".into());
     }
-    PathPlan { from, to, sides, notes }
+    PathPlan { from, to, path, sides, notes }
 }
 
 /// Why a load balancer's traffic passes a side without its rules.
@@ -125,7 +127,7 @@ fn source_through_eip(src: &Instance, packet: &Packet) -> String {
             src.display_name()
         ),
         None => format!(
-            "the destination is reached at its EIP but {} has none: inbound rules see its private address {} (interpretation; NAT gateways are not modelled)",
+            "the destination is reached at its EIP but {} has none: inbound rules see its private address {} or its subnet's NAT gateway EIP when it has one (see the path outcome)",
             src.display_name(),
             packet.src
         ),
@@ -169,7 +171,15 @@ pub fn evaluate(world: &World, packet: &Packet) -> Evaluation {
             decision: HopDecision::Invalid { connection_id: 0, reason },
             groups: Vec::new(),
         });
-        return Evaluation { verdict: Verdict::Deny, packet: packet.clone(), from: plan.from, to: plan.to, hops, notes: plan.notes };
+        return Evaluation {
+            verdict: Verdict::Deny,
+            packet: packet.clone(),
+            from: plan.from,
+            to: plan.to,
+            hops,
+            notes: plan.notes,
+            path: plan.path,
+        };
     }
     for side in &plan.sides {
         let hop = trace_one(world, side, packet);
@@ -180,7 +190,7 @@ pub fn evaluate(world: &World, packet: &Packet) -> Evaluation {
         }
     }
     let verdict = if hops.iter().all(|h| h.verdict().is_allow()) { Verdict::Allow } else { Verdict::Deny };
-    Evaluation { verdict, packet: packet.clone(), from: plan.from, to: plan.to, hops, notes: plan.notes }
+    Evaluation { verdict, packet: packet.clone(), from: plan.from, to: plan.to, hops, notes: plan.notes, path: plan.path }
 }
 
 /// Traces one side.

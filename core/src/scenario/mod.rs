@@ -12,7 +12,7 @@ pub mod source_map;
 
 pub use crate::diagnostic::{Problem, Severity};
 pub use address_group_spec::AddressGroupSpec;
-pub use document::{CheckSpec, GroupSpec, InstanceSpec, Position, Scenario, ScenarioSpec, SubnetSpec, VpcSpec, FORMAT_VERSION};
+pub use document::{CheckSpec, GroupSpec, InstanceSpec, PeeringSpec, Position, Scenario, ScenarioSpec, SubnetSpec, VpcSpec, FORMAT_VERSION};
 pub use probe::ProbeSpec;
 pub use rule_spec::{build_rule, parse_prefix, RuleContext, RuleSpec};
 pub use sequence::{ChangeSpec, ConnectionExpectation, RulePatch, SequenceSpec, StepSpec};

@@ -69,7 +69,15 @@ impl Simulator {
         notes.extend(ctx.notes);
         log.extend(ctx.events.iter().cloned());
         Delivery {
-            evaluation: Evaluation { verdict, packet: packet.clone(), from: plan.from.clone(), to: plan.to.clone(), hops, notes },
+            evaluation: Evaluation {
+                verdict,
+                packet: packet.clone(),
+                from: plan.from.clone(),
+                to: plan.to.clone(),
+                hops,
+                notes,
+                path: plan.path.clone(),
+            },
             connections: ctx.touched,
             events: ctx.events,
         }
