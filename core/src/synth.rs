@@ -1459,7 +1459,7 @@ fn computed_checks(spec: &ScenarioSpec, seed: u64) -> Vec<CheckSpec> {
         .filter_map(|(name, packet)| {
             let resolved = packet.resolve(world).ok()?;
             let expect = crate::decide(world, &resolved).to_string();
-            Some(CheckSpec { name, packet, expect, expect_rule: None, expect_denied_at: None })
+            Some(CheckSpec { name, packet, expect, expect_rule: None, expect_denied_at: None, expect_path: None })
         })
         .collect()
 }

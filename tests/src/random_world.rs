@@ -309,6 +309,9 @@ pub fn build(bp: &WorldBp) -> World {
             name: "subnet-0".into(),
             cidr: net(v4(10, 0, 0, 0), 24),
             ipv6_cidr: Some(net(v6(0), 64)),
+            // Half the worlds put a NAT gateway on the subnet, so its EIP is what a destination
+            // reached at its EIP sees from an instance without one.
+            snat_eip: (bp.instances.len() % 2 == 1).then(|| v4(203, 0, 113, 200)),
         }],
     };
     World { vpcs: vec![vpc], security_groups, address_groups, instances, peerings: Vec::new() }

@@ -117,8 +117,20 @@ fn reference(world: &World, packet: &Packet) -> (Verdict, Vec<RefSide>) {
     // Reached at its EIP, the destination sees the source's EIP when it has one.
     let dst_via_eip =
         dst.is_some_and(|b| b.eip == Some(packet.dst) && !b.private_ips.contains(&packet.dst) && !b.virtual_ips.contains(&packet.dst));
-    let seen_source = match src.and_then(|a| a.eip) {
-        Some(a_eip) if dst_via_eip => a_eip,
+    // Without an EIP, an IPv4 source leaves through its subnet's NAT gateway EIP (SNAT).
+    let snat = world
+        .vpcs
+        .iter()
+        .flat_map(|v| &v.subnets)
+        .find(|s| src.is_some_and(|a| a.private_ips.iter().any(|ip| s.cidr.contains(ip))))
+        .and_then(|s| s.snat_eip);
+    let src_is_eip =
+        src.is_some_and(|a| a.eip == Some(packet.src) && !a.private_ips.contains(&packet.src) && !a.virtual_ips.contains(&packet.src));
+    let seen_source = match (src.and_then(|a| a.eip).filter(|e| e.is_ipv4() == packet.src.is_ipv4()), snat.filter(|_| packet.src.is_ipv4()))
+    {
+        _ if !dst_via_eip || src_is_eip => packet.src,
+        (Some(a_eip), _) => a_eip,
+        (None, Some(nat)) => nat,
         _ => packet.src,
     };
     if let (Some(a), Some(b)) = (src, dst) {

@@ -154,6 +154,9 @@ pub struct CheckSpec {
     /// Where the packet must be stopped: `instance` or `instance/inbound|outbound`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expect_denied_at: Option<String>,
+    /// The path outcome: `reachable`, `no_peering`, `private_from_outside` or `no_public_address`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect_path: Option<String>,
 }
 
 /// A validated scenario: the world to evaluate against, and the tests that come with it.
@@ -586,6 +589,19 @@ impl ScenarioSpec {
         let world_valid = !problems.has_errors();
         for (i, c) in self.checks.iter().enumerate() {
             let object = format!("check `{}`", c.name);
+            if let Some(p) = c
+                .expect_path
+                .as_deref()
+                .filter(|p| !matches!(*p, "reachable" | "no_peering" | "private_from_outside" | "no_public_address"))
+            {
+                problems.push(Problem::error(
+                    format!("checks[{i}].expect_path"),
+                    object.clone(),
+                    "expect_path",
+                    p,
+                    "must be `reachable`, `no_peering`, `private_from_outside` or `no_public_address`",
+                ));
+            }
             if !matches!(c.expect.as_str(), "allow" | "deny") {
                 problems.push(Problem::error(
                     format!("checks[{i}].expect"),
