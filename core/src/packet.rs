@@ -93,6 +93,10 @@ pub struct Packet {
     pub icmp_code: u8,
     pub icmp_id: u16,
     pub tcp_flags: TcpFlags,
+    /// For an ICMP error (destination unreachable, packet too big, time exceeded, …): the header
+    /// of the packet it reports on, which ties it to that packet's connection (RELATED).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embedded: Option<Box<Packet>>,
 }
 
 impl Packet {
@@ -134,6 +138,7 @@ impl Packet {
             icmp_code: 0,
             icmp_id: u16::from(icmp),
             tcp_flags: if protocol == TCP { TcpFlags::SYN } else { TcpFlags::empty() },
+            embedded: None,
         }
     }
 
@@ -168,7 +173,11 @@ impl fmt::Display for Packet {
             }
             Ok(())
         } else if self.is_icmp() {
-            write!(f, "{proto} {} → {} type {} code {}", self.src, self.dst, self.icmp_type, self.icmp_code)
+            write!(f, "{proto} {} → {} type {} code {}", self.src, self.dst, self.icmp_type, self.icmp_code)?;
+            match &self.embedded {
+                Some(inner) => write!(f, " about [{inner}]"),
+                None => Ok(()),
+            }
         } else {
             write!(f, "{proto} {} → {}", self.src, self.dst)
         }

@@ -17,9 +17,11 @@
 //! (shadowed rules, high-risk ports open to everyone) are expected: real estates have them.
 //! The checks it adds are computed by the engine on the generated world, never written by hand.
 
-use crate::rng::Rng;
 use crate::analysis::constraints::{MAX_INSTANCES_PER_GROUP, RULE_QUOTA};
-use crate::scenario::{AddressGroupSpec, CheckSpec, GroupSpec, InstanceSpec, ProbeSpec, RuleSpec, ScenarioSpec, SubnetSpec, VpcSpec, FORMAT_VERSION};
+use crate::rng::Rng;
+use crate::scenario::{
+    AddressGroupSpec, CheckSpec, GroupSpec, InstanceSpec, ProbeSpec, RuleSpec, ScenarioSpec, SubnetSpec, VpcSpec, FORMAT_VERSION,
+};
 use ipnet::IpNet;
 use serde_json::Value;
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -294,8 +296,20 @@ const ROLES: [RoleInfo; 12] = [
 
 /// The order in which the first groups are given roles, so a small world still has the
 /// essential tiers.
-const FIRST_GROUP_ROLES: [Role; 12] =
-    [Role::Web, Role::App, Role::Db, Role::Bastion, Role::Common, Role::Cache, Role::Lb, Role::Api, Role::Worker, Role::Mq, Role::Monitor, Role::Search];
+const FIRST_GROUP_ROLES: [Role; 12] = [
+    Role::Web,
+    Role::App,
+    Role::Db,
+    Role::Bastion,
+    Role::Common,
+    Role::Cache,
+    Role::Lb,
+    Role::Api,
+    Role::Worker,
+    Role::Mq,
+    Role::Monitor,
+    Role::Search,
+];
 
 fn info(role: Role) -> &'static RoleInfo {
     &ROLES[role as usize]
@@ -528,7 +542,15 @@ enum Remote {
 impl Draft {
     fn new(family: Family, protocol: Option<&'static str>, ports: Option<&str>, remote: Remote, description: impl Into<String>) -> Draft {
         let has_ports = matches!(protocol, Some("tcp" | "udp"));
-        Draft { family, protocol, ports: ports.filter(|_| has_ports).map(str::to_string), deny: false, priority: 1, remote, description: description.into() }
+        Draft {
+            family,
+            protocol,
+            ports: ports.filter(|_| has_ports).map(str::to_string),
+            deny: false,
+            priority: 1,
+            remote,
+            description: description.into(),
+        }
     }
 
     fn deny(mut self, priority: u8) -> Draft {
@@ -572,7 +594,15 @@ impl<'c> Estate<'c> {
                 None => format!("vpc-{}", v + 1),
             };
             let ipv6 = v == 0 || self.rng.chance(40);
-            self.vpcs.push(Vpc { id: format!("vpc-{name}"), name, octet: (start + step * v) as u8, ipv6, next_third: 0, subnets: Vec::new(), demand: [0; 4] });
+            self.vpcs.push(Vpc {
+                id: format!("vpc-{name}"),
+                name,
+                octet: (start + step * v) as u8,
+                ipv6,
+                next_third: 0,
+                subnets: Vec::new(),
+                demand: [0; 4],
+            });
         }
     }
 
@@ -735,7 +765,12 @@ impl<'c> Estate<'c> {
             let vpc_name = &self.vpcs[vpc].name;
             let (id, name, kind, transfer_client_ip) = if role == Role::Lb {
                 let public = if eip.is_some() { "public" } else { "internal" };
-                (format!("elb-{number:02}"), format!("{vpc_name}-elb-{public}-{number}"), Some("load_balancer".to_string()), self.rng.chance(40))
+                (
+                    format!("elb-{number:02}"),
+                    format!("{vpc_name}-elb-{public}-{number}"),
+                    Some("load_balancer".to_string()),
+                    self.rng.chance(40),
+                )
             } else {
                 (format!("ecs-{}-{number:03}", info(role).name), format!("{vpc_name}-{}-{number:03}", info(role).name), None, false)
             };
@@ -1036,7 +1071,8 @@ impl<'c> Estate<'c> {
 
     /// An address group of `purpose` (or any) of the family, if one exists.
     fn address_group(&mut self, purpose: Option<Purpose>, family: Family) -> Option<String> {
-        let fits: Vec<&AddressGroup> = self.address_groups.iter().filter(|a| a.family == family && purpose.is_none_or(|p| p == a.purpose)).collect();
+        let fits: Vec<&AddressGroup> =
+            self.address_groups.iter().filter(|a| a.family == family && purpose.is_none_or(|p| p == a.purpose)).collect();
         if fits.is_empty() {
             return None;
         }
@@ -1121,8 +1157,14 @@ impl<'c> Estate<'c> {
             Role::Bastion | Role::Web | Role::Common => {
                 let ports = self.rng.pick(&["22", "3389", "22,3389"]);
                 out.push(
-                    Draft::new(Family::V4, Some("tcp"), Some(ports), Remote::Prefix("0.0.0.0/0".into()), "no remote administration from the Internet")
-                        .deny(100),
+                    Draft::new(
+                        Family::V4,
+                        Some("tcp"),
+                        Some(ports),
+                        Remote::Prefix("0.0.0.0/0".into()),
+                        "no remote administration from the Internet",
+                    )
+                    .deny(100),
                 );
             }
             _ => {}
@@ -1196,7 +1238,8 @@ impl<'c> Estate<'c> {
             5 => match self.rng.below(3) {
                 0 => {
                     let (proto, ports) = self.tail_ports();
-                    let d = Draft::new(family, Some(proto), Some(ports), Remote::Prefix(family.any().into()), format!("close {proto} {ports}"));
+                    let d =
+                        Draft::new(family, Some(proto), Some(ports), Remote::Prefix(family.any().into()), format!("close {proto} {ports}"));
                     let p = self.rng.pick(&[1, 50, 100]);
                     d.deny(p)
                 }
@@ -1213,10 +1256,13 @@ impl<'c> Estate<'c> {
                 },
             },
             6 => {
-                let purpose = self.rng.pick(&[Some(Purpose::Partners), Some(Purpose::Probes), Some(Purpose::Payments), Some(Purpose::OnPrem), None]);
+                let purpose =
+                    self.rng.pick(&[Some(Purpose::Partners), Some(Purpose::Probes), Some(Purpose::Payments), Some(Purpose::OnPrem), None]);
                 let (proto, ports) = self.tail_ports();
                 match self.address_group(purpose, family).or_else(|| self.address_group(None, family)) {
-                    Some(ag) => Draft::new(family, Some(proto), Some(ports), Remote::AddressGroup(ag.clone()), format!("{ag} to {proto} {ports}")),
+                    Some(ag) => {
+                        Draft::new(family, Some(proto), Some(ports), Remote::AddressGroup(ag.clone()), format!("{ag} to {proto} {ports}"))
+                    }
                     None => {
                         let (remote, who) = self.partner(family);
                         Draft::new(family, Some(proto), Some(ports), remote, who)
@@ -1285,7 +1331,8 @@ impl<'c> Estate<'c> {
                 d.deny(1)
             }
             2 => {
-                let ag = self.address_group(Some(Purpose::Partners), family).or_else(|| self.address_group(Some(Purpose::Payments), family));
+                let ag =
+                    self.address_group(Some(Purpose::Partners), family).or_else(|| self.address_group(Some(Purpose::Payments), family));
                 match ag {
                     Some(ag) => Draft::new(family, Some("tcp"), Some("443"), Remote::AddressGroup(ag.clone()), format!("HTTPS to {ag}")),
                     None => {
@@ -1296,7 +1343,13 @@ impl<'c> Estate<'c> {
             }
             3 => {
                 let (proto, ports) = self.tail_ports();
-                Draft::new(family, Some(proto), Some(ports), Remote::Prefix(self.vpc_block(g, family)), format!("{proto} {ports} inside the VPC"))
+                Draft::new(
+                    family,
+                    Some(proto),
+                    Some(ports),
+                    Remote::Prefix(self.vpc_block(g, family)),
+                    format!("{proto} {ports} inside the VPC"),
+                )
             }
             4 => {
                 let remote = self.on_prem(family);
@@ -1326,7 +1379,11 @@ impl<'c> Estate<'c> {
                 id: v.id.clone(),
                 name: v.name.clone(),
                 cidr: v.cidr(),
-                subnets: v.subnets.iter().map(|s| SubnetSpec { id: s.id.clone(), name: s.name.clone(), cidr: s.cidr(), ipv6_cidr: s.cidr_v6() }).collect(),
+                subnets: v
+                    .subnets
+                    .iter()
+                    .map(|s| SubnetSpec { id: s.id.clone(), name: s.name.clone(), cidr: s.cidr(), ipv6_cidr: s.cidr_v6(), snat_eip: None })
+                    .collect(),
             })
             .collect();
         ScenarioSpec {
@@ -1370,7 +1427,13 @@ fn computed_checks(spec: &ScenarioSpec, seed: u64) -> Vec<CheckSpec> {
         (!ids.is_empty()).then(|| ids[rng.below(ids.len())].to_string())
     };
     let mut probes: Vec<(String, ProbeSpec)> = Vec::new();
-    let tcp = |from: &str, to: &str, port: u16| ProbeSpec { from: from.into(), to: to.into(), protocol: "tcp".into(), port: Some(port), ..Default::default() };
+    let tcp = |from: &str, to: &str, port: u16| ProbeSpec {
+        from: from.into(),
+        to: to.into(),
+        protocol: "tcp".into(),
+        port: Some(port),
+        ..Default::default()
+    };
     if let (Some(web), Some(db)) = (of_role("ecs-web-"), of_role("ecs-db-")) {
         probes.push((format!("web server {web} to database {db} on MySQL"), tcp(&web, &db, 3306)));
     }
@@ -1386,14 +1449,17 @@ fn computed_checks(spec: &ScenarioSpec, seed: u64) -> Vec<CheckSpec> {
         Some((a.id.clone(), b.id.clone(), first.clone()))
     });
     if let Some((a, b, group)) = pair {
-        probes.push((format!("ping between {a} and {b}, both first in {group}"), ProbeSpec { from: a, to: b, protocol: "icmp".into(), ..Default::default() }));
+        probes.push((
+            format!("ping between {a} and {b}, both first in {group}"),
+            ProbeSpec { from: a, to: b, protocol: "icmp".into(), ..Default::default() },
+        ));
     }
     probes
         .into_iter()
         .filter_map(|(name, packet)| {
             let resolved = packet.resolve(world).ok()?;
             let expect = crate::decide(world, &resolved).to_string();
-            Some(CheckSpec { name, packet, expect, expect_rule: None, expect_denied_at: None })
+            Some(CheckSpec { name, packet, expect, expect_rule: None, expect_denied_at: None, expect_path: None })
         })
         .collect()
 }
@@ -1455,7 +1521,9 @@ mod tests {
     #[test]
     fn many_seeds_and_shapes_validate() {
         for seed in 0..12 {
-            for (instances, groups, rules, address_groups, k) in [(1, 1, 1, 0, 1), (40, 3, 0, 0, 5), (60, 13, 300, 8, 7), (250, 25, 120, 2, 5)] {
+            for (instances, groups, rules, address_groups, k) in
+                [(1, 1, 1, 0, 1), (40, 3, 0, 0, 5), (60, 13, 300, 8, 7), (250, 25, 120, 2, 5)]
+            {
                 let config = SynthConfig { instances, groups, rules, address_groups, groups_per_instance: k, seed };
                 let spec = generate(&config);
                 let errors = errors_of(&spec);
@@ -1539,5 +1607,4 @@ mod tests {
             assert!(outcome.passed, "{}: {:?}", outcome.name, outcome.failures);
         }
     }
-
 }

@@ -155,6 +155,7 @@ pub fn packets(world: &World, n: usize, seed: u64) -> Vec<Packet> {
                 icmp_code: 0,
                 icmp_id: if protocol == ICMP { 1 } else { 0 },
                 tcp_flags: if protocol == TCP { TcpFlags::SYN } else { TcpFlags::empty() },
+                embedded: None,
             }
         })
         .collect()

@@ -309,9 +309,12 @@ pub fn build(bp: &WorldBp) -> World {
             name: "subnet-0".into(),
             cidr: net(v4(10, 0, 0, 0), 24),
             ipv6_cidr: Some(net(v6(0), 64)),
+            // Half the worlds put a NAT gateway on the subnet, so its EIP is what a destination
+            // reached at its EIP sees from an instance without one.
+            snat_eip: (bp.instances.len() % 2 == 1).then(|| v4(203, 0, 113, 200)),
         }],
     };
-    World { vpcs: vec![vpc], security_groups, address_groups, instances }
+    World { vpcs: vec![vpc], security_groups, address_groups, instances, peerings: Vec::new() }
 }
 
 /// A valid rule from its blueprint; `None` when the blueprint cannot be valid (an address group
@@ -413,5 +416,6 @@ pub fn build_packet(world: &World, pb: &PacketBp) -> Packet {
         icmp_code: 0,
         icmp_id: if icmp { 1 } else { 0 },
         tcp_flags: if protocol == TCP { TcpFlags::SYN } else { TcpFlags::empty() },
+        embedded: None,
     }
 }

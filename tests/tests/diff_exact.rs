@@ -216,7 +216,18 @@ fn ports(worlds: [&World; 2]) -> Vec<u16> {
 }
 
 fn packet(src: IpAddr, dst: IpAddr, protocol: u8, port: u16) -> Packet {
-    Packet { src, dst, protocol, src_port: 49152, dst_port: port, icmp_type: 8, icmp_code: 0, icmp_id: 1, tcp_flags: TcpFlags::SYN }
+    Packet {
+        src,
+        dst,
+        protocol,
+        src_port: 49152,
+        dst_port: port,
+        icmp_type: 8,
+        icmp_code: 0,
+        icmp_id: 1,
+        tcp_flags: TcpFlags::SYN,
+        embedded: None,
+    }
 }
 
 fn action(v: Verdict) -> sgplay_core::model::Action {

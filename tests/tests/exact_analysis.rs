@@ -101,6 +101,7 @@ fn grid(world: &World, family: Ethertype) -> Vec<(Packet, IpAddr)> {
                     icmp_code: 0,
                     icmp_id: 0,
                     tcp_flags: TcpFlags::SYN,
+                    embedded: None,
                 };
                 out.push((packet, addr));
             }
@@ -226,6 +227,7 @@ fn check(world: &World) -> Result<(), TestCaseError> {
             icmp_code: 0,
             icmp_id: 0,
             tcp_flags: TcpFlags::SYN,
+            embedded: None,
         };
         prop_assert!(
             decides(world, &inst, g, r, &[(probe, packet.remote)]),

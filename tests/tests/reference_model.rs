@@ -77,7 +77,9 @@ fn ref_rule_matches(world: &World, rule: &Rule, packet: &Packet, addr: IpAddr) -
         Remote::Group(g) => {
             family(addr) == rule.ethertype && world.instances.iter().any(|i| i.security_groups.contains(g) && i.private_ips.contains(&addr))
         }
-        Remote::AddressGroup(a) => world.address_groups.iter().filter(|ag| &ag.id == a).any(|ag| ag.entries.iter().any(|e| entry_contains(e, addr))),
+        Remote::AddressGroup(a) => {
+            world.address_groups.iter().filter(|ag| &ag.id == a).any(|ag| ag.entries.iter().any(|e| entry_contains(e, addr)))
+        }
     }
 }
 
@@ -105,7 +107,7 @@ fn ref_side(world: &World, inst: &Instance, direction: Direction, packet: &Packe
 
 /// §4: the source's outbound rules, then the destination's inbound rules; both must allow. Two
 /// addresses of one instance are not filtered; a load balancer with Transfer Client IP Address
-/// bypasses the backend's inbound rules. Returns the sides in order, up to the first that denies.
+/// bypasses its own outbound and the backend's inbound rules. Returns the sides in order, up to the first that denies.
 fn reference(world: &World, packet: &Packet) -> (Verdict, Vec<RefSide>) {
     let owner = |addr: IpAddr| {
         world.instances.iter().find(|i| i.private_ips.contains(&addr) || i.virtual_ips.contains(&addr) || i.eip == Some(addr))
@@ -113,9 +115,22 @@ fn reference(world: &World, packet: &Packet) -> (Verdict, Vec<RefSide>) {
     let src = owner(packet.src);
     let dst = owner(packet.dst);
     // Reached at its EIP, the destination sees the source's EIP when it has one.
-    let dst_via_eip = dst.is_some_and(|b| b.eip == Some(packet.dst) && !b.private_ips.contains(&packet.dst) && !b.virtual_ips.contains(&packet.dst));
-    let seen_source = match src.and_then(|a| a.eip) {
-        Some(a_eip) if dst_via_eip => a_eip,
+    let dst_via_eip =
+        dst.is_some_and(|b| b.eip == Some(packet.dst) && !b.private_ips.contains(&packet.dst) && !b.virtual_ips.contains(&packet.dst));
+    // Without an EIP, an IPv4 source leaves through its subnet's NAT gateway EIP (SNAT).
+    let snat = world
+        .vpcs
+        .iter()
+        .flat_map(|v| &v.subnets)
+        .find(|s| src.is_some_and(|a| a.private_ips.iter().any(|ip| s.cidr.contains(ip))))
+        .and_then(|s| s.snat_eip);
+    let src_is_eip =
+        src.is_some_and(|a| a.eip == Some(packet.src) && !a.private_ips.contains(&packet.src) && !a.virtual_ips.contains(&packet.src));
+    let seen_source = match (src.and_then(|a| a.eip).filter(|e| e.is_ipv4() == packet.src.is_ipv4()), snat.filter(|_| packet.src.is_ipv4()))
+    {
+        _ if !dst_via_eip || src_is_eip => packet.src,
+        (Some(a_eip), _) => a_eip,
+        (None, Some(nat)) => nat,
         _ => packet.src,
     };
     if let (Some(a), Some(b)) = (src, dst) {
@@ -124,7 +139,10 @@ fn reference(world: &World, packet: &Packet) -> (Verdict, Vec<RefSide>) {
         }
     }
     let mut sides = Vec::new();
-    if let Some(a) = src {
+    // Traffic from a load balancer with Transfer Client IP Address is not restricted by security
+    // group rules: neither its own outbound rules nor the destination's inbound rules.
+    let from_transfer_lb = src.is_some_and(|a| matches!(a.kind, InstanceKind::LoadBalancer { transfer_client_ip: true }));
+    if let Some(a) = src.filter(|_| !from_transfer_lb) {
         let side = ref_side(world, a, Direction::Egress, packet, packet.dst);
         let allows = side.allows();
         sides.push(side);
@@ -133,8 +151,7 @@ fn reference(world: &World, packet: &Packet) -> (Verdict, Vec<RefSide>) {
         }
     }
     if let Some(b) = dst {
-        let bypass = src.is_some_and(|a| matches!(a.kind, InstanceKind::LoadBalancer { transfer_client_ip: true }));
-        if !bypass {
+        if !from_transfer_lb {
             let side = ref_side(world, b, Direction::Ingress, packet, seen_source);
             let allows = side.allows();
             sides.push(side);
@@ -206,6 +223,17 @@ proptest! {
         for pb in &packets {
             let packet = build_packet(&world, pb);
             compare_all(&world, &matchers, &packet)?;
+            // Its reply (a SYN-ACK, an echo reply) cannot open a connection: the tracer and every
+            // matcher layout drop it at the same first tracking side.
+            let reply = packet.reply();
+            let eval = evaluate(&world, &reply);
+            prop_assert_eq!(decide(&world, &reply), eval.verdict, "decide and evaluate disagree on {}", reply);
+            for matcher in &matchers {
+                let compiled = matcher.decide_rule(&reply);
+                prop_assert_eq!(compiled.verdict, eval.verdict, "the matcher and the tracer disagree on {}: {:?}", reply, compiled);
+                let stop = [(compiled.outbound, Direction::Egress), (compiled.inbound, Direction::Ingress)].into_iter().find(|(s, _)| !s.allows()).map(|(_, d)| d);
+                prop_assert_eq!(stop, eval.denied_at().map(|h| h.direction), "stopping sides differ on {}", reply);
+            }
         }
     }
 

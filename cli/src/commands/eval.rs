@@ -6,7 +6,7 @@ use crate::scenario_file::{self, LoadError};
 use sgplay_core::eval::{explain, Step, StepKind};
 use sgplay_core::model::protocol::{ICMP, ICMPV6};
 use sgplay_core::model::{parse_protocol, ProtocolMatch};
-use sgplay_core::{evaluate, Evaluation, Problem, ProbeSpec, Scenario};
+use sgplay_core::{evaluate, Evaluation, ProbeSpec, Problem, Scenario};
 use std::path::PathBuf;
 
 /// Evaluate one packet: allow or deny, and every rule looked at on the way
@@ -46,7 +46,10 @@ pub struct EvalArgs {
     /// ICMP code (icmp and icmpv6 only) [default: 0]
     #[arg(long, value_name = "C")]
     pub icmp_code: Option<u8>,
-    /// TCP flags, e.g. `syn`, `syn,ack`, `ack`, `fin,ack`, `rst` [default: syn]
+    /// TCP flags, e.g. `syn`, `syn,ack`, `ack`, `fin,ack`, `rst` [default: syn]. The packet is
+    /// judged as the first packet of a connection, as the simulator judges it on empty tables: one
+    /// that cannot open a connection (syn,ack, fin, rst, an ICMP echo reply or error) is dropped
+    /// as invalid before the rules
     #[arg(long, value_name = "FLAGS")]
     pub flags: Option<String>,
     /// Print one JSON object: the evaluation with its full trace and its steps
@@ -64,7 +67,10 @@ pub fn run(args: &EvalArgs, color: ColorChoice) -> Exit {
         }
         Err(LoadError::Invalid(problems)) => {
             let errors = problems.iter().filter(|p| p.is_error()).count();
-            output::error(err, &format!("`{}` is not a valid scenario ({})", args.world.display(), output::plural(errors, "error", "errors")));
+            output::error(
+                err,
+                &format!("`{}` is not a valid scenario ({})", args.world.display(), output::plural(errors, "error", "errors")),
+            );
             output::emit_err(&output::problem_list(err, &problems, "  "));
             return Exit::Usage;
         }
@@ -120,7 +126,13 @@ fn icmp_options_problems(args: &EvalArgs) -> Option<Vec<Problem>> {
         .into_iter()
         .filter_map(|(field, value)| {
             let value = value?;
-            Some(Problem::error(field, "packet", field, value.to_string(), format!("applies to icmp and icmpv6 packets only, not `{}`", args.protocol)))
+            Some(Problem::error(
+                field,
+                "packet",
+                field,
+                value.to_string(),
+                format!("applies to icmp and icmpv6 packets only, not `{}`", args.protocol),
+            ))
         })
         .collect();
     (!problems.is_empty()).then_some(problems)
@@ -166,6 +178,8 @@ fn render(evaluation: &Evaluation, painter: Painter) -> String {
         }
         None => text.push_str(&format!("{}  no security group is on this path\n", painter.paint(style, word))),
     }
+    // The path outcome: the verdict is the security groups', but the packet may have no way there.
+    text.push_str(&format!("{pad}path: {}\n", explain::describe_path(&evaluation.path)));
     text.push('\n');
     text.push_str(&paint_trace(&explain::render_text(evaluation), &steps, painter));
     text
@@ -193,7 +207,7 @@ fn step_style(step: &Step) -> Style {
         StepKind::Note | StepKind::GroupResult => Style::Dim,
         StepKind::Rule if step.passed == Some(true) => Style::Bold,
         StepKind::Rule => Style::Dim,
-        StepKind::TieBreak => Style::Yellow,
+        StepKind::TieBreak | StepKind::Path => Style::Yellow,
         StepKind::Decision => verdict(step.passed, false),
         StepKind::Verdict => verdict(step.passed, true),
     }

@@ -7,7 +7,7 @@
 //! belongs to an instance), then the destination instance's inbound rules (when the destination
 //! does), along [`crate::eval::route()`] — two addresses of one instance are not filtered, an
 //! instance without groups is not filtered, a load balancer with Transfer Client IP Address
-//! bypasses its backends' inbound rules, a destination reached at its EIP sees the source's EIP.
+//! bypasses its own outbound and its backends' inbound rules, a destination reached at its EIP sees the source's EIP.
 //! [`diff`] reports every packet whose verdict differs between version A and version B, as
 //! regions: products of source addresses × destination addresses × one protocol × port ranges,
 //! each with the verdicts and the deciding rules before and after, and an example packet.
@@ -159,7 +159,7 @@ pub struct Change {
     pub example: Packet,
     /// What decided in version A: `group/rule` per side crossed (outbound of the source, then
     /// inbound of the destination), or `default deny (…)`, `no security group (…)`,
-    /// `load balancer bypass (inbound)`.
+    /// `load balancer bypass (Transfer Client IP Address)`.
     pub rules_before: Vec<String>,
     pub rules_after: Vec<String>,
     /// Instances holding an address of the region (sources and destination).
@@ -419,7 +419,7 @@ enum Pass {
     NotCrossed,
     /// The instance has no security group.
     Unfiltered,
-    /// A load balancer with Transfer Client IP Address: the backend's inbound rules are bypassed.
+    /// A load balancer with Transfer Client IP Address: its outbound and the backend's inbound rules are bypassed.
     Bypass,
 }
 
@@ -513,6 +513,15 @@ impl<'w> Version<'w> {
         }
     }
 
+    /// The outbound side function of a held point: a load balancer with Transfer Client IP
+    /// Address sends without its rules ([`crate::eval::route()`]).
+    fn out_func(&self, owner: Option<(u32, AddressKind)>) -> Func {
+        match owner {
+            Some((i, _)) if self.has_groups(i) && self.bypasses_backend_rules(i) => Func::Pass(Pass::Bypass),
+            other => self.func(other),
+        }
+    }
+
     /// The rules of a side function in evaluation order, with what each one is.
     fn flatten(&self, func: Func, slot: usize) -> Vec<(&RuleShape, Action, Cause)> {
         match func {
@@ -543,7 +552,7 @@ impl<'w> Version<'w> {
             }
             Cause::DefaultDeny => Some(format!("default deny ({d})")),
             Cause::Pass(Pass::Unfiltered) => Some(format!("no security group ({d})")),
-            Cause::Pass(Pass::Bypass) => Some("load balancer bypass (inbound)".to_string()),
+            Cause::Pass(Pass::Bypass) => Some("load balancer bypass (Transfer Client IP Address)".to_string()),
             Cause::Pass(Pass::NotCrossed) => None,
         }
     }
@@ -566,6 +575,18 @@ impl Directory for Version<'_> {
 
     fn bypasses_backend_rules(&self, id: u32) -> bool {
         self.world.instances.get(id as usize).is_some_and(|i| i.bypasses_backend_rules())
+    }
+
+    fn vpc_of(&self, id: Option<u32>, addr: IpAddr) -> Option<usize> {
+        self.world.vpc_of(id.map(|i| i as usize), addr)
+    }
+
+    fn peered(&self, a: usize, b: usize) -> bool {
+        self.world.peered(a, b)
+    }
+
+    fn snat(&self, id: u32) -> Option<IpAddr> {
+        Directory::snat(self.world, id as usize)
     }
 }
 
@@ -1002,6 +1023,7 @@ pub fn diff_within(a: &World, b: &World, limits: DiffLimits) -> WorldDiff {
                         && ki == kj
                         && va.eip(i) == vb.eip(j)
                         && va.bypasses_backend_rules(i) == vb.bypasses_backend_rules(j)
+                        && Directory::snat(&va, i) == Directory::snat(&vb, j)
                 }
                 _ => false,
             };
@@ -1010,7 +1032,7 @@ pub fn diff_within(a: &World, b: &World, limits: DiffLimits) -> WorldDiff {
             let what_in = || format!("inbound {family} rules of {}", who());
             let what_out = || format!("outbound {family} rules of {}", who());
             let inbound = work.joint(fa, fb, in_slot, &what_in);
-            let outbound = work.joint(fa, fb, out_slot, &what_out);
+            let outbound = work.joint(va.out_func(owner[0]), vb.out_func(owner[1]), out_slot, &what_out);
             in_changed[k] = !stable || inbound != JointState::Same;
             out_changed[k] = !stable || outbound != JointState::Same;
             // Free sources to `h`: its inbound side alone; `h` to free destinations: its outbound.
@@ -1285,6 +1307,7 @@ fn example_packet(src: IpAddr, dst: IpAddr, protocol: u8, port: u16) -> Packet {
         icmp_code: 0,
         icmp_id: u16::from(icmp),
         tcp_flags: if protocol == TCP { TcpFlags::SYN } else { TcpFlags::empty() },
+        embedded: None,
     }
 }
 

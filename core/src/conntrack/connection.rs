@@ -2,7 +2,7 @@
 //! opened in, its state, its timeout, the rule that admitted it, and whether a rule change cleared
 //! or cut it. `track` moves it along with each packet.
 
-use super::key::{icmp_reply_type, is_icmp_reply_type, FlowKey};
+use super::key::{icmp_reply_type, is_icmp_error_type, is_icmp_reply_type, FlowKey};
 use super::tcp::{self, FlowDirection, TcpState, TcpStep};
 use super::timeouts::Profile;
 use crate::model::protocol::TCP;
@@ -187,7 +187,33 @@ impl Connection {
                 packet.icmp_type
             ));
         }
+        if packet.is_icmp() && is_icmp_error_type(packet.protocol, packet.icmp_type) {
+            return Err(format!(
+                "an ICMP type {} packet is an error about another packet, and it embeds no packet of a connection tracked here: netfilter marks it INVALID (with one, it would be RELATED)",
+                packet.icmp_type
+            ));
+        }
         Ok(ConnState::Unreplied)
+    }
+
+    /// Can `packet` be the first packet of a connection? [`Connection::initial_state`] without
+    /// the reason, and without allocating: what the compiled matcher asks.
+    pub fn can_open(packet: &Packet) -> bool {
+        if packet.protocol == TCP {
+            return matches!(
+                tcp::lookup(FlowDirection::Original, tcp::FlagClass::of(packet.tcp_flags), TcpState::None),
+                tcp::Transition::To(_)
+            );
+        }
+        !(packet.is_icmp()
+            && (is_icmp_reply_type(packet.protocol, packet.icmp_type) || is_icmp_error_type(packet.protocol, packet.icmp_type)))
+    }
+
+    /// What the tracker says of a packet that finds no entry and cannot open one: the decision
+    /// of the first side it crosses, in the simulator and in a single-packet evaluation alike
+    /// (`eval` answers as the simulator does on empty tables).
+    pub fn untracked_invalid(packet: &Packet) -> Option<String> {
+        Connection::initial_state(packet).err().map(|reason| untracked_invalid_words(&reason))
     }
 
     /// Which way `packet` travels on this connection, if it belongs to it. ICMP packets must also
@@ -255,6 +281,11 @@ impl Connection {
     }
 }
 
+/// "no tracked connection, and {why the packet cannot open one}; …".
+pub fn untracked_invalid_words(reason: &str) -> String {
+    format!("no tracked connection, and {reason}; invalid packets are dropped before the rules are consulted (interpretation)")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -271,6 +302,7 @@ mod tests {
             icmp_code: 0,
             icmp_id: if protocol == 1 { 5 } else { 0 },
             tcp_flags: flags,
+            embedded: None,
         }
     }
 
@@ -299,7 +331,10 @@ mod tests {
         let p = packet(17, TcpFlags::empty());
         let mut c = open(&p, Profile::Huawei);
         assert_eq!((c.state, c.expires_at), (ConnState::Unreplied, 30));
-        assert_eq!(c.track(FlowDirection::Original, &p, 10, Profile::Huawei), Track::Moved { from: ConnState::Unreplied, to: ConnState::Unreplied });
+        assert_eq!(
+            c.track(FlowDirection::Original, &p, 10, Profile::Huawei),
+            Track::Moved { from: ConnState::Unreplied, to: ConnState::Unreplied }
+        );
         assert_eq!(c.expires_at, 40);
         let r = p.reply();
         assert_eq!(c.direction_of(&r), Some(FlowDirection::Reply));

@@ -87,6 +87,14 @@ pub fn is_icmp_reply_type(protocol: u8, icmp_type: u8) -> bool {
     matches!((protocol, icmp_type), (ICMP, 0 | 14 | 16 | 18) | (ICMPV6, 129))
 }
 
+/// ICMP error types: they carry the header of the packet they report on, so they belong to that
+/// packet's connection (netfilter's RELATED) and never open one of their own. IPv4: destination
+/// unreachable 3, source quench 4, redirect 5, time exceeded 11, parameter problem 12; ICMPv6:
+/// destination unreachable 1, packet too big 2, time exceeded 3, parameter problem 4.
+pub fn is_icmp_error_type(protocol: u8, icmp_type: u8) -> bool {
+    matches!((protocol, icmp_type), (ICMP, 3 | 4 | 5 | 11 | 12) | (ICMPV6, 1..=4))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,6 +111,7 @@ mod tests {
             icmp_code: 0,
             icmp_id: 0,
             tcp_flags: TcpFlags::SYN,
+            embedded: None,
         }
     }
 

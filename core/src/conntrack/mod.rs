@@ -3,7 +3,9 @@
 //! - [`tcp`]: netfilter's TCP state machine as a table, cell for cell the kernel's.
 //! - [`timeouts`]: the Huawei profile (seed values, and SEMANTICS interpretations where the seed
 //!   is silent) and the Linux kernel's defaults.
-//! - [`key`]: the tuple a connection is keyed by; ICMP uses the echo identifier for ports.
+//! - [`key`]: the tuple a connection is keyed by; ICMP uses the echo identifier for ports. ICMP
+//!   replies and errors never open a connection: errors are RELATED to the connection of the
+//!   packet they embed, or invalid.
 //! - [`connection`]: one entry and how a packet moves it along.
 //! - [`table`]: one instance's entries.
 //!
@@ -19,4 +21,4 @@ pub use connection::{AdmittedBy, ConnState, Connection, Opened, Status, Track};
 pub use key::FlowKey;
 pub use table::ConnTable;
 pub use tcp::{FlagClass, FlowDirection, TcpState, TcpStep, Transition};
-pub use timeouts::{Origin, Profile};
+pub use timeouts::{CutWait, Origin, Profile};

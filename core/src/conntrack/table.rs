@@ -38,7 +38,8 @@ impl ConnTable {
 
     /// Removes and returns the entries whose timeout has run out at `now`.
     pub fn expire(&mut self, now: u64) -> Vec<Connection> {
-        let (gone, kept): (Vec<Connection>, Vec<Connection>) = std::mem::take(&mut self.entries).into_iter().partition(|c| c.expires_at <= now);
+        let (gone, kept): (Vec<Connection>, Vec<Connection>) =
+            std::mem::take(&mut self.entries).into_iter().partition(|c| c.expires_at <= now);
         self.entries = kept;
         gone
     }
@@ -77,6 +78,7 @@ mod tests {
             icmp_code: 0,
             icmp_id: 0,
             tcp_flags: TcpFlags::empty(),
+            embedded: None,
         };
         Connection {
             id,

@@ -39,6 +39,53 @@ impl Origin {
     }
 }
 
+/// How a cut connection's wait is counted — an option of the timeout profile, because the seed
+/// is silent and the real platform's behaviour is debatable. A cut connection stays blocked for
+/// its protocol's timeout ("new connections will not be established immediately until the
+/// timeout period of connection tracking expires"); the question is what packets arriving during
+/// the wait do to it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CutWait {
+    /// The wait counts from the moment of the cut; blocked packets do not extend it (SEMANTICS §5
+    /// interpretation, the default).
+    #[default]
+    FromCut,
+    /// Every blocked packet restarts the wait, as conntrack timers restart on every packet of an
+    /// entry: a client that keeps retrying stays blocked.
+    RestartOnPacket,
+}
+
+impl CutWait {
+    pub const ALL: [CutWait; 2] = [CutWait::FromCut, CutWait::RestartOnPacket];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            CutWait::FromCut => "from_cut",
+            CutWait::RestartOnPacket => "restart_on_packet",
+        }
+    }
+
+    /// `from_cut` or `restart_on_packet`.
+    pub fn parse(text: &str) -> Result<CutWait, String> {
+        let t = text.trim();
+        CutWait::ALL
+            .into_iter()
+            .find(|c| c.name().eq_ignore_ascii_case(t))
+            .ok_or_else(|| format!("`{t}` is not a cut wait; use `from_cut` (the default) or `restart_on_packet`"))
+    }
+
+    /// The option in words, for traces.
+    pub fn describe(self) -> &'static str {
+        match self {
+            CutWait::FromCut => {
+                "the wait counts from the cut; blocked packets do not extend it (cut_wait `from_cut`, the default interpretation)"
+            }
+            CutWait::RestartOnPacket => "every blocked packet restarts the wait, as conntrack timers do (cut_wait `restart_on_packet`)",
+        }
+    }
+}
+
 impl Profile {
     pub const ALL: [Profile; 2] = [Profile::Huawei, Profile::Linux];
 

@@ -1,7 +1,7 @@
 //! A trace as a sequence of steps, one sentence each: what the step-through tester shows one at
 //! a time and what the CLI prints. Pure function of the `Evaluation`.
 
-use super::trace::{Evaluation, GroupOutcome, GroupTrace, HopDecision, HopTrace, RuleTrace};
+use super::trace::{Evaluation, GroupOutcome, GroupTrace, HopDecision, HopTrace, Reachability, RuleTrace};
 use crate::model::{Action, Place};
 use serde::{Deserialize, Serialize};
 
@@ -12,6 +12,8 @@ pub enum StepKind {
     Packet,
     /// An interpretation or fact about the path.
     Note,
+    /// Whether the packet could arrive at all (shown when it could not).
+    Path,
     /// Entering one side: an instance's outbound or inbound rules.
     Hop,
     /// Entering one security group of that side.
@@ -52,10 +54,13 @@ impl Step {
 
 /// Every step of the evaluation, in the order the engine took them.
 pub fn steps(eval: &Evaluation) -> Vec<Step> {
-    let mut out = vec![Step::new(
-        StepKind::Packet,
-        format!("{}: from {} to {}", eval.packet, describe_place(&eval.from), describe_place(&eval.to)),
-    )];
+    let mut out =
+        vec![Step::new(StepKind::Packet, format!("{}: from {} to {}", eval.packet, describe_place(&eval.from), describe_place(&eval.to)))];
+    if !eval.path.is_reachable() {
+        let mut path = Step::new(StepKind::Path, format!("path: {}", describe_path(&eval.path)));
+        path.passed = Some(false);
+        out.push(path);
+    }
     out.extend(eval.notes.iter().map(|n| Step::new(StepKind::Note, n.clone())));
     for (h, hop) in eval.hops.iter().enumerate() {
         hop_steps(h, hop, &mut out);
@@ -66,11 +71,31 @@ pub fn steps(eval: &Evaluation) -> Vec<Step> {
     out
 }
 
+/// The path outcome in one sentence.
+pub fn describe_path(path: &Reachability) -> String {
+    match path {
+        Reachability::Reachable => "reachable".into(),
+        Reachability::NoPeering { from_vpc, to_vpc } => format!(
+            "not reachable: {from_vpc} and {to_vpc} are different VPCs with no peering between them; the security group verdict is shown anyway"
+        ),
+        Reachability::PrivateFromOutside { to } => format!(
+            "not reachable: a packet from outside the VPCs cannot be addressed to a private address{}; reach it at an EIP. The security group verdict is shown anyway",
+            to.as_ref().map_or(String::new(), |t| format!(" of {t}"))
+        ),
+        Reachability::NoPublicAddress { from } => format!(
+            "not reachable: {from} has no EIP and its subnet no NAT gateway SNAT, so it has no address on the Internet; the security group verdict is shown anyway"
+        ),
+    }
+}
+
 fn describe_place(place: &Place) -> String {
     match place {
         Place::Instance { name, address, via, .. } => format!("{name} ({} {address})", via.label()),
         Place::Unassigned { address, vpc_id } => format!("{address} (unassigned, in {vpc_id})"),
-        Place::Internet { address } => format!("the Internet ({address})"),
+        Place::Internet { address } if crate::model::is_private_range(*address) => {
+            format!("{address}, an address outside the modelled VPCs")
+        }
+        Place::Internet { address } => format!("the Internet ({address}, outside the modelled VPCs)"),
     }
 }
 
@@ -136,9 +161,18 @@ fn group_steps(group: &GroupTrace, out: &mut Vec<Step>, h: usize) {
     }
 }
 
-/// "rule 4 (A02), priority 1, deny: tcp 22 is in 22,25,27 and 10.0.0.7 is in 10.0.0.0/8"
+/// "rule A02 (2nd in evaluation order, row 4 as written), priority 1, deny: tcp 22 is in 22,25,27
+/// and 10.0.0.7 is in 10.0.0.0/8". Both positions, because a console user reads "rule 1" as the
+/// first row of the table, which is not the first rule evaluated.
 pub fn rule_sentence(rule: &RuleTrace) -> String {
-    let head = format!("rule {} ({}), priority {}, {}", rule.order, rule.rule_id, rule.priority, rule.action);
+    let head = format!(
+        "rule {} ({} in evaluation order, row {} as written), priority {}, {}",
+        rule.rule_id,
+        ordinal(rule.order),
+        rule.index + 1,
+        rule.priority,
+        rule.action
+    );
     if rule.matched {
         let reasons: Vec<&str> = rule
             .checks
@@ -153,6 +187,18 @@ pub fn rule_sentence(rule: &RuleTrace) -> String {
     }
 }
 
+/// 1st, 2nd, 3rd, 4th, …, 11th, 12th, 13th, 21st.
+pub fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
 fn decision_sentence(hop: &HopTrace) -> String {
     let side = format!("{} {}", hop.instance_name, hop.direction);
     match &hop.decision {
@@ -163,7 +209,7 @@ fn decision_sentence(hop: &HopTrace) -> String {
         }
         HopDecision::DefaultDeny => format!("{side}: no rule matched: denied by default (security groups are whitelists)"),
         HopDecision::Bypass { reason } => format!("{side}: not filtered — {reason}"),
-        HopDecision::Tracked { reason, .. } => format!("{side}: allowed — {reason}"),
+        HopDecision::Tracked { reason, .. } | HopDecision::Related { reason, .. } => format!("{side}: allowed — {reason}"),
         HopDecision::Cut { connection_id, blocked_until } => {
             format!("{side}: denied — connection #{connection_id} was cut by a rule change and stays blocked until t={blocked_until}s")
         }
@@ -186,6 +232,7 @@ pub fn render_text(eval: &Evaluation) -> String {
         let (indent, mark) = match step.kind {
             StepKind::Packet | StepKind::Verdict => ("", ""),
             StepKind::Note => ("  ", "note: "),
+            StepKind::Path => ("  ", "⚠ "),
             StepKind::Hop => ("  ", "▸ "),
             StepKind::Decision => ("    ", "⇒ "),
             StepKind::Group | StepKind::GroupResult => ("    ", ""),

@@ -11,7 +11,7 @@ pub mod trace;
 
 pub use explain::{steps, Step, StepKind};
 pub use path::{decide, evaluate, plan, PathPlan, Side};
-pub use route::{route, Crossing, Directory, Route};
+pub use route::{route, Crossing, Directory, PathOutcome, Route};
 pub use order::{group_order, instance_order, OrderKey, Ranked};
 pub use side::{decide_side, trace_side, SideDecision};
 pub use trace::*;

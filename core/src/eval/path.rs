@@ -3,9 +3,10 @@
 //! follows it too); `plan` adds the places and the notes a reader needs, so the reference matcher
 //! (`decide`) and the tracer (`evaluate`) share the path logic and differ only in what they record.
 
+use super::route::{route, Crossing, PathOutcome};
 use super::side::{decide_side, trace_side};
-use super::trace::{Evaluation, HopDecision, HopTrace, Verdict};
-use super::route::{route, Crossing};
+use super::trace::{Evaluation, HopDecision, HopTrace, Reachability, Verdict};
+use crate::conntrack::Connection;
 use crate::model::{AddressKind, Direction, Instance, Place, World};
 use crate::packet::Packet;
 use std::net::IpAddr;
@@ -24,6 +25,7 @@ pub enum Side<'w> {
 pub struct PathPlan<'w> {
     pub from: Place,
     pub to: Place,
+    pub path: Reachability,
     pub sides: Vec<Side<'w>>,
     pub notes: Vec<String>,
 }
@@ -34,6 +36,13 @@ pub fn plan<'w>(world: &'w World, packet: &Packet) -> PathPlan<'w> {
     let route = route(world, packet);
     // INVARIANT: `route` names instances by their index in `world.instances`.
     let instance = |id: usize| &world.instances[id];
+    let vpc = |v: usize| world.vpcs.get(v).map_or_else(|| v.to_string(), |x| x.id.clone());
+    let path = match route.path {
+        PathOutcome::Reachable => Reachability::Reachable,
+        PathOutcome::NoPeering { from_vpc, to_vpc } => Reachability::NoPeering { from_vpc: vpc(from_vpc), to_vpc: vpc(to_vpc) },
+        PathOutcome::PrivateFromOutside { to } => Reachability::PrivateFromOutside { to: to.map(|b| instance(b).id.clone()) },
+        PathOutcome::NoPublicAddress { from } => Reachability::NoPublicAddress { from: instance(from).id.clone() },
+    };
     let mut notes = Vec::new();
     let mut sides = Vec::new();
     if route.same_instance {
@@ -43,7 +52,7 @@ pub fn plan<'w>(world: &'w World, packet: &Packet) -> PathPlan<'w> {
                 instance(a).display_name()
             ));
         }
-        return PathPlan { from, to, sides, notes };
+        return PathPlan { from, to, path, sides, notes };
     }
     note_outside(&from, &mut notes);
     note_outside(&to, &mut notes);
@@ -54,7 +63,13 @@ pub fn plan<'w>(world: &'w World, packet: &Packet) -> PathPlan<'w> {
         Some(Crossing::Unfiltered { instance: a }) => {
             notes.push(format!("{} has no security group: its outbound traffic is not filtered", instance(a).display_name()))
         }
-        Some(Crossing::Bypass { .. }) | None => {}
+        Some(Crossing::Bypass { instance: a, remote }) => sides.push(Side::Bypass {
+            instance: instance(a),
+            direction: Direction::Egress,
+            remote,
+            reason: load_balancer_reason(instance(a)),
+        }),
+        None => {}
     }
     if let Some((b, via)) = route.dst {
         let b = instance(b);
@@ -63,10 +78,7 @@ pub fn plan<'w>(world: &'w World, packet: &Packet) -> PathPlan<'w> {
         }
         match route.inbound {
             Some(Crossing::Bypass { remote, .. }) => {
-                let lb = route.src.map_or("the source", |(a, _)| instance(a).display_name());
-                let reason = format!(
-                    "{lb} is a load balancer with Transfer Client IP Address enabled: its traffic to backends is not restricted by security group rules (seed, Constraints on Using Security Groups)"
-                );
+                let reason = route.src.map_or_else(String::new, |(a, _)| load_balancer_reason(instance(a)));
                 sides.push(Side::Bypass { instance: b, direction: Direction::Ingress, remote, reason });
             }
             Some(Crossing::Unfiltered { .. }) => {
@@ -75,22 +87,29 @@ pub fn plan<'w>(world: &'w World, packet: &Packet) -> PathPlan<'w> {
             Some(Crossing::Rules { remote, .. }) => sides.push(Side::Rules { instance: b, direction: Direction::Ingress, remote }),
             None => {}
         }
-        if matches!(from, Place::Internet { .. }) && b.eip.is_none() {
-            notes.push(format!(
-                "{} has no EIP: in the cloud, Internet traffic would not reach it without one; the security group verdict is shown anyway",
-                b.display_name()
-            ));
-        }
     }
     if route.src.is_none() && route.dst.is_none() {
         notes.push("neither address belongs to an instance: no security group is on this path".into());
     }
-    PathPlan { from, to, sides, notes }
+    PathPlan { from, to, path, sides, notes }
+}
+
+/// Why a load balancer's traffic passes a side without its rules.
+fn load_balancer_reason(lb: &Instance) -> String {
+    format!(
+        "{} is a load balancer with Transfer Client IP Address enabled: its traffic is not restricted by security group rules, even by a rule that denies it (seed, Constraints on Using Security Groups)",
+        lb.display_name()
+    )
 }
 
 fn note_outside(place: &Place, notes: &mut Vec<String>) {
     match place {
-        Place::Internet { address } => notes.push(format!("{address} is outside every modelled VPC, so it is the Internet")),
+        // A private range outside every VPC is not "the Internet" to a reader (an office network,
+        // a VPN, another cloud): name it for what the model knows.
+        Place::Internet { address } if crate::model::is_private_range(*address) => notes.push(format!(
+            "{address} is a private-range address outside the modelled VPCs: it is treated like any address outside them (as the Internet is)"
+        )),
+        Place::Internet { address } => notes.push(format!("{address} is an address outside the modelled VPCs: the Internet")),
         Place::Unassigned { address, vpc_id } => {
             notes.push(format!("{address} is inside {vpc_id} but held by no modelled instance: nothing filters it on that side"))
         }
@@ -108,7 +127,7 @@ fn source_through_eip(src: &Instance, packet: &Packet) -> String {
             src.display_name()
         ),
         None => format!(
-            "the destination is reached at its EIP but {} has none: inbound rules see its private address {} (interpretation; NAT gateways are not modelled)",
+            "the destination is reached at its EIP but {} has none: inbound rules see its private address {} or its subnet's NAT gateway EIP when it has one (see the path outcome)",
             src.display_name(),
             packet.src
         ),
@@ -118,6 +137,9 @@ fn source_through_eip(src: &Instance, packet: &Packet) -> String {
 /// The matcher for a whole path: allow or deny, nothing recorded.
 pub fn decide(world: &World, packet: &Packet) -> Verdict {
     let plan = plan(world, packet);
+    if !plan.sides.is_empty() && !Connection::can_open(packet) {
+        return Verdict::Deny;
+    }
     let all_allow = plan.sides.iter().all(|side| match side {
         Side::Rules { instance, direction, remote } => decide_side(world, instance, *direction, packet, *remote).allows(),
         Side::Bypass { .. } => true,
@@ -130,9 +152,35 @@ pub fn decide(world: &World, packet: &Packet) -> Verdict {
 }
 
 /// The tracer for a whole path: the verdict with every step that led to it.
+///
+/// A single packet is judged as the simulator judges it on empty connection tables: a packet
+/// that cannot open a connection (a SYN-ACK, a FIN or RST, an echo reply, an ICMP error) is
+/// dropped by the tracker at the first side that tracks it, before any rule is consulted.
 pub fn evaluate(world: &World, packet: &Packet) -> Evaluation {
     let plan = plan(world, packet);
     let mut hops = Vec::new();
+    if let (Some(first), Some(reason)) = (plan.sides.first(), Connection::untracked_invalid(packet)) {
+        let (instance, direction, remote) = match first {
+            Side::Rules { instance, direction, remote } | Side::Bypass { instance, direction, remote, .. } => (instance, direction, remote),
+        };
+        hops.push(HopTrace {
+            instance_id: instance.id.clone(),
+            instance_name: instance.display_name().to_string(),
+            direction: *direction,
+            remote_address: *remote,
+            decision: HopDecision::Invalid { connection_id: 0, reason },
+            groups: Vec::new(),
+        });
+        return Evaluation {
+            verdict: Verdict::Deny,
+            packet: packet.clone(),
+            from: plan.from,
+            to: plan.to,
+            hops,
+            notes: plan.notes,
+            path: plan.path,
+        };
+    }
     for side in &plan.sides {
         let hop = trace_one(world, side, packet);
         let denied = !hop.verdict().is_allow();
@@ -142,7 +190,7 @@ pub fn evaluate(world: &World, packet: &Packet) -> Evaluation {
         }
     }
     let verdict = if hops.iter().all(|h| h.verdict().is_allow()) { Verdict::Allow } else { Verdict::Deny };
-    Evaluation { verdict, packet: packet.clone(), from: plan.from, to: plan.to, hops, notes: plan.notes }
+    Evaluation { verdict, packet: packet.clone(), from: plan.from, to: plan.to, hops, notes: plan.notes, path: plan.path }
 }
 
 /// Traces one side.

@@ -129,6 +129,9 @@ pub enum HopDecision {
     Bypass { reason: String },
     /// The packet belongs to a tracked connection (see `sim`).
     Tracked { connection_id: u64, reason: String },
+    /// An ICMP error about a packet of a tracked connection: RELATED to it, it passes without the
+    /// rules, like netfilter's `ct state related`.
+    Related { connection_id: u64, reason: String },
     /// The packet belongs to a connection that was cut and stays blocked until its timeout.
     Cut { connection_id: u64, blocked_until: u64 },
     /// The connection tracker rejected the packet (invalid TCP state transition).
@@ -139,7 +142,7 @@ impl HopDecision {
     pub fn verdict(&self) -> Verdict {
         match self {
             HopDecision::Rule { action, .. } => (*action).into(),
-            HopDecision::Bypass { .. } | HopDecision::Tracked { .. } => Verdict::Allow,
+            HopDecision::Bypass { .. } | HopDecision::Tracked { .. } | HopDecision::Related { .. } => Verdict::Allow,
             HopDecision::DefaultDeny | HopDecision::Cut { .. } | HopDecision::Invalid { .. } => Verdict::Deny,
         }
     }
@@ -164,6 +167,27 @@ impl HopTrace {
     }
 }
 
+/// Could the packet arrive at all, whatever the security groups say: the structured path outcome
+/// (`eval::route` decides it; `explain::describe_path` says it in words).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Reachability {
+    #[default]
+    Reachable,
+    /// The ends sit in two VPCs with no peering between them.
+    NoPeering { from_vpc: String, to_vpc: String },
+    /// From outside the VPCs to a private address (`to`: the instance holding it).
+    PrivateFromOutside { to: Option<String> },
+    /// The source instance has no EIP and its subnet no NAT gateway SNAT.
+    NoPublicAddress { from: String },
+}
+
+impl Reachability {
+    pub fn is_reachable(&self) -> bool {
+        *self == Reachability::Reachable
+    }
+}
+
 /// The full answer for one packet between two places.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Evaluation {
@@ -175,6 +199,9 @@ pub struct Evaluation {
     pub hops: Vec<HopTrace>,
     /// Interpretations and facts about the path the reader should know.
     pub notes: Vec<String>,
+    /// Whether such a packet could arrive at all; the verdict is the security groups' either way.
+    #[serde(default)]
+    pub path: Reachability,
 }
 
 impl Evaluation {

@@ -39,6 +39,7 @@ pub use batch::Batch;
 pub use shape::RuleShape;
 pub use table::{Budget, Table};
 
+use crate::conntrack::Connection;
 use crate::eval::{group_order, instance_order, route, Crossing, Directory, Route, Verdict};
 use crate::model::{Action, AddressKind, Direction, Ethertype, World};
 use crate::packet::Packet;
@@ -84,17 +85,21 @@ pub enum SideResult {
     NotConsulted,
     /// The instance has no security group.
     Unfiltered,
-    /// A load balancer with Transfer Client IP Address: the backend's inbound rules are bypassed.
+    /// A load balancer with Transfer Client IP Address sent the packet: its own outbound rules and
+    /// the destination's inbound rules are bypassed.
     Bypassed,
     /// A rule matched.
     Rule { rule: RuleRef, action: Action },
     /// No rule matched: denied by default.
     DefaultDeny,
+    /// The packet cannot open a connection (a SYN-ACK, FIN or RST, an echo reply, an ICMP error)
+    /// and no connection is tracked: the tracker drops it at the first side that tracks it.
+    Invalid,
 }
 
 impl SideResult {
     pub fn allows(self) -> bool {
-        !matches!(self, SideResult::DefaultDeny | SideResult::Rule { action: Action::Deny, .. })
+        !matches!(self, SideResult::DefaultDeny | SideResult::Invalid | SideResult::Rule { action: Action::Deny, .. })
     }
 
     pub fn rule(self) -> Option<RuleRef> {
@@ -143,6 +148,9 @@ struct InstanceEntry {
     has_groups: bool,
     eip: Option<IpAddr>,
     bypasses: bool,
+    /// Its VPC (index into `World::vpcs`) and its subnet's NAT gateway EIP, for the path.
+    vpc: Option<usize>,
+    snat: Option<IpAddr>,
     /// Per [`side_slot`]: the range of `chains` holding the side's tables, in consultation order.
     sides: [(u32, u32); 4],
 }
@@ -154,6 +162,9 @@ pub struct Matcher {
     tables: Vec<CompiledTable>,
     chains: Vec<u32>,
     instances: Vec<InstanceEntry>,
+    /// Per VPC, its blocks (the VPC's CIDR and its subnets' IPv6 blocks); and the peered pairs.
+    vpcs: Vec<Vec<ipnet::IpNet>>,
+    peerings: Vec<(usize, usize)>,
     stats: BuildStats,
 }
 
@@ -231,6 +242,8 @@ impl Matcher {
                 has_groups: !inst.security_groups.is_empty(),
                 eip: inst.eip,
                 bypasses: inst.bypasses_backend_rules(),
+                vpc: world.vpc_of_instance(inst),
+                snat: world.snat_of_instance(inst),
                 sides: [(0, 0); 4],
             };
             for direction in DIRECTIONS {
@@ -277,7 +290,9 @@ impl Matcher {
         stats.tables = tables.len();
         stats.scan_tables = tables.iter().filter(|t| matches!(t.table, Table::Scan(_))).count();
         stats.cells = tables.iter().map(|t| t.table.cells()).sum();
-        Matcher { spaces, tables, chains, instances, stats }
+        let vpcs = world.vpcs.iter().map(|v| std::iter::once(v.cidr).chain(v.subnets.iter().filter_map(|s| s.ipv6_cidr)).collect()).collect();
+        let peerings = world.peerings.iter().map(|p| p.vpcs).collect();
+        Matcher { spaces, tables, chains, instances, vpcs, peerings, stats }
     }
 
     /// Every address class of a family, as (first, last) numbers: the cut of the address space at
@@ -335,9 +350,14 @@ impl Matcher {
         let resolved = Resolved::new(self, packet);
         let route = route(&resolved, packet);
         let mut decision = Decision { verdict: Verdict::Allow, outbound: SideResult::NotCrossed, inbound: SideResult::NotCrossed };
+        // As `eval::evaluate`: the first tracking side drops a packet that cannot open a connection.
+        let opens = Connection::can_open(packet);
         for (direction, crossing) in route.crossings() {
+            let tracks = !matches!(crossing, Crossing::Unfiltered { .. });
             let result = if decision.verdict == Verdict::Deny {
                 SideResult::NotConsulted
+            } else if tracks && !opens {
+                SideResult::Invalid
             } else {
                 match crossing {
                     Crossing::Rules { instance, remote } => self.side(instance, direction, family, resolved.class(remote), &lookup),
@@ -487,6 +507,21 @@ impl Directory for Resolved<'_> {
 
     fn bypasses_backend_rules(&self, id: u32) -> bool {
         self.matcher.instances.get(id as usize).is_some_and(|i| i.bypasses)
+    }
+
+    fn vpc_of(&self, id: Option<u32>, addr: IpAddr) -> Option<usize> {
+        match id.and_then(|i| self.matcher.instances.get(i as usize)) {
+            Some(entry) => entry.vpc,
+            None => self.matcher.vpcs.iter().position(|blocks| blocks.iter().any(|b| b.contains(&addr))),
+        }
+    }
+
+    fn peered(&self, a: usize, b: usize) -> bool {
+        a == b || self.matcher.peerings.iter().any(|&p| p == (a, b) || p == (b, a))
+    }
+
+    fn snat(&self, id: u32) -> Option<IpAddr> {
+        self.matcher.instances.get(id as usize).and_then(|i| i.snat)
     }
 }
 

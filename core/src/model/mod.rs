@@ -10,4 +10,4 @@ pub use address_group::{AddressEntry, AddressGroup};
 pub use ports::{parse_ports, PortRange, PortSet};
 pub use protocol::{parse_protocol, protocol_name, ProtocolMatch};
 pub use rule::{Action, Direction, Ethertype, Remote, Rule};
-pub use world::{AddressKind, Instance, InstanceKind, Place, SecurityGroup, Subnet, Vpc, World};
+pub use world::{is_private_range, AddressKind, Instance, InstanceKind, Peering, Place, SecurityGroup, Subnet, Vpc, World};

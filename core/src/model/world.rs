@@ -97,6 +97,10 @@ pub struct Subnet {
     pub name: String,
     pub cidr: IpNet,
     pub ipv6_cidr: Option<IpNet>,
+    /// The EIP of the NAT gateway SNAT rule for this subnet: instances here without an EIP of
+    /// their own reach the Internet from it, and the far side sees it as the source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snat_eip: Option<IpAddr>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -105,6 +109,14 @@ pub struct Vpc {
     pub name: String,
     pub cidr: IpNet,
     pub subnets: Vec<Subnet>,
+}
+
+/// A VPC peering connection: the two VPCs route to each other's private addresses.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Peering {
+    pub id: String,
+    /// Indices into `World::vpcs`.
+    pub vpcs: (usize, usize),
 }
 
 /// Where a packet starts or ends.
@@ -142,9 +154,42 @@ pub struct World {
     pub security_groups: Vec<SecurityGroup>,
     pub address_groups: Vec<AddressGroup>,
     pub instances: Vec<Instance>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub peerings: Vec<Peering>,
 }
 
 impl World {
+    /// The VPC (index into `vpcs`) an instance sits in: its subnet's, or the one holding its
+    /// private address. `None` when the world models no VPC for it.
+    pub fn vpc_of_instance(&self, instance: &Instance) -> Option<usize> {
+        if let Some(subnet) = &instance.subnet_id {
+            if let Some(v) = self.vpcs.iter().position(|v| v.subnets.iter().any(|s| &s.id == subnet)) {
+                return Some(v);
+            }
+        }
+        instance.private_ips.iter().find_map(|a| self.vpc_index_containing(*a))
+    }
+
+    pub fn vpc_index_containing(&self, addr: IpAddr) -> Option<usize> {
+        self.vpcs.iter().position(|v| v.cidr.contains(&addr) || v.subnets.iter().any(|s| s.ipv6_cidr.is_some_and(|c| c.contains(&addr))))
+    }
+
+    /// Do VPCs `a` and `b` reach each other's private addresses (the same VPC, or peered)?
+    pub fn peered(&self, a: usize, b: usize) -> bool {
+        a == b || self.peerings.iter().any(|p| p.vpcs == (a, b) || p.vpcs == (b, a))
+    }
+
+    /// The NAT gateway EIP of the instance's subnet (by `subnet_id`, or the subnet holding its
+    /// private IPv4 address).
+    pub fn snat_of_instance(&self, instance: &Instance) -> Option<IpAddr> {
+        let subnets = || self.vpcs.iter().flat_map(|v| v.subnets.iter());
+        let subnet = match &instance.subnet_id {
+            Some(id) => subnets().find(|s| &s.id == id),
+            None => subnets().find(|s| instance.private_ips.iter().any(|a| s.cidr.contains(a))),
+        };
+        subnet.and_then(|s| s.snat_eip)
+    }
+
     pub fn group(&self, id: &str) -> Option<&SecurityGroup> {
         self.security_groups.iter().find(|g| g.id == id)
     }
@@ -183,8 +228,15 @@ impl World {
     }
 
     pub fn vpc_containing(&self, addr: IpAddr) -> Option<&Vpc> {
-        self.vpcs.iter().find(|v| {
-            v.cidr.contains(&addr) || v.subnets.iter().any(|s| s.ipv6_cidr.is_some_and(|c| c.contains(&addr)))
-        })
+        self.vpcs.iter().find(|v| v.cidr.contains(&addr) || v.subnets.iter().any(|s| s.ipv6_cidr.is_some_and(|c| c.contains(&addr))))
+    }
+}
+
+/// Is `addr` in a private range (RFC 1918 for IPv4, unique local fc00::/7 for IPv6)? Such an
+/// address is never routed across the Internet.
+pub fn is_private_range(addr: IpAddr) -> bool {
+    match addr {
+        IpAddr::V4(a) => a.is_private(),
+        IpAddr::V6(a) => (a.segments()[0] & 0xfe00) == 0xfc00,
     }
 }

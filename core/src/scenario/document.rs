@@ -3,11 +3,11 @@
 //! `Scenario::from_json` parses and validates, reporting every problem at once.
 
 use super::address_group_spec::{build_address_group, AddressGroupSpec};
-use crate::diagnostic::{Problem, Problems, Severity};
 use super::probe::ProbeSpec;
 use super::rule_spec::{build_rule, RuleContext, RuleSpec};
 use super::sequence::SequenceSpec;
 use super::source_map::{GroupOrigin, RuleOrigin, SourceMap};
+use crate::diagnostic::{Problem, Problems, Severity};
 use crate::model::{Ethertype, Instance, InstanceKind, SecurityGroup, Subnet, Vpc, World};
 use crate::templates::Template;
 use ipnet::IpNet;
@@ -33,6 +33,9 @@ pub struct ScenarioSpec {
     pub description: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vpcs: Vec<VpcSpec>,
+    /// VPC peering connections: the VPCs route to each other's private addresses.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub peerings: Vec<PeeringSpec>,
     #[serde(default)]
     pub security_groups: Vec<GroupSpec>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -74,6 +77,21 @@ pub struct SubnetSpec {
     pub cidr: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv6_cidr: Option<String>,
+    /// A NAT gateway SNAT rule for this subnet: the EIP its instances without an EIP of their
+    /// own reach the Internet from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snat_eip: Option<String>,
+}
+
+/// A VPC peering connection between two VPCs of the scenario.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeeringSpec {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    pub vpc_id: String,
+    pub peer_vpc_id: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -136,6 +154,9 @@ pub struct CheckSpec {
     /// Where the packet must be stopped: `instance` or `instance/inbound|outbound`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expect_denied_at: Option<String>,
+    /// The path outcome: `reachable`, `no_peering`, `private_from_outside` or `no_public_address`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect_path: Option<String>,
 }
 
 /// A validated scenario: the world to evaluate against, and the tests that come with it.
@@ -168,13 +189,7 @@ impl ScenarioSpec {
             let path = e.path().to_string();
             let inner = e.into_inner();
             let line = inner.line();
-            Problem::error(
-                if path == "." { String::new() } else { path },
-                format!("scenario file, line {line}"),
-                "",
-                "",
-                inner.to_string(),
-            )
+            Problem::error(if path == "." { String::new() } else { path }, format!("scenario file, line {line}"), "", "", inner.to_string())
         })?;
         if spec.version > FORMAT_VERSION {
             return Err(Problem::error(
@@ -182,7 +197,10 @@ impl ScenarioSpec {
                 "scenario file",
                 "version",
                 spec.version.to_string(),
-                format!("this file was written by a newer sgplay (format {}); this one reads format {FORMAT_VERSION} and older", spec.version),
+                format!(
+                    "this file was written by a newer sgplay (format {}); this one reads format {FORMAT_VERSION} and older",
+                    spec.version
+                ),
             ));
         }
         Ok(spec)
@@ -219,7 +237,9 @@ impl ScenarioSpec {
             });
         }
         let instances = self.build_instances(&group_ids, &vpcs, &mut problems);
-        let world = World { vpcs, security_groups, address_groups, instances };
+        let peerings = self.build_peerings(&vpcs, &mut problems);
+        self.check_snat(&vpcs, &instances, &mut problems);
+        let world = World { vpcs, security_groups, address_groups, instances, peerings };
         self.check_tests(&world, &mut problems);
         if problems.has_errors() {
             let mut list = problems.into_vec();
@@ -250,7 +270,13 @@ impl ScenarioSpec {
         let mut scratch = Problems::default();
         let (_, ags) = self.build_address_groups(&mut scratch);
         let g = self.security_groups.iter().position(|g| g.id == group_id).unwrap_or(0);
-        let ctx = RuleContext { path: format!("security_groups[{g}].rules[{index}]"), group_id, index, group_ids: &group_ids, address_groups: &ags };
+        let ctx = RuleContext {
+            path: format!("security_groups[{g}].rules[{index}]"),
+            group_id,
+            index,
+            group_ids: &group_ids,
+            address_groups: &ags,
+        };
         let mut problems = Problems::default();
         let rules = build_rule(rule, &ctx, &mut problems);
         if problems.has_errors() {
@@ -274,14 +300,37 @@ impl ScenarioSpec {
                 let sobject = format!("subnet `{}` of VPC `{}`", sub.id, spec.id);
                 unique_id(&mut seen, &sub.id, &spath, &sobject, problems);
                 let scidr = parse_cidr(&sub.cidr, &format!("{spath}.cidr"), &sobject, "cidr", problems);
-                let v6 = sub.ipv6_cidr.as_deref().and_then(|c| parse_cidr(c, &format!("{spath}.ipv6_cidr"), &sobject, "ipv6_cidr", problems));
+                let v6 =
+                    sub.ipv6_cidr.as_deref().and_then(|c| parse_cidr(c, &format!("{spath}.ipv6_cidr"), &sobject, "ipv6_cidr", problems));
                 if let (Some(vc), Some(sc)) = (cidr, scidr) {
                     if !vc.contains(&sc) {
-                        problems.push(Problem::error(format!("{spath}.cidr"), sobject.clone(), "cidr", sub.cidr.clone(), format!("lies outside the VPC's block `{vc}`")));
+                        problems.push(Problem::error(
+                            format!("{spath}.cidr"),
+                            sobject.clone(),
+                            "cidr",
+                            sub.cidr.clone(),
+                            format!("lies outside the VPC's block `{vc}`"),
+                        ));
                     }
                 }
                 if let Some(scidr) = scidr {
-                    subnets.push(Subnet { id: sub.id.clone(), name: sub.name.clone(), cidr: scidr, ipv6_cidr: v6 });
+                    let snat_eip = sub.snat_eip.as_deref().and_then(|t| {
+                        let field = format!("{spath}.snat_eip");
+                        match t.trim().parse::<IpAddr>() {
+                            Ok(a) if a.is_ipv4() && !crate::model::is_private_range(a) => Some(a),
+                            _ => {
+                                problems.push(Problem::error(
+                                    field,
+                                    sobject.clone(),
+                                    "snat_eip",
+                                    t,
+                                    "must be a public IPv4 address (the NAT gateway's EIP), e.g. `203.0.113.50`",
+                                ));
+                                None
+                            }
+                        }
+                    });
+                    subnets.push(Subnet { id: sub.id.clone(), name: sub.name.clone(), cidr: scidr, ipv6_cidr: v6, snat_eip });
                 }
             }
             if let Some(cidr) = cidr {
@@ -289,6 +338,69 @@ impl ScenarioSpec {
             }
         }
         out
+    }
+
+    fn build_peerings(&self, vpcs: &[Vpc], problems: &mut Problems) -> Vec<crate::model::Peering> {
+        let mut seen = HashSet::new();
+        let mut out: Vec<crate::model::Peering> = Vec::new();
+        let known = || crate::diagnostic::known_ids(vpcs.iter().map(|v| v.id.as_str()));
+        for (i, spec) in self.peerings.iter().enumerate() {
+            let path = format!("peerings[{i}]");
+            let object = format!("VPC peering `{}`", spec.id);
+            unique_id(&mut seen, &spec.id, &path, &object, problems);
+            let mut vpc = |field: &str, id: &str| {
+                let found = vpcs.iter().position(|v| v.id == id);
+                if found.is_none() {
+                    problems.push(Problem::error(
+                        format!("{path}.{field}"),
+                        object.clone(),
+                        field,
+                        id,
+                        format!("no VPC has this id; VPCs: {}", known()),
+                    ));
+                }
+                found
+            };
+            let (Some(a), Some(b)) = (vpc("vpc_id", &spec.vpc_id), vpc("peer_vpc_id", &spec.peer_vpc_id)) else { continue };
+            if a == b {
+                problems.push(Problem::error(
+                    format!("{path}.peer_vpc_id"),
+                    object.clone(),
+                    "peer_vpc_id",
+                    &spec.peer_vpc_id,
+                    "is the same VPC as `vpc_id`; a peering joins two different VPCs",
+                ));
+            } else if out.iter().any(|p| p.vpcs == (a, b) || p.vpcs == (b, a)) {
+                problems.push(Problem::error(
+                    format!("{path}.peer_vpc_id"),
+                    object.clone(),
+                    "peer_vpc_id",
+                    &spec.peer_vpc_id,
+                    "these two VPCs are already peered by an earlier peering",
+                ));
+            } else {
+                out.push(crate::model::Peering { id: spec.id.clone(), vpcs: (a, b) });
+            }
+        }
+        out
+    }
+
+    /// A NAT gateway's EIP is its own address: no instance may hold it.
+    fn check_snat(&self, vpcs: &[Vpc], instances: &[Instance], problems: &mut Problems) {
+        for (v, vpc) in vpcs.iter().enumerate() {
+            for (s, subnet) in vpc.subnets.iter().enumerate() {
+                let Some(eip) = subnet.snat_eip else { continue };
+                if let Some(holder) = instances.iter().find(|i| i.address_kind(eip).is_some()) {
+                    problems.push(Problem::error(
+                        format!("vpcs[{v}].subnets[{s}].snat_eip"),
+                        format!("subnet `{}` of VPC `{}`", subnet.id, vpc.id),
+                        "snat_eip",
+                        eip.to_string(),
+                        format!("is an address of instance `{}`; a NAT gateway's EIP belongs to the gateway alone", holder.id),
+                    ));
+                }
+            }
+        }
     }
 
     fn build_address_groups(&self, problems: &mut Problems) -> (Vec<crate::model::AddressGroup>, HashMap<String, Ethertype>) {
@@ -305,7 +417,12 @@ impl ScenarioSpec {
         (groups, families)
     }
 
-    fn build_groups(&self, group_ids: &[String], ags: &HashMap<String, Ethertype>, problems: &mut Problems) -> (Vec<SecurityGroup>, SourceMap) {
+    fn build_groups(
+        &self,
+        group_ids: &[String],
+        ags: &HashMap<String, Ethertype>,
+        problems: &mut Problems,
+    ) -> (Vec<SecurityGroup>, SourceMap) {
         let mut seen = HashSet::new();
         let mut out = Vec::new();
         let mut map = SourceMap::default();
@@ -318,7 +435,13 @@ impl ScenarioSpec {
                 Some(t) => match Template::parse(t) {
                     Some(t) => t.rules(&spec.id),
                     None => {
-                        problems.push(Problem::error(format!("{path}.template"), object.clone(), "template", t, "must be `default`, `Sys-WebServer` or `Sys-FullAccess`"));
+                        problems.push(Problem::error(
+                            format!("{path}.template"),
+                            object.clone(),
+                            "template",
+                            t,
+                            "must be `default`, `Sys-WebServer` or `Sys-FullAccess`",
+                        ));
                         Vec::new()
                     }
                 },
@@ -335,7 +458,13 @@ impl ScenarioSpec {
             let mut rule_ids = HashSet::new();
             for rule in &rules {
                 if !rule_ids.insert(rule.id.clone()) {
-                    problems.push(Problem::error(format!("{path}.rules"), object.clone(), "id", rule.id.clone(), "two rules of this group share this id; rule ids must be unique within a group"));
+                    problems.push(Problem::error(
+                        format!("{path}.rules"),
+                        object.clone(),
+                        "id",
+                        rule.id.clone(),
+                        "two rules of this group share this id; rule ids must be unique within a group",
+                    ));
                 }
             }
             let name = if spec.name.is_empty() { spec.id.clone() } else { spec.name.clone() };
@@ -374,7 +503,12 @@ impl ScenarioSpec {
                     }
                     Ok(a) => {
                         if let Some(other) = owners.insert(a, spec.id.clone()) {
-                            err(problems, field, text, format!("is already used by instance `{other}`; an address belongs to one instance"));
+                            err(
+                                problems,
+                                field,
+                                text,
+                                format!("is already used by instance `{other}`; an address belongs to one instance"),
+                            );
                         }
                         Some(a)
                     }
@@ -396,9 +530,19 @@ impl ScenarioSpec {
             let mut groups: Vec<String> = Vec::new();
             for (i, g) in spec.security_groups.iter().enumerate() {
                 if !group_ids.contains(g) {
-                    err(problems, &format!("security_groups[{i}]"), g, format!("no security group has this id; known groups: {}", crate::diagnostic::known_ids(group_ids)));
+                    err(
+                        problems,
+                        &format!("security_groups[{i}]"),
+                        g,
+                        format!("no security group has this id; known groups: {}", crate::diagnostic::known_ids(group_ids)),
+                    );
                 } else if groups.contains(g) {
-                    err(problems, &format!("security_groups[{i}]"), g, "is listed twice; an instance is associated with a group once".into());
+                    err(
+                        problems,
+                        &format!("security_groups[{i}]"),
+                        g,
+                        "is listed twice; an instance is associated with a group once".into(),
+                    );
                 } else {
                     groups.push(g.clone());
                 }
@@ -445,8 +589,27 @@ impl ScenarioSpec {
         let world_valid = !problems.has_errors();
         for (i, c) in self.checks.iter().enumerate() {
             let object = format!("check `{}`", c.name);
+            if let Some(p) = c
+                .expect_path
+                .as_deref()
+                .filter(|p| !matches!(*p, "reachable" | "no_peering" | "private_from_outside" | "no_public_address"))
+            {
+                problems.push(Problem::error(
+                    format!("checks[{i}].expect_path"),
+                    object.clone(),
+                    "expect_path",
+                    p,
+                    "must be `reachable`, `no_peering`, `private_from_outside` or `no_public_address`",
+                ));
+            }
             if !matches!(c.expect.as_str(), "allow" | "deny") {
-                problems.push(Problem::error(format!("checks[{i}].expect"), object.clone(), "expect", c.expect.clone(), "must be `allow` or `deny`"));
+                problems.push(Problem::error(
+                    format!("checks[{i}].expect"),
+                    object.clone(),
+                    "expect",
+                    c.expect.clone(),
+                    "must be `allow` or `deny`",
+                ));
             }
             // The rest needs the world: checked only when the world itself is valid.
             if !world_valid {
@@ -459,15 +622,33 @@ impl ScenarioSpec {
             }
             if let Some(rule) = &c.expect_rule {
                 if !world.security_groups.iter().flat_map(|g| &g.rules).any(|r| &r.id == rule) {
-                    problems.push(Problem::error(format!("checks[{i}].expect_rule"), object.clone(), "expect_rule", rule.clone(), "no rule of the scenario has this id"));
+                    problems.push(Problem::error(
+                        format!("checks[{i}].expect_rule"),
+                        object.clone(),
+                        "expect_rule",
+                        rule.clone(),
+                        "no rule of the scenario has this id",
+                    ));
                 }
             }
             if let Some(at) = &c.expect_denied_at {
                 let (instance, direction) = at.split_once('/').map_or((at.as_str(), None), |(i, d)| (i, Some(d)));
                 if world.instance(instance).is_none() {
-                    problems.push(Problem::error(format!("checks[{i}].expect_denied_at"), object.clone(), "expect_denied_at", at.clone(), "names no instance; write `instance` or `instance/inbound|outbound` with an instance id"));
+                    problems.push(Problem::error(
+                        format!("checks[{i}].expect_denied_at"),
+                        object.clone(),
+                        "expect_denied_at",
+                        at.clone(),
+                        "names no instance; write `instance` or `instance/inbound|outbound` with an instance id",
+                    ));
                 } else if direction.is_some_and(|d| !matches!(d, "inbound" | "outbound")) {
-                    problems.push(Problem::error(format!("checks[{i}].expect_denied_at"), object.clone(), "expect_denied_at", at.clone(), "the side after `/` must be `inbound` or `outbound`"));
+                    problems.push(Problem::error(
+                        format!("checks[{i}].expect_denied_at"),
+                        object.clone(),
+                        "expect_denied_at",
+                        at.clone(),
+                        "the side after `/` must be `inbound` or `outbound`",
+                    ));
                 }
             }
         }

@@ -3,16 +3,16 @@
 //! `model` types, with every problem reported at once as a [`crate::diagnostic::Problem`].
 
 pub mod address_group_spec;
+pub mod document;
 pub mod probe;
 pub mod rule_spec;
-pub mod document;
 pub mod sequence;
 pub mod sequence_check;
 pub mod source_map;
 
-pub use address_group_spec::AddressGroupSpec;
-pub use probe::ProbeSpec;
 pub use crate::diagnostic::{Problem, Severity};
+pub use address_group_spec::AddressGroupSpec;
+pub use document::{CheckSpec, GroupSpec, InstanceSpec, PeeringSpec, Position, Scenario, ScenarioSpec, SubnetSpec, VpcSpec, FORMAT_VERSION};
+pub use probe::ProbeSpec;
 pub use rule_spec::{build_rule, parse_prefix, RuleContext, RuleSpec};
-pub use document::{CheckSpec, GroupSpec, InstanceSpec, Position, Scenario, ScenarioSpec, SubnetSpec, VpcSpec, FORMAT_VERSION};
-pub use sequence::{ChangeSpec, ConnectionExpectation, SequenceSpec, StepSpec};
+pub use sequence::{ChangeSpec, ConnectionExpectation, RulePatch, SequenceSpec, StepSpec};

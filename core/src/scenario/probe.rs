@@ -56,24 +56,34 @@ impl ProbeSpec {
         };
         // An address on either side fixes the family for the other.
         let literal = |s: &str| s.trim().parse::<IpAddr>().ok();
-        let family = family
-            .or_else(|| literal(&self.from).map(Ethertype::of))
-            .or_else(|| literal(&self.to).map(Ethertype::of));
+        let family = family.or_else(|| literal(&self.from).map(Ethertype::of)).or_else(|| literal(&self.to).map(Ethertype::of));
         let src = endpoint(world, "from", &self.from, family, &mut problems);
         let dst = endpoint(world, "to", &self.to, family.or(src.map(Ethertype::of)), &mut problems);
         if let (Some(s), Some(d)) = (src, dst) {
             if Ethertype::of(s) != Ethertype::of(d) {
-                problems.push(bad("to", &self.to, format!("is {} but `from` is {}; both ends must be the same family", Ethertype::of(d), Ethertype::of(s))));
+                problems.push(bad(
+                    "to",
+                    &self.to,
+                    format!("is {} but `from` is {}; both ends must be the same family", Ethertype::of(d), Ethertype::of(s)),
+                ));
             }
         }
         let protocol = match parse_protocol(&self.protocol) {
             Some(ProtocolMatch::Number(n)) => Some(n),
             Some(ProtocolMatch::Any) => {
-                problems.push(bad("protocol", &self.protocol, "a packet has one protocol: `tcp`, `udp`, `icmp`, `icmpv6`, `gre` or a number".into()));
+                problems.push(bad(
+                    "protocol",
+                    &self.protocol,
+                    "a packet has one protocol: `tcp`, `udp`, `icmp`, `icmpv6`, `gre` or a number".into(),
+                ));
                 None
             }
             None => {
-                problems.push(bad("protocol", &self.protocol, "is not a protocol: use `tcp`, `udp`, `icmp`, `icmpv6`, `gre` or a number 0-255".into()));
+                problems.push(bad(
+                    "protocol",
+                    &self.protocol,
+                    "is not a protocol: use `tcp`, `udp`, `icmp`, `icmpv6`, `gre` or a number 0-255".into(),
+                ));
                 None
             }
         };
@@ -85,7 +95,9 @@ impl ProbeSpec {
         }
         let has_ports = matches!(protocol, Some(TCP | UDP));
         match (has_ports, self.port) {
-            (true, None) => problems.push(bad("port", "", format!("{} needs a destination port 1-65535", protocol_name(protocol.unwrap_or(TCP))))),
+            (true, None) => {
+                problems.push(bad("port", "", format!("{} needs a destination port 1-65535", protocol_name(protocol.unwrap_or(TCP)))))
+            }
             (true, Some(0)) => problems.push(bad("port", "0", "must be 1-65535".into())),
             (false, Some(p)) if protocol.is_some() => problems.push(bad(
                 "port",
@@ -131,6 +143,7 @@ impl ProbeSpec {
             icmp_code: if is_icmp { self.icmp_code.unwrap_or(0) } else { 0 },
             icmp_id: if is_icmp { self.src_port.unwrap_or(1) } else { 0 },
             tcp_flags,
+            embedded: None,
         })
     }
 }

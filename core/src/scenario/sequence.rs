@@ -15,6 +15,10 @@ pub struct SequenceSpec {
     /// `huawei` (default) or `linux`: which timeout table the tracker uses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conntrack_profile: Option<String>,
+    /// How a cut connection's wait is counted, an option of the timeout profile: `from_cut`
+    /// (default: blocked packets do not extend it) or `restart_on_packet` (each one restarts it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cut_wait: Option<String>,
     pub steps: Vec<StepSpec>,
 }
 
@@ -41,6 +45,11 @@ pub struct StepSpec {
     /// For `send`: the name of the connection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// For `send` of an ICMP error (destination unreachable, packet too big, time exceeded, …):
+    /// the label of the connection whose last packet the error reports on; the error carries
+    /// that packet's header and is RELATED to the connection wherever it is tracked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embeds: Option<String>,
     /// For `reply`: TCP flags of the reply (default: the natural answer, SYN → SYN-ACK, else ACK).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flags: Option<String>,
@@ -94,17 +103,58 @@ pub struct ConnectionExpectation {
     pub expires_in: Option<u64>,
 }
 
+/// The fields a `modify_rule` sets, as written: a field given as `null` is kept (it resets the
+/// field), unlike a field left out. The merged rule is then validated exactly as an added rule.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RulePatch(pub serde_json::Map<String, serde_json::Value>);
+
+impl RulePatch {
+    /// The patch setting the fields `spec` gives (fields it leaves out stay as they are).
+    pub fn from_spec(spec: &RuleSpec) -> RulePatch {
+        match serde_json::to_value(spec) {
+            Ok(serde_json::Value::Object(map)) => RulePatch(map),
+            _ => RulePatch::default(),
+        }
+    }
+}
+
 /// A change to the world, in the words of the clearing table (SEMANTICS §5).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum ChangeSpec {
-    AddRule { group: String, rule: RuleSpec },
-    DeleteRule { group: String, rule_id: String },
-    /// Fields given in `rule` replace the rule's fields; the rest stay.
-    ModifyRule { group: String, rule_id: String, rule: RuleSpec },
+    AddRule {
+        group: String,
+        rule: RuleSpec,
+    },
+    DeleteRule {
+        group: String,
+        rule_id: String,
+    },
+    /// Fields given in `rule` replace the rule's fields; the rest stay. `null` sets a field back
+    /// to what an added rule gets without it (`"protocol": null` = all protocols).
+    ModifyRule {
+        group: String,
+        rule_id: String,
+        rule: RulePatch,
+    },
     /// Associates the group with the instance, last in its sequence unless `position` (1-based).
-    AddMember { group: String, instance: String, #[serde(default)] position: Option<usize> },
-    RemoveMember { group: String, instance: String },
-    AddAddressEntry { address_group: String, entry: String },
-    RemoveAddressEntry { address_group: String, entry: String },
+    AddMember {
+        group: String,
+        instance: String,
+        #[serde(default)]
+        position: Option<usize>,
+    },
+    RemoveMember {
+        group: String,
+        instance: String,
+    },
+    AddAddressEntry {
+        address_group: String,
+        entry: String,
+    },
+    RemoveAddressEntry {
+        address_group: String,
+        entry: String,
+    },
 }

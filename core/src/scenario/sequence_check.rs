@@ -2,9 +2,10 @@
 //! sequence runs: each step does exactly one thing, step-only fields sit on the right step,
 //! labels are defined before use, names point at existing objects.
 
-use crate::diagnostic::{Problem, Problems};
 use super::sequence::{ChangeSpec, SequenceSpec};
-use crate::conntrack::timeouts::Profile;
+use crate::conntrack::key::is_icmp_error_type;
+use crate::conntrack::timeouts::{CutWait, Profile};
+use crate::diagnostic::{Problem, Problems};
 use crate::model::World;
 use std::collections::HashSet;
 
@@ -19,16 +20,30 @@ pub fn check_sequence(world: &World, seq: &SequenceSpec, index: usize, problems:
             err(format!("{base}.conntrack_profile"), "conntrack_profile", p, "must be `huawei` or `linux`".into());
         }
     }
+    if let Some(c) = seq.cut_wait.as_deref() {
+        if let Err(message) = CutWait::parse(c) {
+            err(format!("{base}.cut_wait"), "cut_wait", c, message);
+        }
+    }
     let mut labels: HashSet<&str> = HashSet::new();
     for (n, step) in seq.steps.iter().enumerate() {
         let at = |field: &str| format!("{base}.steps[{n}].{field}");
         let actions = step.actions();
         if actions.len() != 1 {
             let has = if actions.is_empty() { "none".to_string() } else { actions.join(" and ") };
-            err(format!("{base}.steps[{n}]"), "", "", format!("a step does exactly one of send, reply, advance, change, expect_connection; this one has {has}"));
+            err(
+                format!("{base}.steps[{n}]"),
+                "",
+                "",
+                format!("a step does exactly one of send, reply, advance, change, expect_connection; this one has {has}"),
+            );
         }
         let packet_step = step.send.is_some() || step.reply.is_some();
-        for (field, set) in [("expect", step.expect.is_some()), ("expect_rule", step.expect_rule.is_some()), ("expect_tracked", step.expect_tracked.is_some())] {
+        for (field, set) in [
+            ("expect", step.expect.is_some()),
+            ("expect_rule", step.expect_rule.is_some()),
+            ("expect_tracked", step.expect_tracked.is_some()),
+        ] {
             if set && !packet_step {
                 err(at(field), field, "", "belongs on a send or reply step".into());
             }
@@ -45,16 +60,43 @@ pub fn check_sequence(world: &World, seq: &SequenceSpec, index: usize, problems:
             err(at("label"), "label", label, "must not contain `@` (expect_cleared writes `label@instance`)".into());
         }
         if step.flags.is_some() && step.reply.is_none() {
-            err(at("flags"), "flags", step.flags.as_deref().unwrap_or(""), "belongs on a reply step; a send carries its flags in the packet".into());
+            err(
+                at("flags"),
+                "flags",
+                step.flags.as_deref().unwrap_or(""),
+                "belongs on a reply step; a send carries its flags in the packet".into(),
+            );
         }
         if step.expect_cleared.is_some() && step.change.is_none() {
             err(at("expect_cleared"), "expect_cleared", "", "belongs on a change step".into());
         }
+        if let Some(label) = &step.embeds {
+            if step.send.is_none() {
+                err(at("embeds"), "embeds", label, "belongs on a send step of an ICMP error".into());
+            } else if !labels.contains(label.as_str()) {
+                err(
+                    at("embeds"),
+                    "embeds",
+                    label,
+                    "no earlier send step has this label; name the connection whose packet the error reports on".into(),
+                );
+            }
+        }
         if let Some(send) = &step.send {
-            if let Err(found) = send.resolve(world) {
-                for p in found {
-                    err(at(&format!("send.{}", p.field)), &p.field, &p.value, p.message);
+            match send.resolve(world) {
+                Err(found) => {
+                    for p in found {
+                        err(at(&format!("send.{}", p.field)), &p.field, &p.value, p.message);
+                    }
                 }
+                Ok(packet) if step.embeds.is_some() && !(packet.is_icmp() && is_icmp_error_type(packet.protocol, packet.icmp_type)) => err(
+                    at("embeds"),
+                    "embeds",
+                    step.embeds.as_deref().unwrap_or_default(),
+                    "applies to ICMP errors only: set `protocol` to `icmp` with `icmp_type` 3, 4, 5, 11 or 12 (or `icmpv6` with 1-4)"
+                        .into(),
+                ),
+                Ok(_) => {}
             }
             if let Some(label) = &step.label {
                 labels.insert(label);
@@ -75,9 +117,15 @@ pub fn check_sequence(world: &World, seq: &SequenceSpec, index: usize, problems:
         }
         if let Some(change) = &step.change {
             let (group, instance, address_group) = match change {
-                ChangeSpec::AddRule { group, .. } | ChangeSpec::DeleteRule { group, .. } | ChangeSpec::ModifyRule { group, .. } => (Some(group), None, None),
-                ChangeSpec::AddMember { group, instance, .. } | ChangeSpec::RemoveMember { group, instance } => (Some(group), Some(instance), None),
-                ChangeSpec::AddAddressEntry { address_group, .. } | ChangeSpec::RemoveAddressEntry { address_group, .. } => (None, None, Some(address_group)),
+                ChangeSpec::AddRule { group, .. } | ChangeSpec::DeleteRule { group, .. } | ChangeSpec::ModifyRule { group, .. } => {
+                    (Some(group), None, None)
+                }
+                ChangeSpec::AddMember { group, instance, .. } | ChangeSpec::RemoveMember { group, instance } => {
+                    (Some(group), Some(instance), None)
+                }
+                ChangeSpec::AddAddressEntry { address_group, .. } | ChangeSpec::RemoveAddressEntry { address_group, .. } => {
+                    (None, None, Some(address_group))
+                }
             };
             if let Some(g) = group.filter(|g| world.group(g).is_none()) {
                 err(at("change"), "group", g, "no security group has this id".into());
@@ -91,7 +139,12 @@ pub fn check_sequence(world: &World, seq: &SequenceSpec, index: usize, problems:
             for entry in step.expect_cleared.iter().flatten() {
                 match entry.split_once('@') {
                     Some((label, inst)) if labels.contains(label) && world.instance(inst).is_some() => {}
-                    _ => err(at("expect_cleared"), "expect_cleared", entry, "must be `label@instance` with a label of an earlier send and an instance id".into()),
+                    _ => err(
+                        at("expect_cleared"),
+                        "expect_cleared",
+                        entry,
+                        "must be `label@instance` with a label of an earlier send and an instance id".into(),
+                    ),
                 }
             }
         }

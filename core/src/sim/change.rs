@@ -3,13 +3,11 @@
 //! `scenario::build_rule`), then applied by the simulator, which clears entries as the seed's
 //! clearing table says (`clearing`).
 
+use crate::diagnostic::Problem;
+use crate::diagnostic::{known_ids as known, Problems};
 use crate::model::{AddressEntry, Direction, Ethertype, Rule, World};
 use crate::scenario::address_group_spec::parse_entry;
-use crate::diagnostic::{known_ids as known, Problems};
-use crate::scenario::rule_spec::scalar_text;
-use crate::diagnostic::Problem;
-use crate::scenario::{build_rule, ChangeSpec, RuleContext, RuleSpec};
-use crate::model::parse_protocol;
+use crate::scenario::{build_rule, ChangeSpec, RuleContext, RulePatch, RuleSpec};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -18,21 +16,42 @@ use std::collections::HashMap;
 pub enum Change {
     /// Rules added to a group (several when the spec's `remote_ip_prefix` lists several
     /// addresses, as the console does).
-    AddRules { group_id: String, rules: Vec<Rule> },
-    DeleteRule { group_id: String, rule_id: String },
+    AddRules {
+        group_id: String,
+        rules: Vec<Rule>,
+    },
+    DeleteRule {
+        group_id: String,
+        rule_id: String,
+    },
     /// `rule` replaces the group's rule with the same id.
-    ModifyRule { group_id: String, rule: Rule },
+    ModifyRule {
+        group_id: String,
+        rule: Rule,
+    },
     /// The group is associated with the instance at sequence `position` (1-based), last if `None`.
-    AddMember { group_id: String, instance_id: String, position: Option<usize> },
-    RemoveMember { group_id: String, instance_id: String },
-    AddAddressEntry { address_group_id: String, entry: AddressEntry },
-    RemoveAddressEntry { address_group_id: String, entry: AddressEntry },
+    AddMember {
+        group_id: String,
+        instance_id: String,
+        position: Option<usize>,
+    },
+    RemoveMember {
+        group_id: String,
+        instance_id: String,
+    },
+    AddAddressEntry {
+        address_group_id: String,
+        entry: AddressEntry,
+    },
+    RemoveAddressEntry {
+        address_group_id: String,
+        entry: AddressEntry,
+    },
 }
 
 fn problem(path: String, field: &str, value: &str, message: String) -> Problem {
     Problem::error(path, "change", field, value, message)
 }
-
 
 fn group_problem(world: &World, path: &str, group: &str) -> Problem {
     problem(
@@ -74,7 +93,12 @@ impl Change {
                     return Err(problems);
                 };
                 if inst.security_groups.iter().any(|g| g == group) {
-                    problems.push(problem(format!("{path}.instance"), "instance", instance, format!("is already associated with `{group}`")));
+                    problems.push(problem(
+                        format!("{path}.instance"),
+                        "instance",
+                        instance,
+                        format!("is already associated with `{group}`"),
+                    ));
                 }
                 let len = inst.security_groups.len();
                 if let Some(p) = position {
@@ -131,7 +155,12 @@ impl Change {
                     if !g.entries.contains(&parsed) {
                         let entries = g.entries.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", ");
                         let entries = if entries.is_empty() { "none".to_string() } else { entries };
-                        return Err(vec![problem(format!("{path}.entry"), "entry", entry, format!("is not in `{id}`; its entries: {entries}"))]);
+                        return Err(vec![problem(
+                            format!("{path}.entry"),
+                            "entry",
+                            entry,
+                            format!("is not in `{id}`; its entries: {entries}"),
+                        )]);
                     }
                 }
                 Ok(Change::RemoveAddressEntry { address_group_id: id, entry: parsed })
@@ -152,11 +181,13 @@ impl Change {
                     None => Ok(()),
                 },
             },
-            Change::DeleteRule { group_id, rule_id } | Change::ModifyRule { group_id, rule: Rule { id: rule_id, .. } } => match group(group_id) {
-                None => fail("group", group_id, "no security group has this id"),
-                Some(g) if !g.rules.iter().any(|r| &r.id == rule_id) => fail("rule_id", rule_id, "the group has no rule with this id"),
-                Some(_) => Ok(()),
-            },
+            Change::DeleteRule { group_id, rule_id } | Change::ModifyRule { group_id, rule: Rule { id: rule_id, .. } } => {
+                match group(group_id) {
+                    None => fail("group", group_id, "no security group has this id"),
+                    Some(g) if !g.rules.iter().any(|r| &r.id == rule_id) => fail("rule_id", rule_id, "the group has no rule with this id"),
+                    Some(_) => Ok(()),
+                }
+            }
             Change::AddMember { group_id, instance_id, .. } | Change::RemoveMember { group_id, instance_id } => {
                 let adding = matches!(self, Change::AddMember { .. });
                 match (group(group_id), world.instance(instance_id)) {
@@ -242,7 +273,10 @@ impl Change {
                 format!("added to {}: {}", group(group_id), list.join("; "))
             }
             Change::DeleteRule { group_id, rule_id } => {
-                let what = world.group(group_id).and_then(|g| g.rules.iter().find(|r| &r.id == rule_id)).map_or(rule_id.clone(), |r| rule_words(world, r));
+                let what = world
+                    .group(group_id)
+                    .and_then(|g| g.rules.iter().find(|r| &r.id == rule_id))
+                    .map_or(rule_id.clone(), |r| rule_words(world, r));
                 format!("deleted from {}: {what}", group(group_id))
             }
             Change::ModifyRule { group_id, rule } => format!("modified in {}: now {}", group(group_id), rule_words(world, rule)),
@@ -251,8 +285,12 @@ impl Change {
                 format!("{} added to {} ({at})", instance(instance_id), group(group_id))
             }
             Change::RemoveMember { group_id, instance_id } => format!("{} removed from {}", instance(instance_id), group(group_id)),
-            Change::AddAddressEntry { address_group_id, entry } => format!("entry {entry} added to IP address group {}", address_group(address_group_id)),
-            Change::RemoveAddressEntry { address_group_id, entry } => format!("entry {entry} removed from IP address group {}", address_group(address_group_id)),
+            Change::AddAddressEntry { address_group_id, entry } => {
+                format!("entry {entry} added to IP address group {}", address_group(address_group_id))
+            }
+            Change::RemoveAddressEntry { address_group_id, entry } => {
+                format!("entry {entry} removed from IP address group {}", address_group(address_group_id))
+            }
         }
     }
 }
@@ -261,7 +299,14 @@ impl Change {
 pub fn rule_words(world: &World, rule: &Rule) -> String {
     let remote = crate::eval::side::remote_label(world, rule);
     let side = if rule.direction == Direction::Ingress { "from" } else { "to" };
-    format!("{} {} rule {} (priority {}, {}, {side} {remote})", rule.direction, rule.action, rule.id, rule.priority, rule.protocol_and_port())
+    format!(
+        "{} {} rule {} (priority {}, {}, {side} {remote})",
+        rule.direction,
+        rule.action,
+        rule.id,
+        rule.priority,
+        rule.protocol_and_port()
+    )
 }
 
 fn rule_problem(path: &str, group: &crate::model::SecurityGroup, rule_id: &str) -> Problem {
@@ -305,13 +350,19 @@ fn references(world: &World) -> (Vec<String>, HashMap<String, Ethertype>) {
 fn add_rules(world: &World, path: &str, group: &str, spec: &RuleSpec) -> Result<Change, Vec<Problem>> {
     let g = world.group(group).ok_or_else(|| vec![group_problem(world, path, group)])?;
     if let Some(sg) = spec.security_group_id.as_deref().filter(|s| !s.trim().is_empty() && *s != group) {
-        return Err(vec![problem(format!("{path}.rule.security_group_id"), "security_group_id", sg, format!("differs from the group the rule is added to, `{group}`; leave it out"))]);
+        return Err(vec![problem(
+            format!("{path}.rule.security_group_id"),
+            "security_group_id",
+            sg,
+            format!("differs from the group the rule is added to, `{group}`; leave it out"),
+        )]);
     }
     let (group_ids, address_groups) = references(world);
     // Generated ids follow the rule's position; move on until none collides with an existing id.
     let mut index = g.rules.len();
     for _ in 0..=g.rules.len() + 1 {
-        let ctx = RuleContext { path: format!("{path}.rule"), group_id: group, index, group_ids: &group_ids, address_groups: &address_groups };
+        let ctx =
+            RuleContext { path: format!("{path}.rule"), group_id: group, index, group_ids: &group_ids, address_groups: &address_groups };
         let mut problems = Problems::default();
         let rules = build_rule(spec, &ctx, &mut problems);
         if problems.has_errors() || rules.is_empty() {
@@ -320,30 +371,52 @@ fn add_rules(world: &World, path: &str, group: &str, spec: &RuleSpec) -> Result<
         match rules.iter().find(|r| g.rules.iter().any(|x| x.id == r.id)) {
             None => return Ok(Change::AddRules { group_id: group.to_string(), rules }),
             Some(r) if spec.id.as_deref().is_some_and(|s| !s.trim().is_empty()) => {
-                return Err(vec![problem(format!("{path}.rule.id"), "id", &r.id, format!("`{group}` already has a rule with this id; rule ids are unique within a group"))]);
+                return Err(vec![problem(
+                    format!("{path}.rule.id"),
+                    "id",
+                    &r.id,
+                    format!("`{group}` already has a rule with this id; rule ids are unique within a group"),
+                )]);
             }
             Some(_) => index += 1,
         }
     }
-    Err(vec![problem(format!("{path}.rule.id"), "id", "", format!("could not generate a rule id unused in `{group}`; give the rule an `id`"))])
+    Err(vec![problem(
+        format!("{path}.rule.id"),
+        "id",
+        "",
+        format!("could not generate a rule id unused in `{group}`; give the rule an `id`"),
+    )])
 }
 
-fn modify_rule(world: &World, path: &str, group: &str, rule_id: &str, spec: &RuleSpec) -> Result<Change, Vec<Problem>> {
+fn modify_rule(world: &World, path: &str, group: &str, rule_id: &str, patch: &RulePatch) -> Result<Change, Vec<Problem>> {
     let g = world.group(group).ok_or_else(|| vec![group_problem(world, path, group)])?;
     let Some((index, old)) = g.rules.iter().enumerate().find(|(_, r)| r.id == rule_id) else {
         return Err(vec![rule_problem(path, g, rule_id)]);
     };
+    let text = |key: &str| patch.0.get(key).and_then(|v| v.as_str()).map(str::trim).filter(|s| !s.is_empty());
     let mut problems = Vec::new();
-    if let Some(id) = spec.id.as_deref().filter(|s| !s.trim().is_empty() && *s != rule_id) {
-        problems.push(problem(format!("{path}.rule.id"), "id", id, format!("a rule's id cannot change; leave `id` out or set it to `{rule_id}`")));
+    if let Some(id) = text("id").filter(|s| *s != rule_id) {
+        problems.push(problem(
+            format!("{path}.rule.id"),
+            "id",
+            id,
+            format!("a rule's id cannot change; leave `id` out or set it to `{rule_id}`"),
+        ));
     }
-    if let Some(sg) = spec.security_group_id.as_deref().filter(|s| !s.trim().is_empty() && *s != group) {
-        problems.push(problem(format!("{path}.rule.security_group_id"), "security_group_id", sg, format!("a rule cannot move to another group; leave it out or set it to `{group}`")));
+    if let Some(sg) = text("security_group_id").filter(|s| *s != group) {
+        problems.push(problem(
+            format!("{path}.rule.security_group_id"),
+            "security_group_id",
+            sg,
+            format!("a rule cannot move to another group; leave it out or set it to `{group}`"),
+        ));
     }
     if !problems.is_empty() {
         return Err(problems);
     }
-    let merged = merge(RuleSpec::from_rule(old, group), spec);
+    let merged =
+        merge(RuleSpec::from_rule(old, group), patch).map_err(|message| vec![problem(format!("{path}.rule"), "rule", "", message)])?;
     let (group_ids, address_groups) = references(world);
     let ctx = RuleContext { path: format!("{path}.rule"), group_id: group, index, group_ids: &group_ids, address_groups: &address_groups };
     let mut found = Problems::default();
@@ -353,6 +426,12 @@ fn modify_rule(world: &World, path: &str, group: &str, rule_id: &str, spec: &Rul
     }
     let mut rules = rules.into_iter();
     match (rules.next(), rules.next()) {
+        (Some(rule), None) if rule == *old => Err(vec![problem(
+            format!("{path}.rule"),
+            "rule",
+            "",
+            format!("changes nothing: rule `{rule_id}` already has these values; give the fields that change"),
+        )]),
         (Some(rule), None) => Ok(Change::ModifyRule { group_id: group.to_string(), rule }),
         (None, _) => Err(found.into_vec()),
         (Some(_), Some(_)) => Err(vec![problem(
@@ -364,27 +443,28 @@ fn modify_rule(world: &World, path: &str, group: &str, rule_id: &str, spec: &Rul
     }
 }
 
-/// The fields given in `over` replace those of `base`. Setting any remote replaces the old remote;
-/// changing the protocol to one without ports drops the old ports.
-fn merge(mut base: RuleSpec, over: &RuleSpec) -> RuleSpec {
-    if over.remote_ip_prefix.is_some() || over.remote_group_id.is_some() || over.remote_address_group_id.is_some() {
-        base.remote_ip_prefix = None;
-        base.remote_group_id = None;
-        base.remote_address_group_id = None;
-    }
-    if let (Some(p), None) = (&over.protocol, &over.multiport) {
-        let takes_ports = scalar_text(p).ok().and_then(|t| parse_protocol(&t)).is_some_and(|p| p.has_ports());
-        if !takes_ports {
-            base.multiport = None;
+/// The rule `base` with the fields of `patch` set: the spec an added rule with those fields
+/// would have, so `build_rule` validates a modification exactly as an addition (ports left on a
+/// rule whose protocol becomes `icmp` are an error, not silently dropped). Setting any remote
+/// replaces the old remote; a field set to `null` is removed (the added rule's default).
+fn merge(base: RuleSpec, patch: &RulePatch) -> Result<RuleSpec, String> {
+    const REMOTES: [&str; 3] = ["remote_ip_prefix", "remote_group_id", "remote_address_group_id"];
+    let serde_json::Value::Object(mut fields) = serde_json::to_value(&base).map_err(|e| e.to_string())? else {
+        return Err("the rule could not be read".into());
+    };
+    if REMOTES.iter().any(|k| patch.0.contains_key(*k)) {
+        for k in REMOTES {
+            fields.remove(k);
         }
     }
-    macro_rules! take {
-        ($($field:ident),*) => {
-            $(if over.$field.is_some() { base.$field = over.$field.clone(); })*
-        };
+    for (key, value) in &patch.0 {
+        if value.is_null() {
+            fields.remove(key);
+        } else {
+            fields.insert(key.clone(), value.clone());
+        }
     }
-    take!(direction, ethertype, protocol, multiport, action, priority, remote_ip_prefix, remote_group_id, remote_address_group_id, description);
-    base
+    serde_json::from_value(serde_json::Value::Object(fields)).map_err(|e| format!("is not a rule: {e}"))
 }
 
 #[cfg(test)]
@@ -439,16 +519,32 @@ mod tests {
         let Change::ModifyRule { rule, .. } = &c else { panic!() };
         assert_eq!(rule.ports.to_string(), "2222");
         assert_eq!(rule.remote.to_string(), "172.16.0.0/24");
-        // A new remote replaces the old one; a protocol without ports drops the ports.
-        let c = build(json!({"modify_rule": {"group": "sg-a", "rule_id": "A01", "rule": {"protocol": "icmp", "remote_group_id": "sg-b"}}})).unwrap();
+        // A new remote replaces the old one.
+        let c = build(json!({"modify_rule": {"group": "sg-a", "rule_id": "A01", "rule": {"remote_group_id": "sg-b"}}})).unwrap();
+        let Change::ModifyRule { rule, .. } = &c else { panic!() };
+        assert_eq!(rule.ports.to_string(), "22");
+        assert_eq!(rule.remote, crate::model::Remote::Group("sg-b".into()));
+        // Exactly the validation of an added rule: ports left on an icmp rule are an error.
+        let e = build(json!({"modify_rule": {"group": "sg-a", "rule_id": "A01", "rule": {"protocol": "icmp"}}})).unwrap_err();
+        assert_eq!(e[0].path, "change.modify_rule.rule.multiport");
+        let c =
+            build(json!({"modify_rule": {"group": "sg-a", "rule_id": "A01", "rule": {"protocol": "icmp", "multiport": null}}})).unwrap();
         let Change::ModifyRule { rule, .. } = &c else { panic!() };
         assert!(rule.ports.is_all());
-        assert_eq!(rule.remote, crate::model::Remote::Group("sg-b".into()));
+        // `null` resets a field to an added rule's default: all protocols, with the ports gone.
+        let c = build(json!({"modify_rule": {"group": "sg-a", "rule_id": "A01", "rule": {"protocol": null, "multiport": null}}})).unwrap();
+        let Change::ModifyRule { rule, .. } = &c else { panic!() };
+        assert_eq!(rule.protocol, crate::model::ProtocolMatch::Any);
+        let e = build(json!({"modify_rule": {"group": "sg-a", "rule_id": "A01", "rule": {"priority": 1}}})).unwrap_err();
+        assert!(e[0].message.contains("changes nothing"), "{}", e[0].message);
+        let e = build(json!({"modify_rule": {"group": "sg-a", "rule_id": "A01", "rule": {"protocol": null}}})).unwrap_err();
+        assert_eq!(e[0].path, "change.modify_rule.rule.multiport", "all protocols take no ports either");
         let e = build(json!({"modify_rule": {"group": "sg-a", "rule_id": "A09", "rule": {}}})).unwrap_err();
         assert!(e[0].message.contains("`A01`, `A02`"), "{}", e[0].message);
         let e = build(json!({"modify_rule": {"group": "sg-a", "rule_id": "A01", "rule": {"id": "A05"}}})).unwrap_err();
         assert_eq!(e[0].field, "id");
-        let e = build(json!({"modify_rule": {"group": "sg-a", "rule_id": "A01", "rule": {"remote_ip_prefix": "10.1.0.0/16,10.2.0.0/16"}}})).unwrap_err();
+        let e = build(json!({"modify_rule": {"group": "sg-a", "rule_id": "A01", "rule": {"remote_ip_prefix": "10.1.0.0/16,10.2.0.0/16"}}}))
+            .unwrap_err();
         assert_eq!(e[0].path, "change.modify_rule.rule.remote_ip_prefix");
         assert!(e[0].message.contains("use `add_rule`"), "{}", e[0].message);
     }
@@ -459,7 +555,9 @@ mod tests {
         assert_eq!(build(json!({"add_member": {"group": "sg-b", "instance": "a", "position": 3}})).unwrap_err()[0].field, "position");
         assert!(build(json!({"add_member": {"group": "sg-a", "instance": "a"}})).unwrap_err()[0].message.contains("already"));
         assert!(build(json!({"add_member": {"group": "sg-b", "instance": "zz"}})).unwrap_err()[0].message.contains("`a`"));
-        assert!(build(json!({"remove_member": {"group": "sg-a", "instance": "a"}})).unwrap_err()[0].message.contains("only security group"));
+        assert!(build(json!({"remove_member": {"group": "sg-a", "instance": "a"}})).unwrap_err()[0]
+            .message
+            .contains("only security group"));
         assert!(build(json!({"remove_member": {"group": "sg-b", "instance": "a"}})).unwrap_err()[0].message.contains("not associated"));
     }
 
@@ -471,7 +569,8 @@ mod tests {
         c.apply_to(&mut w);
         assert_eq!(w.address_group("ipg").unwrap().entries.len(), 2);
         assert!(c.check(&w).is_err(), "applying twice is refused");
-        let e = Change::from_spec(&spec(json!({"remove_address_entry": {"address_group": "ipg", "entry": "10.8.0.0/16"}})), &w, "c").unwrap_err();
+        let e = Change::from_spec(&spec(json!({"remove_address_entry": {"address_group": "ipg", "entry": "10.8.0.0/16"}})), &w, "c")
+            .unwrap_err();
         assert!(e[0].message.contains("`172.16.0.0/24`"), "{}", e[0].message);
         let e = Change::from_spec(&spec(json!({"add_address_entry": {"address_group": "ipg", "entry": "::1"}})), &w, "c").unwrap_err();
         assert_eq!(e[0].path, "c.add_address_entry.entry");

@@ -9,11 +9,18 @@
 //!   direction; otherwise the side's rules decide, and an allowed packet opens an entry there
 //!   (a side whose rules are bypassed, a load balancer with Transfer Client IP Address, still
 //!   tracks the connection: only the rules are skipped);
-//! - TCP follows netfilter's state machine (`conntrack::tcp`); invalid packets are dropped;
+//! - TCP follows netfilter's state machine (`conntrack::tcp`); invalid packets are dropped, and a
+//!   packet that finds no entry and cannot open one (a SYN-ACK, FIN, RST, an echo reply, an ICMP
+//!   error) is invalid at the first side that tracks it — `eval::evaluate` answers the same for
+//!   a single packet;
+//! - an ICMP error carries the header of the packet it reports on ([`Packet::embedded`]); where
+//!   that packet's connection is tracked it is RELATED and passes without the rules, leaving the
+//!   connection's state and timeout alone (netfilter `ct state related`, OVS `ct_state=+rel`);
 //! - timeouts come from a [`Profile`] and restart on every packet;
 //! - rule and membership changes clear inbound entries as the seed's clearing table says
 //!   (`clearing`); a cleared connection's next packet is checked against the current rules, and a
-//!   denied one is cut: blocked until its timeout, counted from the cut, runs out.
+//!   denied one is cut: blocked until its timeout runs out, counted from the cut or restarted by
+//!   every blocked packet as the profile's [`CutWait`] option says (the seed is silent).
 //!
 //! Decisions where the seed is silent are stated in the event texts and trace notes.
 
@@ -33,7 +40,7 @@ pub use sequence_runner::run_sequence;
 pub use sync::changes_between;
 pub use view::ConnView;
 
-use crate::conntrack::{ConnTable, Connection, Profile};
+use crate::conntrack::{ConnTable, Connection, CutWait, Profile};
 use crate::model::World;
 use crate::packet::Packet;
 use serde::{Deserialize, Serialize};
@@ -43,6 +50,9 @@ use std::collections::BTreeMap;
 pub struct Simulator {
     world: World,
     profile: Profile,
+    /// How a cut connection's wait is counted (an option of the timeout profile).
+    #[serde(default)]
+    cut_wait: CutWait,
     /// Seconds since the simulation started.
     now: u64,
     /// The id the next connection gets. Ids start at 1; 0 means "no connection".
@@ -55,7 +65,17 @@ pub struct Simulator {
 impl Simulator {
     /// A simulator at t=0 with empty tables.
     pub fn new(world: World, profile: Profile) -> Simulator {
-        Simulator { world, profile, now: 0, next_id: 1, tables: BTreeMap::new(), log: Vec::new() }
+        Simulator { world, profile, cut_wait: CutWait::default(), now: 0, next_id: 1, tables: BTreeMap::new(), log: Vec::new() }
+    }
+
+    /// The same simulator counting cut connections' waits as `cut_wait` says.
+    pub fn with_cut_wait(mut self, cut_wait: CutWait) -> Simulator {
+        self.cut_wait = cut_wait;
+        self
+    }
+
+    pub fn cut_wait(&self) -> CutWait {
+        self.cut_wait
     }
 
     pub fn world(&self) -> &World {

@@ -3,7 +3,9 @@
 
 use super::event::{Event, EventKind};
 use super::Simulator;
-use crate::conntrack::{AdmittedBy, ConnState, ConnTable, Connection, FlowDirection, FlowKey, Opened, Profile, Status, Track};
+use crate::conntrack::connection::untracked_invalid_words;
+use crate::conntrack::key::is_icmp_error_type;
+use crate::conntrack::{AdmittedBy, ConnState, ConnTable, Connection, CutWait, FlowDirection, FlowKey, Opened, Profile, Status, Track};
 use crate::eval::path::{plan, Side};
 use crate::eval::{trace_side, Evaluation, HopDecision, HopTrace, Verdict};
 use crate::model::{Action, Direction, Instance, World};
@@ -35,10 +37,20 @@ impl Simulator {
     /// Sends `packet` at the current time. Stops at the first side that denies, like
     /// `eval::evaluate`; the sides before it have already tracked the packet.
     pub fn send(&mut self, packet: &Packet) -> Delivery {
-        let Simulator { world, profile, now, next_id, tables, log } = self;
+        let Simulator { world, profile, cut_wait, now, next_id, tables, log } = self;
         let world: &World = world;
         let plan = plan(world, packet);
-        let mut ctx = Crossing { world, now: *now, profile: *profile, next_id, tables, events: Vec::new(), notes: Vec::new(), touched: Vec::new() };
+        let mut ctx = Crossing {
+            world,
+            now: *now,
+            profile: *profile,
+            cut_wait: *cut_wait,
+            next_id,
+            tables,
+            events: Vec::new(),
+            notes: Vec::new(),
+            touched: Vec::new(),
+        };
         let mut hops = Vec::new();
         for side in &plan.sides {
             let hop = match side {
@@ -57,7 +69,15 @@ impl Simulator {
         notes.extend(ctx.notes);
         log.extend(ctx.events.iter().cloned());
         Delivery {
-            evaluation: Evaluation { verdict, packet: packet.clone(), from: plan.from.clone(), to: plan.to.clone(), hops, notes },
+            evaluation: Evaluation {
+                verdict,
+                packet: packet.clone(),
+                from: plan.from.clone(),
+                to: plan.to.clone(),
+                hops,
+                notes,
+                path: plan.path.clone(),
+            },
             connections: ctx.touched,
             events: ctx.events,
         }
@@ -69,6 +89,7 @@ struct Crossing<'a> {
     world: &'a World,
     now: u64,
     profile: Profile,
+    cut_wait: CutWait,
     next_id: &'a mut u64,
     tables: &'a mut BTreeMap<String, ConnTable>,
     events: Vec<Event>,
@@ -92,6 +113,9 @@ impl Crossing<'_> {
     /// One side: the instance's table first, then its rules (unless `bypass` says why they are
     /// not consulted on this side).
     fn cross(&mut self, instance: &Instance, direction: Direction, remote: IpAddr, bypass: Option<&str>, packet: &Packet) -> HopTrace {
+        if let Some(hop) = self.related(instance, direction, remote, packet) {
+            return hop;
+        }
         let found = self.tables.get(&instance.id).and_then(|t| t.find(packet));
         if let Some((id, dir)) = found {
             if let Some(hop) = self.existing(instance, direction, remote, packet, id, dir) {
@@ -101,16 +125,58 @@ impl Crossing<'_> {
         self.open(instance, direction, remote, bypass, packet)
     }
 
+    /// An ICMP error whose embedded header is a packet of a connection this instance tracks: RELATED
+    /// to it, it passes without the rules (netfilter's `ct state related`, OVS's `ct_state=+rel`)
+    /// and leaves the connection's state and timeout as they are (the kernel hands it no packet
+    /// of its own). `None` when the packet is not such an error.
+    fn related(&mut self, instance: &Instance, direction: Direction, remote: IpAddr, packet: &Packet) -> Option<HopTrace> {
+        let embedded = packet.embedded.as_deref().filter(|_| packet.is_icmp() && is_icmp_error_type(packet.protocol, packet.icmp_type))?;
+        let (id, _) = self.tables.get(&instance.id)?.find(embedded)?;
+        let conn = self.tables.get(&instance.id)?.get(id)?;
+        self.touched.push(Touched { instance_id: instance.id.clone(), connection_id: id });
+        if let Status::Cut { until, .. } = conn.status {
+            return Some(tracker_hop(instance, direction, remote, HopDecision::Cut { connection_id: id, blocked_until: until }));
+        }
+        let reason = format!(
+            "ICMP type {} error about a packet of connection #{id} ({}, opened {} at t={}, {}), which {} tracks: RELATED to it, it passes regardless of the rules (netfilter `ct state related`); the connection's state and timeout are unchanged",
+            packet.icmp_type,
+            conn.key,
+            conn.opened,
+            conn.opened_at,
+            conn.state,
+            instance.display_name()
+        );
+        Some(tracker_hop(instance, direction, remote, HopDecision::Related { connection_id: id, reason }))
+    }
+
     /// A packet of a tracked connection. `None` when the packet reopened (destroyed) the entry and
     /// must be looked at as a new connection.
-    fn existing(&mut self, instance: &Instance, direction: Direction, remote: IpAddr, packet: &Packet, id: u64, dir: FlowDirection) -> Option<HopTrace> {
+    fn existing(
+        &mut self,
+        instance: &Instance,
+        direction: Direction,
+        remote: IpAddr,
+        packet: &Packet,
+        id: u64,
+        dir: FlowDirection,
+    ) -> Option<HopTrace> {
         let (world, now, profile) = (self.world, self.now, self.profile);
         let name = instance.display_name();
         let table = self.tables.get_mut(&instance.id)?;
         let conn = table.get_mut(id)?;
         self.touched.push(Touched { instance_id: instance.id.clone(), connection_id: id });
 
-        if let Status::Cut { until, .. } = conn.status {
+        if let Status::Cut { at, until } = conn.status {
+            let until = match self.cut_wait {
+                CutWait::FromCut => until,
+                CutWait::RestartOnPacket => {
+                    let restarted = now.saturating_add(conn.timeout(profile));
+                    conn.status = Status::Cut { at, until: restarted };
+                    conn.expires_at = restarted;
+                    restarted
+                }
+            };
+            self.notes.push(format!("connection #{id} on {name} was cut at t={at}: {}; blocked until t={until}", self.cut_wait.describe()));
             return Some(tracker_hop(instance, direction, remote, HopDecision::Cut { connection_id: id, blocked_until: until }));
         }
 
@@ -123,7 +189,9 @@ impl Crossing<'_> {
             let live = dir == FlowDirection::Original && direction == opened_dir;
             let check = match &conn.admitted_by {
                 // Admitted without the rules: still not filtered by them.
-                AdmittedBy::Bypass { reason } => tracker_hop(instance, opened_dir, conn.remote, HopDecision::Bypass { reason: reason.clone() }),
+                AdmittedBy::Bypass { reason } => {
+                    tracker_hop(instance, opened_dir, conn.remote, HopDecision::Bypass { reason: reason.clone() })
+                }
                 AdmittedBy::Rule { .. } if live => trace_side(world, instance, direction, packet, remote),
                 AdmittedBy::Rule { .. } => trace_side(world, instance, opened_dir, &conn.opening, conn.remote),
             };
@@ -138,12 +206,17 @@ impl Crossing<'_> {
                 conn.status = Status::Cut { at: now, until };
                 conn.expires_at = until;
                 let text = format!(
-                    "{head}: {decided}. The connection is cut: every packet of it is blocked until t={until}, its {} timeout of {secs} s counted from the cut, even if the rules allow it again meanwhile (SEMANTICS §5 interpretation of the seed's \"new connections will not be established immediately until the timeout period of connection tracking expires\")",
-                    conn.state
+                    "{head}: {decided}. The connection is cut: every packet of it is blocked until t={until}, its {} timeout of {secs} s counted from the cut, even if the rules allow it again meanwhile; {} (SEMANTICS §5 interpretation of the seed's \"new connections will not be established immediately until the timeout period of connection tracking expires\")",
+                    conn.state,
+                    self.cut_wait.describe()
                 );
                 self.notes.push(text.clone());
                 self.events.push(Event::connection(now, EventKind::Cut, id, &instance.id, text));
-                let hop = if live { check } else { tracker_hop(instance, direction, remote, HopDecision::Cut { connection_id: id, blocked_until: until }) };
+                let hop = if live {
+                    check
+                } else {
+                    tracker_hop(instance, direction, remote, HopDecision::Cut { connection_id: id, blocked_until: until })
+                };
                 return Some(hop);
             }
             conn.status = Status::Active;
@@ -174,18 +247,28 @@ impl Crossing<'_> {
         };
         match conn.track(dir, packet, now, profile) {
             Track::Invalid { reason } => {
-                let reason = format!("{reason}; connection #{id} is unchanged and the packet is dropped (invalid packets are dropped: interpretation)");
+                let reason = format!(
+                    "{reason}; connection #{id} is unchanged and the packet is dropped (invalid packets are dropped: interpretation)"
+                );
                 Some(tracker_hop(instance, direction, remote, HopDecision::Invalid { connection_id: id, reason }))
             }
             Track::Ignored { state } => {
-                let decision = tracked(conn, format!("{state}; netfilter IGNOREs a [{}] here: it passes, state and timeout unchanged", packet.tcp_flags));
+                let decision = tracked(
+                    conn,
+                    format!("{state}; netfilter IGNOREs a [{}] here: it passes, state and timeout unchanged", packet.tcp_flags),
+                );
                 Some(shown.unwrap_or_else(|| tracker_hop(instance, direction, remote, decision)))
             }
             Track::Moved { from, to } => {
                 let secs = conn.seconds_left(now);
-                let states = if from == to { format!("{to}, expires in {secs} s") } else { format!("{from} → {to}, expires in {secs} s") };
+                let states =
+                    if from == to { format!("{to}, expires in {secs} s") } else { format!("{from} → {to}, expires in {secs} s") };
                 if from != to {
-                    let what = if packet.protocol == crate::model::protocol::TCP { format!("[{}]", packet.tcp_flags) } else { "a packet".to_string() };
+                    let what = if packet.protocol == crate::model::protocol::TCP {
+                        format!("[{}]", packet.tcp_flags)
+                    } else {
+                        "a packet".to_string()
+                    };
                     let origin = match to {
                         ConnState::Tcp(s) => profile.tcp_origin(s),
                         _ => profile.other_origin(),
@@ -220,7 +303,7 @@ impl Crossing<'_> {
         let state = match Connection::initial_state(packet) {
             Ok(s) => s,
             Err(reason) => {
-                let reason = format!("no tracked connection, and {reason}; invalid packets are dropped before the rules are consulted (interpretation)");
+                let reason = untracked_invalid_words(&reason);
                 return tracker_hop(instance, direction, remote, HopDecision::Invalid { connection_id: 0, reason });
             }
         };
@@ -303,7 +386,7 @@ fn decision_words(world: &World, decision: &HopDecision) -> String {
         }
         HopDecision::DefaultDeny => "denied: no rule matched (security groups are whitelists)".into(),
         HopDecision::Bypass { reason } => format!("not filtered: {reason}"),
-        HopDecision::Tracked { reason, .. } | HopDecision::Invalid { reason, .. } => reason.clone(),
+        HopDecision::Tracked { reason, .. } | HopDecision::Related { reason, .. } | HopDecision::Invalid { reason, .. } => reason.clone(),
         HopDecision::Cut { connection_id, blocked_until } => format!("connection #{connection_id} is cut until t={blocked_until}"),
     }
 }
@@ -329,7 +412,9 @@ mod tests {
         .unwrap()
         .world;
         let mut sim = Simulator::new(world, Profile::Huawei);
-        let p = ProbeSpec { from: "lb".into(), to: "web".into(), protocol: "tcp".into(), port: Some(80), ..Default::default() }.resolve(sim.world()).unwrap();
+        let p = ProbeSpec { from: "lb".into(), to: "web".into(), protocol: "tcp".into(), port: Some(80), ..Default::default() }
+            .resolve(sim.world())
+            .unwrap();
         let d = sim.send(&p);
         assert_eq!(d.evaluation.verdict, Verdict::Allow);
         assert!(matches!(d.evaluation.hops[0].decision, HopDecision::Bypass { .. }));

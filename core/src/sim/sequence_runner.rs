@@ -5,7 +5,8 @@
 //! the final connection tables and the event log.
 
 use super::{Change, ChangeReport, Simulator};
-use crate::conntrack::{ConnState, Connection, Profile, TcpState};
+use crate::conntrack::key::is_icmp_error_type;
+use crate::conntrack::{ConnState, Connection, CutWait, Profile, TcpState};
 use crate::eval::explain::render_text;
 use crate::eval::{Evaluation, HopDecision};
 use crate::model::protocol::{protocol_name, TCP};
@@ -18,7 +19,8 @@ use std::fmt::Write as _;
 
 /// Runs `sequence` against `scenario`'s world.
 pub fn run_sequence(scenario: &crate::Scenario, sequence: &SequenceSpec) -> TestOutcome {
-    let mut outcome = TestOutcome { name: sequence.name.clone(), kind: TestKind::Sequence, passed: false, failures: Vec::new(), details: String::new() };
+    let mut outcome =
+        TestOutcome { name: sequence.name.clone(), kind: TestKind::Sequence, passed: false, failures: Vec::new(), details: String::new() };
     let profile = match sequence.conntrack_profile.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         None => Profile::Huawei,
         Some(text) => match Profile::parse(text) {
@@ -29,8 +31,28 @@ pub fn run_sequence(scenario: &crate::Scenario, sequence: &SequenceSpec) -> Test
             }
         },
     };
-    let mut runner = Runner { sim: Simulator::new(scenario.world.clone(), profile), flows: BTreeMap::new(), failures: Vec::new(), details: String::new() };
-    let _ = writeln!(runner.details, "sequence `{}`: {profile} connection tracking timeouts", sequence.name);
+    let cut_wait = match sequence.cut_wait.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        None => CutWait::default(),
+        Some(text) => match CutWait::parse(text) {
+            Ok(c) => c,
+            Err(message) => {
+                outcome.failures.push(format!("cut_wait: {message}"));
+                return outcome;
+            }
+        },
+    };
+    let mut runner = Runner {
+        sim: Simulator::new(scenario.world.clone(), profile).with_cut_wait(cut_wait),
+        flows: BTreeMap::new(),
+        failures: Vec::new(),
+        details: String::new(),
+    };
+    let _ = writeln!(
+        runner.details,
+        "sequence `{}`: {profile} connection tracking timeouts; a cut connection's wait: {}",
+        sequence.name,
+        cut_wait.describe()
+    );
     if sequence.steps.is_empty() {
         runner.failures.push("the sequence has no steps".into());
     }
@@ -64,7 +86,11 @@ impl Runner {
         let actions = step.actions();
         let _ = write!(self.details, "\nstep {n} at t={}", self.sim.now());
         let [action] = actions.as_slice() else {
-            let found = if actions.is_empty() { "none".to_string() } else { actions.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(" and ") };
+            let found = if actions.is_empty() {
+                "none".to_string()
+            } else {
+                actions.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(" and ")
+            };
             let _ = writeln!(self.details);
             self.failures.push(format!("step {n}: a step needs exactly one of {ACTIONS}; found {found}"));
             return;
@@ -127,13 +153,14 @@ impl Runner {
     /// failures.
     fn fields_fit(&mut self, n: usize, action: &str, step: &StepSpec) -> bool {
         let allowed: &[&str] = match action {
-            "send" => &["label", "expect", "expect_rule", "expect_tracked"],
+            "send" => &["label", "embeds", "expect", "expect_rule", "expect_tracked"],
             "reply" => &["flags", "expect", "expect_rule", "expect_tracked"],
             "change" => &["expect_cleared"],
             _ => &[],
         };
         let given = [
             ("label", step.label.is_some()),
+            ("embeds", step.embeds.is_some()),
             ("flags", step.flags.is_some()),
             ("expect", step.expect.is_some()),
             ("expect_rule", step.expect_rule.is_some()),
@@ -169,7 +196,21 @@ impl Runner {
 
     fn send(&mut self, n: usize, probe: &ProbeSpec, step: &StepSpec) {
         match probe.resolve(self.sim.world()) {
-            Ok(packet) => self.deliver(n, "send", packet, step.label.clone(), step),
+            Ok(mut packet) => {
+                if let Some(label) = &step.embeds {
+                    let Some(last) = self.flows.get(label) else {
+                        self.fail(n, "send", format!("`embeds` names `{label}`, but no packet was sent with that label"));
+                        return;
+                    };
+                    if !(packet.is_icmp() && is_icmp_error_type(packet.protocol, packet.icmp_type)) {
+                        self.fail(n, "send", format!("`embeds` applies to ICMP error messages, and this packet is {packet}"));
+                        return;
+                    }
+                    // The error reports on the flow's last packet: it carries that header.
+                    packet.embedded = Some(Box::new(last.clone()));
+                }
+                self.deliver(n, "send", packet, step.label.clone(), step)
+            }
             Err(problems) => {
                 for p in problems {
                     self.fail(n, "send", format!("bad packet: {p}"));
@@ -180,7 +221,11 @@ impl Runner {
 
     fn reply(&mut self, n: usize, label: &str, step: &StepSpec) {
         let Some(last) = self.flows.get(label) else {
-            let known = if self.flows.is_empty() { "none yet".to_string() } else { self.flows.keys().map(|l| format!("`{l}`")).collect::<Vec<_>>().join(", ") };
+            let known = if self.flows.is_empty() {
+                "none yet".to_string()
+            } else {
+                self.flows.keys().map(|l| format!("`{l}`")).collect::<Vec<_>>().join(", ")
+            };
             self.fail(n, "reply", format!("`reply` names `{label}`, but no packet was sent with that label; labels: {known}"));
             return;
         };
@@ -223,10 +268,15 @@ impl Runner {
             self.fail(n, action, failure);
         }
         if let Some(wanted) = step.expect_tracked {
-            let all = !eval.hops.is_empty() && eval.hops.iter().all(|h| matches!(h.decision, HopDecision::Tracked { .. }));
-            let any = eval.hops.iter().any(|h| matches!(h.decision, HopDecision::Tracked { .. }));
+            let tracked = |h: &&crate::eval::HopTrace| matches!(h.decision, HopDecision::Tracked { .. } | HopDecision::Related { .. });
+            let all = !eval.hops.is_empty() && eval.hops.iter().all(|h| tracked(&h));
+            let any = eval.hops.iter().any(|h| tracked(&h));
             if wanted && !all {
-                self.fail(n, action, format!("expected the packet to pass on a tracked connection on every side, but {}", hop_summary(eval)));
+                self.fail(
+                    n,
+                    action,
+                    format!("expected the packet to pass on a tracked connection on every side, but {}", hop_summary(eval)),
+                );
             } else if !wanted && any {
                 self.fail(n, action, format!("expected the rules to decide every side, but {}", hop_summary(eval)));
             }
@@ -307,7 +357,11 @@ impl Runner {
         let known_state = matches!(wanted.as_str(), "CUT" | "CLEARED" | "NONE") || ConnState::parse(&wanted).is_some();
         if !known_state {
             let tcp: Vec<&str> = TcpState::ALL.iter().skip(1).map(|s| s.name()).collect();
-            self.fail(n, ACTION, format!("`state` `{}` is not a state; use {}, UNREPLIED, REPLIED, CLEARED, CUT or NONE", exp.state, tcp.join(", ")));
+            self.fail(
+                n,
+                ACTION,
+                format!("`state` `{}` is not a state; use {}, UNREPLIED, REPLIED, CLEARED, CUT or NONE", exp.state, tcp.join(", ")),
+            );
             return;
         }
         let Some(packet) = self.flows.get(&exp.label).cloned() else {
@@ -346,7 +400,9 @@ impl Runner {
         if let Some(secs) = exp.expires_in {
             match left {
                 None => self.fail(n, ACTION, format!("`expires_in` {secs}: `{}` has no entry on `{instance}`", exp.label)),
-                Some(l) if l != secs => self.fail(n, ACTION, format!("expected `{}` on `{instance}` to expire in {secs} s, but it expires in {l} s", exp.label)),
+                Some(l) if l != secs => {
+                    self.fail(n, ACTION, format!("expected `{}` on `{instance}` to expire in {secs} s, but it expires in {l} s", exp.label))
+                }
                 Some(_) => {}
             }
         }
@@ -385,6 +441,7 @@ fn hop_summary(eval: &Evaluation) -> String {
                 HopDecision::DefaultDeny => "denied by default".into(),
                 HopDecision::Bypass { .. } => "not filtered".into(),
                 HopDecision::Tracked { connection_id, .. } => format!("tracked (#{connection_id})"),
+                HopDecision::Related { connection_id, .. } => format!("related to #{connection_id}"),
                 HopDecision::Cut { connection_id, .. } => format!("cut (#{connection_id})"),
                 HopDecision::Invalid { .. } => "invalid".into(),
             };
@@ -407,6 +464,9 @@ mod tests {
         }))
         .unwrap();
         let o = run_sequence(&scenario, &SequenceSpec { name: "s".into(), steps: vec![step], ..Default::default() });
-        assert_eq!(o.failures, ["step 1 (send): expected the packet to pass on a tracked connection on every side, but no security group was on the path"]);
+        assert_eq!(
+            o.failures,
+            ["step 1 (send): expected the packet to pass on a tracked connection on every side, but no security group was on the path"]
+        );
     }
 }

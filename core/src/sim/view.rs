@@ -136,6 +136,7 @@ mod tests {
             icmp_code: 0,
             icmp_id: 0,
             tcp_flags: TcpFlags::empty(),
+            embedded: None,
         };
         let conn = Connection {
             id: 4,

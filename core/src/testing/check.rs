@@ -6,7 +6,8 @@ use crate::model::World;
 use crate::scenario::CheckSpec;
 
 pub fn run_check(world: &World, check: &CheckSpec) -> TestOutcome {
-    let mut outcome = TestOutcome { name: check.name.clone(), kind: TestKind::Check, passed: false, failures: Vec::new(), details: String::new() };
+    let mut outcome =
+        TestOutcome { name: check.name.clone(), kind: TestKind::Check, passed: false, failures: Vec::new(), details: String::new() };
     let packet = match check.packet.resolve(world) {
         Ok(p) => p,
         Err(problems) => {
@@ -16,9 +17,27 @@ pub fn run_check(world: &World, check: &CheckSpec) -> TestOutcome {
     };
     let eval = evaluate(world, &packet);
     outcome.failures = unmet_expectations(&eval, &check.expect, check.expect_rule.as_deref(), check.expect_denied_at.as_deref());
+    if let Some(want) = check.expect_path.as_deref() {
+        let got = path_kind(&eval.path);
+        if got != want {
+            outcome.failures.push(format!("expected path `{want}`, got `{got}`: {}", crate::eval::explain::describe_path(&eval.path)));
+        }
+    }
     outcome.passed = outcome.failures.is_empty();
     outcome.details = render_text(&eval);
     outcome
+}
+
+/// The path outcome's kind as a check writes it: `reachable`, `no_peering`,
+/// `private_from_outside` or `no_public_address`.
+pub fn path_kind(path: &crate::eval::Reachability) -> &'static str {
+    use crate::eval::Reachability::*;
+    match path {
+        Reachable => "reachable",
+        NoPeering { .. } => "no_peering",
+        PrivateFromOutside { .. } => "private_from_outside",
+        NoPublicAddress { .. } => "no_public_address",
+    }
 }
 
 /// What the evaluation got wrong, one line each; empty when it met every expectation.
@@ -39,7 +58,8 @@ pub fn unmet_expectations(eval: &Evaluation, expect: &str, expect_rule: Option<&
         let (instance, direction) = at.split_once('/').map_or((at, None), |(i, d)| (i, Some(d)));
         match eval.denied_at() {
             Some(hop) if hop.instance_id == instance && direction.is_none_or(|d| d == hop.direction.label()) => {}
-            Some(hop) => failures.push(format!("expected the packet to be stopped at {at}, but it was stopped at {}/{}", hop.instance_id, hop.direction)),
+            Some(hop) => failures
+                .push(format!("expected the packet to be stopped at {at}, but it was stopped at {}/{}", hop.instance_id, hop.direction)),
             None => failures.push(format!("expected the packet to be stopped at {at}, but it got through")),
         }
     }

@@ -43,7 +43,7 @@ pub fn ResultView() -> impl IntoView {
 fn step_class(kind: StepKind) -> (&'static str, u8) {
     match kind {
         StepKind::Packet => ("packet", 0),
-        StepKind::Note => ("note", 1),
+        StepKind::Note | StepKind::Path => ("note", 1),
         StepKind::Hop => ("hop", 0),
         StepKind::Decision => ("decision", 1),
         StepKind::Group | StepKind::GroupResult => ("group", 1),
@@ -56,6 +56,7 @@ fn step_class(kind: StepKind) -> (&'static str, u8) {
 fn step_mark(step: &Step) -> &'static str {
     match (step.kind, step.passed) {
         (StepKind::Note, _) => "ℹ",
+        (StepKind::Path, _) => "⚠",
         (StepKind::Hop, _) => "▸",
         (StepKind::Rule, Some(true)) => "✔",
         (StepKind::Rule, _) => "✘",

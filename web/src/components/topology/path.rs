@@ -277,6 +277,7 @@ pub fn hop_label(hop: &HopTrace) -> String {
         HopDecision::DefaultDeny => format!("{side}: no rule matched, denied"),
         HopDecision::Bypass { .. } => format!("{side}: rules bypassed"),
         HopDecision::Tracked { connection_id, .. } => format!("{side}: connection #{connection_id} allows"),
+        HopDecision::Related { connection_id, .. } => format!("{side}: related to connection #{connection_id}"),
         HopDecision::Cut { connection_id, .. } => format!("{side}: connection #{connection_id} was cut"),
         HopDecision::Invalid { .. } => format!("{side}: invalid for the tracker"),
     }
