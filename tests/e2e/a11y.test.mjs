@@ -121,6 +121,16 @@ for (const [device, width, height] of VIEWPORTS) {
         await assertNoViolations(p, 'with the instance form open');
         await p.keyboard.press('Escape');
 
+        // The what-if panel with an edit's diff, and a suggested fix under a denied packet.
+        await id(p, 'set-baseline').click();
+        await id(p, 'rule-delete-A02').click();
+        await until('the diff', () => id(p, 'baseline-summary').textContent(), (t) => /^Closes/.test(t));
+        await id(p, 'baseline-try-0').click();
+        await id(p, 'suggest-fix').click();
+        await id(p, 'fix-steps').waitFor();
+        await assertNoViolations(p, 'with a baseline diff and a suggested fix');
+        await id(p, 'undo').click();
+
         // Each dialog.
         for (const [button, dialog] of [['gallery-open', 'gallery'], ['share', 'share-dialog'], ['import', 'import-dialog']]) {
           await id(p, button).click();
@@ -231,7 +241,7 @@ test('keyboard alone: one session through every task of the page', async () => {
     // The first stops skip to a panel; focus lands on its heading, and Tab goes on inside it.
     let f = (await tabTo(p, 'skip-groups-title', { max: 1 }), await focused(p));
     assert.equal(f.text, 'Skip to the security groups');
-    await tabTo(p, 'skip-tester-title', { max: 3 });
+    await tabTo(p, 'skip-tester-title', { max: 6 });
     await p.keyboard.press('Enter');
     await expectFocus(p, 'tester-title', 'after “Skip to the packet tester”');
     await tabTo(p, 'check-picker', { max: 1 });

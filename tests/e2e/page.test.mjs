@@ -303,6 +303,33 @@ test('a broken file is refused with every problem, and the work is untouched', a
   noErrorsSoFar();
 });
 
+test('a baseline shows what an edit closed; a suggested fix opens the flow again, and undo takes it back', async () => {
+  await id('group-item-sg-a').click();
+  await id('direction-ingress').click();
+  await id('set-baseline').click();
+  await until('the baseline', () => id('baseline-summary').textContent(), (t) => t === 'No verdict differs from the baseline.');
+  await id('rule-delete-A02').click();
+  await until('the diff', () => id('baseline-summary').textContent(), (t) => /^Closes \d+ regions, on 2 instances\.$/.test(t));
+  const closed = await page.locator('[data-testid^="baseline-change-"]').count();
+  assert.ok(closed >= 1);
+  // A region's packet into the tester: denied now.
+  await id('baseline-try-0').click();
+  await until('the verdict', () => id('verdict').textContent(), (v) => /deny/i.test(v));
+  // The fix lets it in again.
+  await id('suggest-fix').click();
+  assert.match(await id('fix-steps').textContent(), /add to sg-a an inbound allow rule/);
+  await page.screenshot({ path: `${shots}session-03-whatif-fix.png`, fullPage: true });
+  await id('apply-fix').click();
+  await until('the verdict', () => id('verdict').textContent(), (v) => /allow/i.test(v));
+  assert.equal(await id('undo').getAttribute('title'), 'Undo apply the suggested fix');
+  // Undo the fix, then the deletion: nothing differs from the baseline any more.
+  await id('undo').click();
+  await id('undo').click();
+  await until('the diff', () => id('baseline-summary').textContent(), (t) => t === 'No verdict differs from the baseline.');
+  await id('clear-baseline').click();
+  noErrorsSoFar();
+});
+
 test('Export downloads the scenario file', async () => {
   const [download] = await Promise.all([page.waitForEvent('download'), id('export').click()]);
   assert.equal(download.suggestedFilename(), 'sg-a-and-sg-b.json');
@@ -375,7 +402,7 @@ test('the documentation demo page embeds two working views', async () => {
 
 // ---- screenshots -------------------------------------------------------------------------------
 
-const PANELS = ['groups-panel', 'instances-panel', 'findings-panel', 'topology', 'tester', 'connections'];
+const PANELS = ['groups-panel', 'baseline-panel', 'instances-panel', 'findings-panel', 'topology', 'tester', 'connections'];
 const VIEWPORTS = [['desktop', 1280, 800], ['tablet', 820, 1180]];
 
 for (const [device, width, height] of VIEWPORTS) {

@@ -184,7 +184,9 @@ fn five_thousand_pasted_sources_become_five_thousand_rules() {
 
 #[test]
 fn five_thousand_broken_rules_report_five_thousand_problems() {
-    let text = huge_group((0..5000).map(|i| format!(r#"{{"id": "r{i}", "direction": "ingress", "protocol": "icmp", "multiport": "{}-1"}}"#, i + 2)));
+    let text = huge_group(
+        (0..5000).map(|i| format!(r#"{{"id": "r{i}", "direction": "ingress", "protocol": "icmp", "multiport": "{}-1"}}"#, i + 2)),
+    );
     let start = Instant::now();
     let problems = Scenario::from_json(&text).expect_err("every rule is broken");
     let took = start.elapsed();
@@ -267,7 +269,9 @@ fn sequence_shape_problems_are_validation_errors() {
     assert!(problems.iter().any(|p| p.path.starts_with("sequences[0].steps[0]")), "{problems:?}");
 }
 
-/// A check that `test` could not run is a validation error: `validate` and `test` agree.
+/// A malformed check is a validation error; a check naming an instance or rule the world does
+/// not hold is a warning (an edit that deletes the rule a check expects stays possible) and
+/// fails when `test` runs it: `validate` and `test` agree either way.
 #[test]
 fn checks_are_validated_completely_against_the_world() {
     let text = r#"{"version": 1, "name": "checks",
@@ -280,8 +284,20 @@ fn checks_are_validated_completely_against_the_world() {
         {"name": "nobody", "from": "10.0.0.9", "to": "a", "protocol": "tcp", "port": 23, "expect": "deny", "expect_denied_at": "b"}
       ]}"#;
     let problems = Scenario::from_json(text).expect_err("the checks are broken");
-    expect_problem(&problems, "checks[0].to", "to", "neither an IP address nor an instance");
-    expect_problem(&problems, "checks[1].expect_rule", "expect_rule", "no rule");
     expect_problem(&problems, "checks[2].expect_denied_at", "expect_denied_at", "`inbound` or `outbound`");
-    expect_problem(&problems, "checks[3].expect_denied_at", "expect_denied_at", "names no instance");
+    for (path, field, says) in [
+        ("checks[0].to", "to", "neither an IP address nor an instance"),
+        ("checks[1].expect_rule", "expect_rule", "no rule"),
+        ("checks[3].expect_denied_at", "expect_denied_at", "names no instance"),
+    ] {
+        let p =
+            problems.iter().find(|p| p.path == path && p.field == field).unwrap_or_else(|| panic!("no problem at {path}: {problems:?}"));
+        assert_eq!(p.severity, Severity::Warning, "{p}");
+        assert!(p.message.contains(says) && p.message.ends_with("this check fails until it does"), "{p}");
+    }
+    // Without the malformed one the scenario is usable, and `test` fails the stale checks.
+    let usable = text.replace("a/sideways", "a/inbound");
+    let scenario = Scenario::from_json(&usable).expect("only warnings");
+    let outcomes: Vec<_> = scenario.checks.iter().map(|c| sgplay_core::testing::check::run_check(&scenario.world, c)).collect();
+    assert!(!outcomes[0].passed && !outcomes[1].passed && !outcomes[3].passed, "{outcomes:?}");
 }

@@ -5,7 +5,7 @@
 use super::Exit;
 use crate::output::{self, ColorChoice, Painter, Style};
 use crate::scenario_file::{self, LoadError};
-use sgplay_core::analysis::diff::{diff, Change, WorldDiff};
+use sgplay_core::analysis::diff::{diff, few, Change, WorldDiff};
 use sgplay_core::model::Action;
 use sgplay_core::{Problem, Scenario};
 use std::path::{Path, PathBuf};
@@ -130,14 +130,5 @@ fn why(verdict: Action, rules: &[String]) -> String {
         // The last side consulted is the one that denied.
         (Action::Deny, [.., last]) => format!("{word} by {last}"),
         (Action::Allow, rules) => format!("{word} by {}", rules.join(" and ")),
-    }
-}
-
-/// The first three items, and how many more.
-fn few(items: &[String]) -> String {
-    let shown = items.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
-    match items.len() {
-        n if n > 3 => format!("{shown} and {} more", n - 3),
-        _ => shown,
     }
 }

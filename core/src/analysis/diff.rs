@@ -178,6 +178,16 @@ impl Change {
     pub fn opened(&self) -> bool {
         self.after == Action::Allow
     }
+
+    /// The region in words: "tcp 3306 from 192.168.0.10 to ecs-b01 (192.168.1.10)".
+    pub fn describe(&self) -> String {
+        let ports = if self.ports.is_empty() { String::new() } else { format!(" {}", self.ports.join(",")) };
+        let dst = match &self.dst.instance {
+            Some(id) => format!("{id} ({})", few(&self.dst.addresses)),
+            None => few(&self.dst.addresses),
+        };
+        format!("{}{ports} from {} to {dst}", self.protocol, few(&self.src))
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -187,6 +197,15 @@ pub struct WorldDiff {
     pub skipped: Vec<Skipped>,
     /// Protocols some rule of either version names, TCP and UDP always: "all others" is the rest.
     pub named_protocols: Vec<u8>,
+}
+
+/// "a, b, c" or "a, b, c and 4 more": a list of addresses or instances kept to one line.
+pub fn few(items: &[String]) -> String {
+    let shown = items.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
+    match items.len() {
+        n if n > 3 => format!("{shown} and {} more", n - 3),
+        _ => shown,
+    }
 }
 
 /// Every region whose verdict differs from `a` to `b`, within the default limits.
@@ -214,7 +233,9 @@ impl Slots {
                 }
             }
         }
-        let others = (0..=255u8).find(|p| !named.contains(p));
+        // The example of "all others": a protocol a reader knows (ICMP, GRE, ESP, ICMPv6) when
+        // no rule names it, else the lowest number none names.
+        let others = [1u8, 47, 50, 58].into_iter().chain(0..=255u8).find(|p| !named.contains(p));
         let mut protocols: Vec<Option<u8>> = Vec::new();
         if others.is_some() {
             protocols.push(None);

@@ -36,6 +36,35 @@ pub struct FixStep {
     pub why: String,
 }
 
+impl FixStep {
+    /// The edit in words: "add to `sg-b` an inbound allow rule `fix-1`: tcp 3306 from
+    /// 192.168.0.10/32, priority 1", "delete rule `A01` of `sg-a`".
+    pub fn describe(&self) -> String {
+        let text = |v: &Option<serde_json::Value>| match v {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+            None => String::new(),
+        };
+        match &self.edit {
+            ChangeSpec::AddRule { group, rule } => {
+                let side = if self.direction == Direction::Ingress { "inbound" } else { "outbound" };
+                let (protocol, ports) = (text(&rule.protocol), text(&rule.multiport));
+                let what = if ports.is_empty() { protocol } else { format!("{protocol} {ports}") };
+                let remote = rule.remote_ip_prefix.clone().unwrap_or_default();
+                let towards = if self.direction == Direction::Ingress { "from" } else { "to" };
+                format!(
+                    "add to `{group}` an {side} {} rule `{}`: {what} {towards} {remote}, priority {}",
+                    rule.action.as_deref().unwrap_or("allow"),
+                    rule.id.as_deref().unwrap_or("?"),
+                    text(&rule.priority)
+                )
+            }
+            ChangeSpec::DeleteRule { group, rule_id } => format!("delete rule `{rule_id}` of `{group}`"),
+            other => serde_json::to_string(other).unwrap_or_default(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "outcome")]
 pub enum FixOutcome {

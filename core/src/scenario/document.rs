@@ -615,32 +615,43 @@ impl ScenarioSpec {
             if !world_valid {
                 continue;
             }
+            // A check naming an instance or a rule the world does not hold is a failing test, not
+            // a broken document: an edit that deletes the rule a check expects must stay
+            // possible (the playground refuses edits that do not validate). A warning here, a
+            // failure in `sgplay test`.
+            let stale = |p: Problem| Problem {
+                severity: Severity::Warning,
+                message: format!("{}; this check fails until it does", p.message),
+                ..p
+            };
             if let Err(found) = c.packet.resolve(world) {
                 for p in found {
-                    problems.push(Problem { path: format!("checks[{i}].{}", p.path), object: object.clone(), ..p });
+                    let names_missing = matches!(p.field.as_str(), "from" | "to") && p.message.contains("nor an instance");
+                    let p = Problem { path: format!("checks[{i}].{}", p.path), object: object.clone(), ..p };
+                    problems.push(if names_missing { stale(p) } else { p });
                 }
             }
             if let Some(rule) = &c.expect_rule {
                 if !world.security_groups.iter().flat_map(|g| &g.rules).any(|r| &r.id == rule) {
-                    problems.push(Problem::error(
+                    problems.push(stale(Problem::error(
                         format!("checks[{i}].expect_rule"),
                         object.clone(),
                         "expect_rule",
                         rule.clone(),
                         "no rule of the scenario has this id",
-                    ));
+                    )));
                 }
             }
             if let Some(at) = &c.expect_denied_at {
                 let (instance, direction) = at.split_once('/').map_or((at.as_str(), None), |(i, d)| (i, Some(d)));
                 if world.instance(instance).is_none() {
-                    problems.push(Problem::error(
+                    problems.push(stale(Problem::error(
                         format!("checks[{i}].expect_denied_at"),
                         object.clone(),
                         "expect_denied_at",
                         at.clone(),
-                        "names no instance; write `instance` or `instance/inbound|outbound` with an instance id",
-                    ));
+                        "names no instance (write `instance` or `instance/inbound|outbound` with an instance id)",
+                    )));
                 } else if direction.is_some_and(|d| !matches!(d, "inbound" | "outbound")) {
                     problems.push(Problem::error(
                         format!("checks[{i}].expect_denied_at"),

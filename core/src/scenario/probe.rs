@@ -148,6 +148,33 @@ impl ProbeSpec {
     }
 }
 
+impl ProbeSpec {
+    /// The description that resolves back to `packet` (the ICMP error's embedded header aside):
+    /// each end as its instance's id when it is that instance's private address of its family
+    /// (the tester's menus show instances), else as the address itself.
+    pub fn for_packet(world: &World, packet: &Packet) -> ProbeSpec {
+        let end = |addr: IpAddr| match world.owner_of(addr) {
+            Some((inst, _)) if inst.private_ip(Ethertype::of(addr)) == Some(addr) => inst.id.clone(),
+            _ => addr.to_string(),
+        };
+        let is_icmp = matches!(packet.protocol, ICMP | ICMPV6);
+        let has_ports = matches!(packet.protocol, TCP | UDP);
+        let echo_request = if packet.protocol == ICMPV6 { 128 } else { 8 };
+        ProbeSpec {
+            from: end(packet.src),
+            to: end(packet.dst),
+            protocol: protocol_name(packet.protocol),
+            port: has_ports.then_some(packet.dst_port),
+            src_port: if has_ports { Some(packet.src_port) } else { (is_icmp && packet.icmp_id != 1).then_some(packet.icmp_id) },
+            // Both ends are instances: the family says which of their addresses.
+            family: Some(Ethertype::of(packet.src).to_string()),
+            icmp_type: (is_icmp && packet.icmp_type != echo_request).then_some(packet.icmp_type),
+            icmp_code: (is_icmp && packet.icmp_code != 0).then_some(packet.icmp_code),
+            flags: (packet.protocol == TCP && packet.tcp_flags != TcpFlags::SYN).then(|| packet.tcp_flags.to_string()),
+        }
+    }
+}
+
 /// An address, or the address of the instance named, in `family` when known.
 fn endpoint(world: &World, field: &str, text: &str, family: Option<Ethertype>, problems: &mut Vec<Problem>) -> Option<IpAddr> {
     let text = text.trim();
@@ -172,4 +199,45 @@ fn endpoint(world: &World, field: &str, text: &str, family: Option<Ethertype>, p
         problems.push(bad(field, text, format!("instance has no {f} private address")));
     }
     chosen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::ScenarioSpec;
+
+    fn world() -> World {
+        let text = include_str!("../../../tests/scenarios/huawei/overview-sg-a-sg-b.json");
+        ScenarioSpec::parse(text).unwrap().build().unwrap().world
+    }
+
+    fn packet(src: &str, dst: &str, protocol: u8) -> Packet {
+        let mut p = Packet::opening(src.parse().unwrap(), dst.parse().unwrap(), protocol, 22);
+        if matches!(protocol, TCP | UDP) {
+            p.src_port = 50123;
+        }
+        p
+    }
+
+    #[test]
+    fn a_packet_described_resolves_back_to_itself() {
+        let w = world();
+        let mut error = packet("172.16.0.8", "192.168.0.10", ICMP);
+        error.icmp_type = 3;
+        error.icmp_code = 4;
+        let mut syn_ack = packet("192.168.1.10", "192.168.0.10", TCP);
+        syn_ack.tcp_flags = TcpFlags::SYN_ACK;
+        for p in [
+            packet("192.168.0.10", "192.168.1.10", TCP),
+            packet("203.0.113.9", "192.168.0.11", UDP),
+            error,
+            syn_ack,
+            packet("192.168.0.10", "8.8.8.8", ICMP),
+        ] {
+            let described = ProbeSpec::for_packet(&w, &p);
+            assert_eq!(described.resolve(&w).as_ref(), Ok(&p), "{described:?}");
+        }
+        let d = ProbeSpec::for_packet(&w, &packet("192.168.0.10", "192.168.1.10", TCP));
+        assert_eq!((d.from.as_str(), d.to.as_str(), d.flags.as_deref()), ("ecs-a01", "ecs-b01", None));
+    }
 }

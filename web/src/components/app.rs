@@ -1,6 +1,7 @@
 //! The page: start-up (share link, deep link, autosave), the root state, autosave, and the
 //! layout of the panels, or the compact read-only embed view.
 
+use super::baseline::BaselinePanel;
 use super::connections::ConnectionsPanel;
 use super::findings::{provide_findings, FindingsPanel};
 use super::groups::GroupsPanel;
@@ -68,6 +69,7 @@ pub fn Playground(start: Start, #[prop(default = None)] embed: Option<Embed>, #[
                 <main class="workspace">
                     <div class="workspace__column workspace__column--edit">
                         <GroupsPanel/>
+                        <BaselinePanel/>
                         <InstancesPanel/>
                         <FindingsPanel/>
                     </div>

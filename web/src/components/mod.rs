@@ -2,6 +2,7 @@
 //! of the page with its components, thin views over the root state (`crate::state`).
 
 mod app;
+pub mod baseline;
 pub mod connections;
 pub mod findings;
 pub mod groups;

@@ -10,7 +10,7 @@ use sgplay_core::eval::{steps, Step};
 use sgplay_core::model::Direction;
 use sgplay_core::scenario::{ProbeSpec, Problem, Scenario, ScenarioSpec};
 use sgplay_core::sim::{ChangeReport, Delivery, Simulator};
-use sgplay_core::Packet;
+use sgplay_core::{Packet, World};
 
 /// What the user has picked to look at; not part of the document.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,6 +44,14 @@ pub struct Sent {
     pub is_reply: bool,
 }
 
+/// A frozen version of the scenario that edits are compared with (the what-if diff).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Baseline {
+    /// "the scenario as it was at 14:02", "the file old.json".
+    pub label: String,
+    pub world: World,
+}
+
 #[derive(Clone, Copy)]
 pub struct AppState {
     /// The scenario being edited. Always valid: edits that do not validate are refused.
@@ -69,6 +77,8 @@ pub struct AppState {
     /// The rule a finding last pointed at (group id, rule id): its row in the rules table is
     /// marked until another is pointed at.
     pub spotlight: RwSignal<Option<(String, String)>>,
+    /// The version edits are compared with ("Set baseline", or a file): undo and redo leave it.
+    pub baseline: RwSignal<Option<Baseline>>,
     pub notices: RwSignal<Vec<Notice>>,
     /// `Some` in embed mode: read-only, only the chosen panels.
     pub embed: StoredValue<Option<Embed>>,
@@ -103,6 +113,7 @@ impl AppState {
             change_reports: RwSignal::new(Vec::new()),
             selection: RwSignal::new(Selection { group_id: first_group, direction: Direction::Ingress, instance_id: None }),
             spotlight: RwSignal::new(None),
+            baseline: RwSignal::new(None),
             notices: RwSignal::new(Vec::new()),
             embed: StoredValue::new(embed),
             next_port: StoredValue::new(sgplay_core::scenario::probe::DEFAULT_SOURCE_PORT),
@@ -207,6 +218,29 @@ impl AppState {
         }
         let packet = self.sim.with_untracked(|s| probe.resolve(s.world()))?;
         self.send(packet, false);
+        Ok(())
+    }
+
+    /// Puts `packet` into the tester's inputs (instances by id where they can be) and sends it:
+    /// what an example packet's "Try it" does.
+    pub fn try_packet(&self, packet: &Packet) {
+        let probe = self.sim.with_untracked(|s| ProbeSpec::for_packet(s.world(), packet));
+        self.probe.set(probe);
+        self.send(packet.clone(), false);
+    }
+
+    /// Freezes the current scenario as the baseline.
+    pub fn set_baseline(&self, label: impl Into<String>) {
+        let world = self.scenario.with_untracked(|s| s.as_ref().map(|s| s.world.clone()).ok());
+        if let Some(world) = world {
+            self.baseline.set(Some(Baseline { label: label.into(), world }));
+        }
+    }
+
+    /// Makes `spec` (an imported file) the baseline, if it validates.
+    pub fn set_baseline_from(&self, label: impl Into<String>, spec: &ScenarioSpec) -> Result<(), Vec<Problem>> {
+        let scenario = spec.build()?;
+        self.baseline.set(Some(Baseline { label: label.into(), world: scenario.world }));
         Ok(())
     }
 

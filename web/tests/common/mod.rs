@@ -20,6 +20,7 @@ pub fn fresh_root(style: Option<&str>) -> HtmlElement {
 
 /// The whole playground over `start` on `root`. Kept mounted for the rest of the run, as
 /// `mount_to_body` does: the test ends first.
+#[allow(dead_code)] // not every test file mounts the whole playground
 pub fn mount_playground(root: &HtmlElement, start: Start, embed: Option<Embed>) {
     leptos::mount::mount_to(root.clone(), move || view! { <Playground start embed autosave=false/> }).forget();
 }

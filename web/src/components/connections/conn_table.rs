@@ -59,7 +59,7 @@ pub fn ConnTable() -> impl IntoView {
     let lines = move || list.with(|l| l.iter().map(|v| v.line.clone()).collect::<Vec<_>>().join("\n"));
     view! {
         <div class="conntrack">
-            <div class="conntrack__scroll">
+            <div class="conntrack__scroll" tabindex="0" role="region" aria-label="Connection tables (scrolls sideways on narrow screens)">
                 <table class="conntrack__table" data-testid="conntrack-table">
                     <caption class="visually-hidden">"Connection tracking entries, by instance"</caption>
                     <thead>

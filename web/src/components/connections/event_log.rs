@@ -33,7 +33,8 @@ pub fn EventLog() -> impl IntoView {
     view! {
         <div class="event-log">
             <h3 class="event-log__title">"Event log"</h3>
-            <ol class="event-log__list" data-testid="event-log">
+            // Focusable, so a keyboard user can scroll it (it scrolls once the log is long).
+            <ol class="event-log__list" data-testid="event-log" tabindex="0" aria-label="Event log">
                 {move || {
                     let (list, hidden) = items.get();
                     if list.is_empty() {

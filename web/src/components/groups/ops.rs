@@ -6,7 +6,7 @@
 
 use super::rows::Origin;
 use serde_json::Value;
-use sgplay_core::scenario::{AddressGroupSpec, GroupSpec, RuleSpec};
+use sgplay_core::scenario::{AddressGroupSpec, ChangeSpec, GroupSpec, RuleSpec};
 use sgplay_core::templates::Template;
 use sgplay_core::ScenarioSpec;
 
@@ -82,7 +82,12 @@ impl Users {
         let mut parts = Vec::new();
         if !self.instances.is_empty() {
             let n = self.instances.len();
-            parts.push(format!("{n} {} {} it ({})", if n == 1 { "instance" } else { "instances" }, if n == 1 { "uses" } else { "use" }, self.instances.join(", ")));
+            parts.push(format!(
+                "{n} {} {} it ({})",
+                if n == 1 { "instance" } else { "instances" },
+                if n == 1 { "uses" } else { "use" },
+                self.instances.join(", ")
+            ));
         }
         if !self.rules.is_empty() {
             parts.push(format!("{} {}", self.rules.join(", "), if self.rules.len() == 1 { "refers to it" } else { "refer to it" }));
@@ -92,11 +97,7 @@ impl Users {
 }
 
 fn name_of(doc: &ScenarioSpec, group_id: &str) -> String {
-    doc.security_groups
-        .iter()
-        .find(|g| g.id == group_id)
-        .map_or(group_id, |g| if g.name.is_empty() { &g.id } else { &g.name })
-        .to_string()
+    doc.security_groups.iter().find(|g| g.id == group_id).map_or(group_id, |g| if g.name.is_empty() { &g.id } else { &g.name }).to_string()
 }
 
 fn rule_name(doc: &ScenarioSpec, group: &GroupSpec, index: usize, rule: &RuleSpec) -> String {
@@ -105,7 +106,9 @@ fn rule_name(doc: &ScenarioSpec, group: &GroupSpec, index: usize, rule: &RuleSpe
 }
 
 pub fn group_users(doc: &ScenarioSpec, group_id: &str) -> Users {
-    let implicit_default = |i: &sgplay_core::scenario::InstanceSpec| group_id == "default" && i.security_groups.is_empty() && i.kind.as_deref() != Some("load_balancer");
+    let implicit_default = |i: &sgplay_core::scenario::InstanceSpec| {
+        group_id == "default" && i.security_groups.is_empty() && i.kind.as_deref() != Some("load_balancer")
+    };
     let instances = doc
         .instances
         .iter()
@@ -250,12 +253,39 @@ pub fn delete_rule(doc: &mut ScenarioSpec, group_id: &str, origin: Origin) -> bo
     true
 }
 
+/// Applies one of the engine's change steps (a suggested fix's) to the document: an added
+/// rule goes at the end of its group, a deleted rule is found through the source map of
+/// `scenario` (the document as validated). Only rule additions and deletions come from a fix;
+/// anything else is refused with the reason.
+pub fn apply_change(doc: &mut ScenarioSpec, scenario: &sgplay_core::Scenario, change: &ChangeSpec) -> Result<(), String> {
+    match change {
+        ChangeSpec::AddRule { group, rule } => {
+            if put_rules(doc, group, Place::End, vec![RuleSpec { security_group_id: None, ..rule.clone() }]) {
+                Ok(())
+            } else {
+                Err(format!("security group `{group}` is not in the scenario"))
+            }
+        }
+        ChangeSpec::DeleteRule { group, rule_id } => {
+            let index = scenario.world.group(group).and_then(|g| g.rules.iter().position(|r| r.id == *rule_id));
+            let origin = index.and_then(|i| super::rows::origins(scenario, group).get(i).copied());
+            match origin {
+                Some(origin) if delete_rule(doc, group, origin) => Ok(()),
+                _ => Err(format!("rule `{rule_id}` of security group `{group}` is not in the scenario")),
+            }
+        }
+        other => Err(format!("a fix does not make this kind of change: {}", serde_json::to_string(other).unwrap_or_default())),
+    }
+}
+
 /// The entries of an address group, one per line, for the text box.
 pub fn entries_text(ip_set: &Value) -> String {
     match ip_set {
         Value::Null => String::new(),
         Value::String(s) => s.split(',').map(str::trim).filter(|s| !s.is_empty()).collect::<Vec<_>>().join("\n"),
-        Value::Array(items) => items.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string)).collect::<Vec<_>>().join("\n"),
+        Value::Array(items) => {
+            items.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string)).collect::<Vec<_>>().join("\n")
+        }
         other => other.to_string(),
     }
 }
@@ -294,6 +324,30 @@ mod tests {
 
     fn sg_ab() -> ScenarioSpec {
         gallery::load(gallery::DEFAULT_SLUG).unwrap()
+    }
+
+    #[test]
+    fn a_suggested_fix_applied_to_the_document_lets_the_packet_in() {
+        use sgplay_core::analysis::fix::{fix, FixOutcome};
+        let mut doc = sg_ab();
+        let scenario = doc.build().unwrap();
+        let probe = sgplay_core::scenario::ProbeSpec {
+            from: "ecs-a01".into(),
+            to: "ecs-b01".into(),
+            protocol: "tcp".into(),
+            port: Some(3306),
+            ..Default::default()
+        };
+        let packet = probe.resolve(&scenario.world).unwrap();
+        assert_eq!(sgplay_core::evaluate(&scenario.world, &packet).verdict, sgplay_core::Verdict::Deny);
+        let FixOutcome::Fixed { steps, .. } = fix(&scenario.world, &packet) else { panic!("no fix") };
+        for step in &steps {
+            apply_change(&mut doc, &scenario, &step.edit).unwrap();
+        }
+        let fixed = doc.build().unwrap();
+        assert_eq!(sgplay_core::evaluate(&fixed.world, &packet).verdict, sgplay_core::Verdict::Allow);
+        let refused = apply_change(&mut doc, &scenario, &ChangeSpec::DeleteRule { group: "sg-a".into(), rule_id: "nope".into() });
+        assert_eq!(refused, Err("rule `nope` of security group `sg-a` is not in the scenario".to_string()));
     }
 
     #[test]

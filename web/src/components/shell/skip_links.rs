@@ -6,8 +6,9 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// The panels one can skip to: the button's text and the id of the panel's heading.
-const TARGETS: [(&str, &str); 5] = [
+const TARGETS: [(&str, &str); 6] = [
     ("Skip to the security groups", "groups-title"),
+    ("Skip to the what-if", "baseline-title"),
     ("Skip to the findings", "findings-title"),
     ("Skip to the topology", "topo-title"),
     ("Skip to the packet tester", "tester-title"),

@@ -7,10 +7,12 @@
 //! - [`probe_fields`]: which inputs a protocol uses, the menus, reading number cells (pure);
 //! - [`stepper`]: the cursor arithmetic and the keys (pure);
 //! - [`summary`]: the verdict's headline, the sides a connection entry decided (pure);
-//! - `packet_form`, `endpoint_field`, `check_menu`, `result_view`: the views.
+//! - `packet_form`, `endpoint_field`, `check_menu`, `result_view`, `fix_view` (Suggest a fix
+//!   under a denied verdict): the views.
 
 mod check_menu;
 mod endpoint_field;
+mod fix_view;
 mod packet_form;
 pub mod probe_fields;
 mod result_view;

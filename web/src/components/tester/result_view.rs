@@ -79,6 +79,7 @@ fn Outcome(sent: Sent) -> impl IntoView {
     let events: Vec<String> = sent.delivery.events.iter().map(|e| e.text.clone()).collect();
     let notes = sent.steps.iter().filter(|s| s.kind == StepKind::Note).count();
     let kind = if sent.is_reply { "reply" } else { "packet" };
+    let fixable = (verdict == sgplay_core::Verdict::Deny && !app.read_only()).then(|| evaluation.packet.clone());
 
     let cursor = move || app.cursor.get();
     let list = NodeRef::<html::Ol>::new();
@@ -142,6 +143,7 @@ fn Outcome(sent: Sent) -> impl IntoView {
                     title="Send the answer to this packet: addresses and ports swapped, the natural flags"
                     on:click=move |_| { app.send_reply(); }>"Send reply"</button>
             </div>
+            {fixable.map(|packet| view! { <super::fix_view::FixSuggestion packet/> })}
             {(!tracked.is_empty()).then(|| view! {
                 <ul class="outcome__tracked" data-testid="tracked">
                     {tracked.into_iter().map(|t| view! {

@@ -1,0 +1,145 @@
+//! The what-if panel and Suggest a fix in a real browser (headless Chromium via
+//! wasm-bindgen-test-runner): a baseline diff appears after an edit and is gone on undo (the
+//! baseline stays), an example packet loads the tester, a suggested fix is applied and undone.
+//! Run with:
+//! `CHROMEDRIVER=/usr/bin/chromedriver CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+//!  cargo test --target wasm32-unknown-unknown -p sgplay-web --test whatif`
+
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use leptos::task::tick;
+use sgplay_core::scenario::{ProbeSpec, ScenarioSpec};
+use sgplay_core::Verdict;
+use sgplay_web::components::baseline::BaselinePanel;
+use sgplay_web::components::tester::TesterPanel;
+use sgplay_web::gallery;
+use sgplay_web::state::boot::first_check_probe;
+use sgplay_web::state::AppState;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement};
+
+mod common;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+struct Page {
+    root: Element,
+    app: AppState,
+}
+
+impl Page {
+    async fn open() -> Page {
+        let root: Element = common::fresh_root(None).into();
+        let slot: Rc<RefCell<Option<AppState>>> = Rc::default();
+        let out = slot.clone();
+        let scenario: ScenarioSpec = gallery::load(gallery::DEFAULT_SLUG).expect("the default example");
+        leptos::mount::mount_to(root.clone().unchecked_into(), move || {
+            let probe = first_check_probe(&scenario);
+            let app = AppState::provide(scenario, probe, None, None);
+            *out.borrow_mut() = Some(app);
+            view! { <BaselinePanel/> <TesterPanel/> }
+        })
+        .forget();
+        Page::settle().await;
+        let app = slot.borrow_mut().take().expect("mounted");
+        Page { root, app }
+    }
+
+    async fn settle() {
+        for _ in 0..4 {
+            tick().await;
+        }
+    }
+
+    fn try_find(&self, testid: &str) -> Option<Element> {
+        self.root.query_selector(&format!("[data-testid='{testid}']")).unwrap()
+    }
+
+    fn text(&self, testid: &str) -> String {
+        self.try_find(testid).unwrap_or_else(|| panic!("no `{testid}`")).text_content().unwrap_or_default()
+    }
+
+    async fn click(&self, testid: &str) {
+        self.try_find(testid).unwrap_or_else(|| panic!("no `{testid}`")).unchecked_into::<HtmlElement>().click();
+        Page::settle().await;
+    }
+
+    fn delete_a02(&self) {
+        self.app
+            .edit("delete rule A02", |d| {
+                let sg_a = d.security_groups.iter_mut().find(|g| g.id == "sg-a").unwrap();
+                sg_a.rules.retain(|r| r.id.as_deref() != Some("A02"));
+            })
+            .unwrap();
+    }
+
+    fn verdict(&self) -> Option<Verdict> {
+        self.app.sent.with_untracked(|s| s.as_ref().map(|s| s.delivery.evaluation.verdict))
+    }
+}
+
+#[wasm_bindgen_test]
+async fn an_edit_shows_what_it_closed_and_undo_takes_it_back_keeping_the_baseline() {
+    let page = Page::open().await;
+    assert!(page.try_find("baseline-none").is_some());
+    page.click("set-baseline").await;
+    assert_eq!(page.text("baseline-summary"), "No verdict differs from the baseline.");
+    page.delete_a02();
+    Page::settle().await;
+    assert_eq!(page.text("baseline-summary"), "Closes 6 regions, on 2 instances.");
+    assert!(page.text("baseline-change-0").contains("closed"));
+    page.app.undo();
+    Page::settle().await;
+    assert_eq!(page.text("baseline-summary"), "No verdict differs from the baseline.");
+    assert!(page.app.baseline.with_untracked(Option::is_some), "undo moved the baseline");
+    page.app.redo();
+    Page::settle().await;
+    assert_eq!(page.text("baseline-summary"), "Closes 6 regions, on 2 instances.");
+    page.click("clear-baseline").await;
+    assert!(page.try_find("baseline-none").is_some());
+}
+
+#[wasm_bindgen_test]
+async fn an_example_packet_is_one_click_from_the_tester() {
+    let page = Page::open().await;
+    page.click("set-baseline").await;
+    page.delete_a02();
+    Page::settle().await;
+    page.click("baseline-try-0").await;
+    assert_eq!(page.verdict(), Some(Verdict::Deny), "the region was closed: its packet is denied now");
+    let probe = page.app.probe.get_untracked();
+    assert_eq!((probe.from.as_str(), probe.to.as_str()), ("ecs-a02", "ecs-a01"));
+}
+
+#[wasm_bindgen_test]
+async fn a_suggested_fix_is_applied_and_undone() {
+    let page = Page::open().await;
+    let before = page.app.doc.get_untracked();
+    page.app.probe.set(ProbeSpec {
+        from: "ecs-a01".into(),
+        to: "ecs-b01".into(),
+        protocol: "tcp".into(),
+        port: Some(3306),
+        ..Default::default()
+    });
+    page.app.send_probe().unwrap();
+    Page::settle().await;
+    assert_eq!(page.verdict(), Some(Verdict::Deny));
+    page.click("suggest-fix").await;
+    let steps = page.text("fix-steps");
+    assert!(steps.contains("add to sg-b an inbound allow rule"), "{steps}");
+    // The rule goes to Sg-B, so it lets the same flow into the group's other member too.
+    assert_eq!(page.text("fix-collateral"), "It also changes 1 other region:");
+    let others = page.root.query_selector(".fix__others").unwrap().unwrap().text_content().unwrap();
+    assert_eq!(others, "tcp 3306 from 192.168.0.10 to ecs-b02 (192.168.1.11): deny → allow");
+    page.click("apply-fix").await;
+    assert_eq!(page.verdict(), Some(Verdict::Allow), "the packet is sent again after the fix");
+    assert_ne!(page.app.doc.get_untracked(), before);
+    page.app.undo();
+    Page::settle().await;
+    assert_eq!(page.app.doc.get_untracked(), before, "undo takes the fix back");
+}
