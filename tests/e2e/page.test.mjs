@@ -330,6 +330,21 @@ test('a baseline shows what an edit closed; a suggested fix opens the flow again
   noErrorsSoFar();
 });
 
+test('the reachability matrix loads a pair into the tester and exports CSV', async () => {
+  await id('matrix-service').selectOption('tcp:22');
+  await until('the cell', () => id('matrix-cell-0-2').textContent(), (t) => t === '✓');
+  await id('matrix-cell-0-2').click();
+  await until('the verdict', () => id('verdict').textContent(), (v) => /allow/i.test(v));
+  assert.equal(await id('probe-to').inputValue(), 'ecs-b01');
+  assert.equal(await id('probe-port').inputValue(), '22');
+  const [download] = await Promise.all([page.waitForEvent('download'), id('matrix-export').click()]);
+  assert.equal(download.suggestedFilename(), 'sg-a-and-sg-b-reachability.csv');
+  const text = readFileSync(await download.path(), 'utf8');
+  assert.match(text, /^from,to,service\n/);
+  assert.match(text, /\necs-a01,ecs-b01,tcp:22\n/);
+  noErrorsSoFar();
+});
+
 test('Export downloads the scenario file', async () => {
   const [download] = await Promise.all([page.waitForEvent('download'), id('export').click()]);
   assert.equal(download.suggestedFilename(), 'sg-a-and-sg-b.json');
@@ -402,7 +417,7 @@ test('the documentation demo page embeds two working views', async () => {
 
 // ---- screenshots -------------------------------------------------------------------------------
 
-const PANELS = ['groups-panel', 'baseline-panel', 'instances-panel', 'findings-panel', 'topology', 'tester', 'connections'];
+const PANELS = ['groups-panel', 'baseline-panel', 'instances-panel', 'findings-panel', 'topology', 'tester', 'connections', 'matrix-panel'];
 const VIEWPORTS = [['desktop', 1280, 800], ['tablet', 820, 1180]];
 
 for (const [device, width, height] of VIEWPORTS) {

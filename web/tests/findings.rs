@@ -152,12 +152,19 @@ async fn a_fix_is_an_undoable_edit() {
     assert!(fixes(&page).contains(&"Delete rule T-allow".to_string()), "{:?}", fixes(&page));
 }
 
+/// A check of the scenario expects T-allow-web to decide: deleting it is still allowed (the
+/// check then fails, and the scenario says so as a warning).
 #[wasm_bindgen_test]
-async fn a_fix_that_would_break_a_check_is_refused_with_the_reason() {
+async fn a_fix_that_breaks_a_check_is_applied_and_the_check_is_flagged() {
     let page = Page::open("huawei/matching-order").await;
     page.click(&fix_of(&page, "T-allow-web")).await;
-    assert!(rule_in_doc(page.app, "T-allow-web"));
-    let status = page.text("findings-status");
-    assert!(status.starts_with("Delete rule T-allow-web was refused: "), "{status}");
-    assert!(status.contains("T-allow-web"), "{status}");
+    assert!(!rule_in_doc(page.app, "T-allow-web"));
+    assert_eq!(page.text("findings-status"), "Delete rule T-allow-web: done. Undo brings it back.");
+    let flagged =
+        page.app.scenario.with_untracked(|s| {
+            s.as_ref().unwrap().notices.iter().any(|p| {
+                p.path.ends_with(".expect_rule") && p.value == "T-allow-web" && p.message.ends_with("this check fails until it does")
+            })
+        });
+    assert!(flagged, "no warning names the check that expects T-allow-web");
 }

@@ -270,3 +270,15 @@ pub fn internet_address(world: &World, matcher: &Matcher, family: Ethertype) -> 
         .max_by_key(|&(width, _)| width)
         .map_or(fallback, |(_, mid)| mid)
 }
+
+/// The packet the matrix judges for `from` → `to` and `service`: the ends' private addresses
+/// (IPv4 when both have one, else IPv6), the Internet as `reach.internet`'s address; `None` when
+/// the two ends share no family (the matrix judges no packet for them).
+pub fn pair_packet(world: &World, reach: &Reachability, from: End, to: End, service: &Service) -> Option<Packet> {
+    let address = |end: End, family: Ethertype| match end {
+        End::Instance(i) => world.instances.get(i)?.private_ip(family),
+        End::Internet => reach.internet.iter().copied().find(|a| Ethertype::of(*a) == family),
+    };
+    let family = [Ethertype::IPv4, Ethertype::IPv6].into_iter().find(|&f| address(from, f).is_some() && address(to, f).is_some())?;
+    Some(service_packet(service, address(from, family)?, address(to, family)?))
+}

@@ -6,6 +6,7 @@ use super::connections::ConnectionsPanel;
 use super::findings::{provide_findings, FindingsPanel};
 use super::groups::GroupsPanel;
 use super::instances::InstancesPanel;
+use super::matrix::MatrixPanel;
 use super::shell::{EmbedFooter, Header, Notices, SkipLinks};
 use super::tester::TesterPanel;
 use super::topology::CanvasPanel;
@@ -77,6 +78,7 @@ pub fn Playground(start: Start, #[prop(default = None)] embed: Option<Embed>, #[
                         <CanvasPanel/>
                         <TesterPanel/>
                         <ConnectionsPanel/>
+                        <MatrixPanel/>
                     </div>
                 </main>
             </div>

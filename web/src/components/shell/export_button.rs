@@ -11,7 +11,7 @@ pub fn ExportButton() -> impl IntoView {
     let app = use_app();
     let export = move |_| {
         let spec = app.doc.get_untracked();
-        download(&transfer::file_name(&spec.name), &transfer::export_text(&spec));
+        download(&transfer::file_name(&spec.name), "application/json", &transfer::export_text(&spec));
     };
     view! {
         <button
@@ -27,11 +27,12 @@ pub fn ExportButton() -> impl IntoView {
     }
 }
 
-/// Saves `text` as a file called `name` through a Blob URL and a temporary link.
-fn download(name: &str, text: &str) {
+/// Saves `text` as a file called `name` (of MIME type `mime`) through a Blob URL and a
+/// temporary link.
+pub fn download(name: &str, mime: &str, text: &str) {
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
+    options.set_type(mime);
     let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
     let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
     let Some(anchor) = document().create_element("a").ok().and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok()) else { return };

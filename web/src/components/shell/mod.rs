@@ -24,6 +24,7 @@ mod skip_links;
 mod undo_redo;
 
 pub use embed_footer::EmbedFooter;
+pub use export_button::download;
 pub use header::Header;
 pub use modal::Modal;
 pub use notices::{rich_text, Notices};

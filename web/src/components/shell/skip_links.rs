@@ -6,13 +6,14 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// The panels one can skip to: the button's text and the id of the panel's heading.
-const TARGETS: [(&str, &str); 6] = [
+const TARGETS: [(&str, &str); 7] = [
     ("Skip to the security groups", "groups-title"),
     ("Skip to the what-if", "baseline-title"),
     ("Skip to the findings", "findings-title"),
     ("Skip to the topology", "topo-title"),
     ("Skip to the packet tester", "tester-title"),
     ("Skip to the connections", "connections-title"),
+    ("Skip to the reachability matrix", "matrix-title"),
 ];
 
 /// Moves keyboard focus to the heading with `id` (headings carry `tabindex="-1"`), so the next

@@ -1,0 +1,203 @@
+//! The reachability matrix: instances (in subnet blocks when there are many) and the Internet
+//! as sources × destinations, for one service or all of them, as a heatmap. A block's cell
+//! opens that pair of blocks; a pair's cell loads its packet into the tester and evaluates it.
+//! Export as CSV. Computed by the engine (`analysis::reach` over the compiled matcher): on
+//! every edit for a small world, on request for a large one.
+//!
+//! - [`model`]: axes, cells, shades, CSV (pure, native tests);
+//! - this file: the panel.
+
+pub mod model;
+
+use crate::components::groups::focus_later;
+use crate::components::shell::download;
+use crate::state::use_app;
+use leptos::prelude::*;
+use model::{blocks, cells, csv, Block, Cell, DETAIL_LIMIT};
+use sgplay_core::analysis::reach::{pair_packet, reachability, Reachability, Service, DEFAULT_SERVICES};
+use sgplay_core::matcher::Matcher;
+
+/// Up to this many instances the matrix follows every edit; beyond, it is computed on request.
+const AUTO_LIMIT: usize = 200;
+
+fn services() -> Vec<Service> {
+    DEFAULT_SERVICES.iter().filter_map(|s| Service::parse(s).ok()).collect()
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Computed {
+    reach: Reachability,
+    millis: f64,
+}
+
+fn compute(world: &sgplay_core::World) -> Computed {
+    let started = js_sys::Date::now();
+    let reach = reachability(world, &Matcher::build(world), &services());
+    Computed { reach, millis: js_sys::Date::now() - started }
+}
+
+#[component]
+pub fn MatrixPanel() -> impl IntoView {
+    let app = use_app();
+    let size = Memo::new(move |_| app.scenario.with(|s| s.as_ref().map_or(0, |s| s.world.instances.len())));
+    let requested = RwSignal::new(None::<Computed>);
+    // Small worlds follow every edit; a large one keeps the last computation until asked again.
+    let auto =
+        Memo::new(move |_| (size.get() <= AUTO_LIMIT).then(|| app.scenario.with(|s| s.as_ref().ok().map(|s| compute(&s.world)))).flatten());
+    let current = move || if size.get() <= AUTO_LIMIT { auto.get() } else { requested.get() };
+    let service = RwSignal::new(String::from("all"));
+    // The block pair being looked into, by keys: (row block, column block).
+    let open = RwSignal::new(None::<(String, String)>);
+    Effect::new(move |_| {
+        // Another scenario: start from the overview again.
+        app.doc.with(|d| d.name.len());
+        open.set(None);
+    });
+
+    let grid = move || {
+        let computed = current()?;
+        let chosen: Vec<usize> = match service.get().as_str() {
+            "all" => (0..computed.reach.services.len()).collect(),
+            label => computed.reach.services.iter().position(|s| s.label == label).into_iter().collect(),
+        };
+        app.scenario.with(|s| {
+            let world = &s.as_ref().ok()?.world;
+            let (rows, cols) = match open.get() {
+                Some((r, c)) => (blocks(world, Some(&r)), blocks(world, Some(&c))),
+                None => (blocks(world, None), blocks(world, None)),
+            };
+            let grid = cells(&computed.reach, &chosen, &rows, &cols, world.instances.len() + 1);
+            Some((rows, cols, grid, chosen, computed))
+        })
+    };
+
+    let cell_view = move |r: usize, c: usize, row: &Block, col: &Block, cell: Cell, chosen: &[usize], reach: &Reachability| {
+        let text = match (cell.total, chosen.len()) {
+            (0, _) => "·".to_string(),
+            (_, 1) if row.is_single() && col.is_single() => {
+                if cell.allowed > 0 {
+                    "✓".into()
+                } else {
+                    "✗".into()
+                }
+            }
+            _ => format!("{}/{}", cell.allowed, cell.total),
+        };
+        // The name starts with the cell's text ("label in name"), then says it in words.
+        let label = match cell.total {
+            0 => format!("{} to {}: not judged", row.label, col.label),
+            _ if text.contains('/') => format!("{text}: {} to {}, {} of {} pass", row.label, col.label, cell.allowed, cell.total),
+            _ => format!("{} to {}: {} of {} pass", row.label, col.label, cell.allowed, cell.total),
+        };
+        let pair = row.is_single() && col.is_single();
+        let (row_key, col_key) = (row.key.clone(), col.key.clone());
+        let (from, to) = (row.ends[0], col.ends[0]);
+        // The service a pair's cell sends: the chosen one, or the first that passes, or the first.
+        let allowed: Vec<usize> = reach.pairs.iter().find(|p| p.from == from && p.to == to).map(|p| p.allowed.clone()).unwrap_or_default();
+        let send = if chosen.len() == 1 { chosen[0] } else { allowed.first().copied().unwrap_or(0) };
+        let service = reach.services.get(send).cloned();
+        let internet = reach.clone();
+        let on_click = move |_| {
+            if pair {
+                let packet = app.scenario.with_untracked(|s| {
+                    let world = &s.as_ref().ok()?.world;
+                    pair_packet(world, &internet, from, to, service.as_ref()?)
+                });
+                if let Some(packet) = packet {
+                    app.try_packet(&packet);
+                    focus_later("verdict".into());
+                }
+            } else {
+                open.set(Some((row_key.clone(), col_key.clone())));
+            }
+        };
+        view! {
+            <td>
+                <button type="button" class=format!("matrix__cell matrix__cell--shade-{}", cell.shade()) data-testid=format!("matrix-cell-{r}-{c}")
+                    aria-label=label.clone() title=label disabled=cell.total == 0 on:click=on_click>{text}</button>
+            </td>
+        }
+    };
+
+    let table = move || {
+        let Some((rows, cols, grid, chosen, computed)) = grid() else {
+            return view! {
+                <p class="matrix__empty" data-testid="matrix-empty">
+                    {format!("This estate has more than {AUTO_LIMIT} instances: the matrix is computed when you ask for it.")}
+                </p>
+            }
+            .into_any();
+        };
+        let header = cols.iter().map(|c| view! { <th scope="col" class="matrix__col"><span>{c.label.clone()}</span></th> }).collect_view();
+        let body = rows
+            .iter()
+            .enumerate()
+            .map(|(r, row)| {
+                let tds =
+                    cols.iter().enumerate().map(|(c, col)| cell_view(r, c, row, col, grid[r][c], &chosen, &computed.reach)).collect_view();
+                view! { <tr><th scope="row" class="matrix__row">{row.label.clone()}</th>{tds}</tr> }
+            })
+            .collect_view();
+        let what = match chosen.as_slice() {
+            [one] => computed.reach.services[*one].label.clone(),
+            _ => format!("{} services", chosen.len()),
+        };
+        let note = format!("Computed in {:.0} ms.", computed.millis);
+        view! {
+            <div class="matrix__scroll" tabindex="0" role="region" aria-label="Reachability matrix (scrolls)">
+                <table class="matrix__grid" data-testid="matrix-grid">
+                    <caption class="visually-hidden">{format!("Which sources (rows) reach which destinations (columns) on {what}")}</caption>
+                    <thead><tr><td class="matrix__corner">"from ↓ to →"</td>{header}</tr></thead>
+                    <tbody>{body}</tbody>
+                </table>
+            </div>
+            <p class="matrix__note" data-testid="matrix-note">{note}</p>
+        }
+        .into_any()
+    };
+
+    let export = move |_| {
+        let text = current().and_then(|c| app.scenario.with_untracked(|s| s.as_ref().ok().map(|s| csv(&s.world, &c.reach))));
+        if let Some(text) = text {
+            let name = app.doc.with_untracked(|d| crate::state::transfer::file_name(&d.name)).replace(".json", "-reachability.csv");
+            download(&name, "text/csv", &text);
+        }
+    };
+
+    view! {
+        <section class="panel matrix" data-testid="matrix-panel" aria-labelledby="matrix-title">
+            <div class="matrix__bar">
+                <h2 class="panel__title" id="matrix-title" tabindex="-1">"Reachability"</h2>
+                <label class="matrix__service">
+                    <span class="field__label">"Service"</span>
+                    <select class="field__input" data-testid="matrix-service" on:change=move |ev| service.set(event_target_value(&ev))>
+                        <option value="all" selected=true>"all services"</option>
+                        {DEFAULT_SERVICES.iter().map(|s| view! { <option value=*s>{*s}</option> }).collect_view()}
+                    </select>
+                </label>
+                {move || (size.get() > AUTO_LIMIT).then(|| view! {
+                    <button type="button" class="button button--small" data-testid="matrix-compute"
+                        on:click=move |_| requested.set(app.scenario.with_untracked(|s| s.as_ref().ok().map(|s| compute(&s.world)))) >
+                        {move || if requested.with(Option::is_some) { "Compute again" } else { "Compute" }}
+                    </button>
+                })}
+                <button type="button" class="button button--small button--quiet" data-testid="matrix-export" on:click=export
+                    disabled=move || current().is_none()>"Export CSV"</button>
+            </div>
+            <p class="matrix__hint">
+                {move || if size.get() > DETAIL_LIMIT {
+                    "Rows are sources, columns destinations, one block per subnet: a cell says how many pair and service combinations pass. Click a cell to open those two blocks; click a pair to evaluate its packet."
+                } else {
+                    "Rows are sources, columns destinations. Click a cell to load its packet into the tester and evaluate it."
+                }}
+            </p>
+            {move || open.get().map(|(r, c)| view! {
+                <p class="matrix__crumbs">
+                    <button type="button" class="link-button" data-testid="matrix-back" on:click=move |_| open.set(None)>"All blocks"</button>
+                    {format!(" › {} → {}", r.trim_start_matches("subnet:"), c.trim_start_matches("subnet:"))}
+                </p>
+            })}
+            {table}
+        </section>
+    }
+}
