@@ -7,6 +7,7 @@ pub mod connections;
 pub mod findings;
 pub mod groups;
 pub mod instances;
+pub mod list_filter;
 pub mod matrix;
 pub mod shell;
 pub mod tester;

@@ -44,6 +44,11 @@ pub struct Sent {
     pub is_reply: bool,
 }
 
+/// Up to this many instances the whole-scenario analyses (findings, the reachability matrix)
+/// follow every edit; beyond it they run when the user asks, since one run takes longer than
+/// an edit may (a second or so at 1,000 instances).
+pub const AUTO_ANALYSIS_LIMIT: usize = 200;
+
 /// A frozen version of the scenario that edits are compared with (the what-if diff).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Baseline {

@@ -11,4 +11,4 @@ pub mod route;
 pub mod share;
 pub mod transfer;
 
-pub use app_state::{use_app, AppState, Baseline, Notice, NoticeKind, Selection, Sent};
+pub use app_state::{use_app, AppState, Baseline, Notice, NoticeKind, Selection, Sent, AUTO_ANALYSIS_LIMIT};

@@ -11,20 +11,53 @@
 pub mod model;
 
 use super::groups::{focus_later, ops};
-use crate::state::{use_app, AppState};
+use crate::components::list_filter::PAGE;
+use crate::state::{use_app, AppState, AUTO_ANALYSIS_LIMIT};
 use leptos::prelude::*;
 use model::{counts, fix_label, Finding, FixEdit, Target};
 use sgplay_core::diagnostic::Severity;
 use sgplay_core::model::Direction;
 
-/// The findings of the current scenario, computed when first read after an edit.
+/// The findings of the current scenario: after every edit on a small one; on a large one
+/// (more than `AUTO_ANALYSIS_LIMIT` instances) when asked, marked stale by the next edit.
 #[derive(Clone, Copy)]
-pub struct Findings(pub Memo<Vec<Finding>>);
+pub struct Findings {
+    pub list: Signal<Vec<Finding>>,
+    /// Computed on request (a large estate).
+    pub manual: Memo<bool>,
+    /// On request: nothing computed yet, or the scenario changed since.
+    pub stale: RwSignal<bool>,
+    requested: RwSignal<Vec<Finding>>,
+    app: AppState,
+}
+
+impl Findings {
+    /// Computes the findings of the scenario as it is now (the large-estate "Analyse").
+    pub fn compute(&self) {
+        let found = self.app.scenario.with_untracked(|s| s.as_ref().map(|s| model::findings(&s.world)).unwrap_or_default());
+        self.requested.set(found);
+        self.stale.set(false);
+    }
+}
 
 /// Puts the findings of `app`'s scenario in context (the panel and the rules table read them).
 pub fn provide_findings(app: AppState) {
-    let memo = Memo::new(move |_| app.scenario.with(|s| s.as_ref().map(|s| model::findings(&s.world)).unwrap_or_default()));
-    provide_context(Findings(memo));
+    let manual = Memo::new(move |_| app.scenario.with(|s| s.as_ref().is_ok_and(|s| s.world.instances.len() > AUTO_ANALYSIS_LIMIT)));
+    let auto = Memo::new(move |_| {
+        if manual.get() {
+            return Vec::new();
+        }
+        app.scenario.with(|s| s.as_ref().map(|s| model::findings(&s.world)).unwrap_or_default())
+    });
+    let requested = RwSignal::new(Vec::new());
+    let stale = RwSignal::new(true);
+    // Any change of the scenario makes requested findings stale.
+    Effect::new(move |_| {
+        app.scenario.track();
+        stale.set(true);
+    });
+    let list = Signal::derive(move || if manual.get() { requested.get() } else { auto.get() });
+    provide_context(Findings { list, manual, stale, requested, app });
 }
 
 pub fn use_findings() -> Option<Findings> {
@@ -117,9 +150,16 @@ fn severity_words(s: Severity) -> (&'static str, &'static str) {
 
 #[component]
 pub fn FindingsPanel() -> impl IntoView {
-    let Some(Findings(findings)) = use_findings() else { return ().into_any() };
+    let Some(ctx) = use_findings() else { return ().into_any() };
+    let findings = ctx.list;
     let status = RwSignal::new(None::<String>);
     let summary = move || {
+        if ctx.manual.get() && ctx.stale.get() {
+            return format!(
+                "This estate has more than {AUTO_ANALYSIS_LIMIT} instances: the findings are computed when you ask{}.",
+                if findings.with(Vec::is_empty) { "" } else { " (the list below is from before your last edit)" }
+            );
+        }
         let (e, w, a) = findings.with(|f| counts(f));
         if e + w + a == 0 {
             "Nothing to report: every rule takes effect, no quota is exceeded, no high-risk port is open to everyone.".to_string()
@@ -142,11 +182,17 @@ pub fn FindingsPanel() -> impl IntoView {
                     return None;
                 }
                 let (modifier, heading) = severity_words(severity);
-                let items = list.into_iter().map(|f| view! { <FindingItem finding=f status/> }).collect_view();
+                let count = list.len();
+                let limit = RwSignal::new(PAGE);
+                let items = move || list.iter().take(limit.get()).cloned().map(|f| view! { <FindingItem finding=f status/> }).collect_view();
                 Some(view! {
                     <section class=format!("findings__section findings__section--{modifier}") data-testid=format!("findings-{modifier}")>
-                        <h3 class="findings__heading">{heading}</h3>
+                        <h3 class="findings__heading">{format!("{heading} ({count})")}</h3>
                         <ul class="findings__list">{items}</ul>
+                        {move || (count > limit.get()).then(|| view! {
+                            <button type="button" class="button button--small button--quiet findings__more" data-testid=format!("findings-more-{modifier}")
+                                on:click=move |_| limit.update(|l| *l += PAGE)>{move || format!("Show {} more", (count - limit.get()).min(PAGE))}</button>
+                        })}
                     </section>
                 })
             })
@@ -154,7 +200,14 @@ pub fn FindingsPanel() -> impl IntoView {
     };
     view! {
         <section class="panel findings" data-testid="findings-panel" aria-labelledby="findings-title">
-            <h2 class="panel__title" id="findings-title" tabindex="-1">"Findings"</h2>
+            <div class="findings__bar">
+                <h2 class="panel__title" id="findings-title" tabindex="-1">"Findings"</h2>
+                {move || ctx.manual.get().then(|| view! {
+                    <button type="button" class="button button--small" data-testid="findings-compute" on:click=move |_| ctx.compute()>
+                        {move || if ctx.stale.get() { "Analyse" } else { "Analyse again" }}
+                    </button>
+                })}
+            </div>
             <p class="findings__summary" data-testid="findings-summary">{summary}</p>
             {sections}
             <p class="findings__status" role="status" data-testid="findings-status">{move || status.get()}</p>

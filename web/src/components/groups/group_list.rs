@@ -1,6 +1,7 @@
 //! The list of security groups (name, id, members, rules) and the "New group" controls.
 
 use super::ops;
+use crate::components::list_filter::{matches, page, status, PAGE};
 use crate::state::use_app;
 use leptos::prelude::*;
 use sgplay_core::model::Direction;
@@ -15,7 +16,12 @@ struct Item {
     outbound: usize,
     /// Added by the engine for instances without a group, not written in the document.
     implicit: bool,
+    /// What a search matches besides the name and id: the members' addresses.
+    members_text: String,
 }
+
+/// Lists longer than this get a search box.
+const SEARCH_FROM: usize = 8;
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -38,13 +44,31 @@ pub fn GroupList(shown: Memo<Option<String>>) -> impl IntoView {
                     inbound: g.rules.iter().filter(|r| r.direction == Direction::Ingress).count(),
                     outbound: g.rules.iter().filter(|r| r.direction == Direction::Egress).count(),
                     implicit: !written.contains(&g.id),
+                    members_text: s
+                        .world
+                        .members(&g.id)
+                        .flat_map(|m| m.private_ips.iter().map(|a| a.to_string()))
+                        .collect::<Vec<_>>()
+                        .join(" "),
                 })
                 .collect::<Vec<_>>()
         })
     });
+    let query = RwSignal::new(String::new());
+    let limit = RwSignal::new(PAGE);
+    let visible = Memo::new(move |_| {
+        let q = query.get();
+        let matching: Vec<Item> =
+            items.with(|all| all.iter().filter(|i| matches(&q, &[&i.name, &i.id, &i.members_text])).cloned().collect());
+        let count = matching.len();
+        let (shown, hidden) = page(matching, limit.get());
+        (shown, hidden, count)
+    });
+    let total = move || items.with(Vec::len);
     let list = move || {
-        items
+        visible
             .get()
+            .0
             .into_iter()
             .map(|item| {
                 let id = item.id.clone();
@@ -56,12 +80,7 @@ pub fn GroupList(shown: Memo<Option<String>>) -> impl IntoView {
                     let id = id.clone();
                     move |_| app.selection.update(|s| s.group_id = Some(id.clone()))
                 };
-                let counts = format!(
-                    "{} · {} in / {} out",
-                    plural(item.members, "member", "members"),
-                    item.inbound,
-                    item.outbound
-                );
+                let counts = format!("{} · {} in / {} out", plural(item.members, "member", "members"), item.inbound, item.outbound);
                 let title = format!(
                     "{}: {}, {} inbound and {} outbound",
                     item.name,
@@ -91,9 +110,25 @@ pub fn GroupList(shown: Memo<Option<String>>) -> impl IntoView {
     };
     view! {
         <div class="group-list">
+            {move || (total() > SEARCH_FROM).then(|| view! {
+                <label class="list-search">
+                    <span class="visually-hidden">"Find a security group by name, id, or a member's address"</span>
+                    <input type="search" class="field__input list-search__input" data-testid="group-search"
+                        placeholder="Find a group: name, id or a member's address…"
+                        prop:value=move || query.get()
+                        on:input=move |ev| { query.set(event_target_value(&ev)); limit.set(PAGE); }/>
+                </label>
+            })}
             <ul class="group-list__items" data-testid="group-list" aria-label="Security groups">
                 {list}
             </ul>
+            <p class="list-search__status" role="status" data-testid="group-list-status">
+                {move || visible.with(|(shown, _, count)| status(shown.len(), *count, total(), "groups"))}
+            </p>
+            {move || (visible.with(|v| v.1) > 0).then(|| view! {
+                <button type="button" class="button button--small button--quiet" data-testid="group-more"
+                    on:click=move |_| limit.update(|l| *l += PAGE)>{move || format!("Show {} more", visible.with(|v| v.1.min(PAGE)))}</button>
+            })}
             {(!app.read_only()).then(|| view! { <NewGroup/> })}
         </div>
     }
@@ -112,7 +147,9 @@ fn NewGroup() -> impl IntoView {
                 message.set(None);
                 app.selection.update(|s| s.group_id = Some(id));
             }
-            Err(problems) => message.set(Some(problems.first().map(super::paths::sentence).unwrap_or_else(|| "the group could not be created".into()))),
+            Err(problems) => {
+                message.set(Some(problems.first().map(super::paths::sentence).unwrap_or_else(|| "the group could not be created".into())))
+            }
         }
     };
     view! {

@@ -21,9 +21,26 @@ pub fn GroupSequence(instance_id: String) -> impl IntoView {
         let i = index.get();
         app.doc.with(|d| i.and_then(|i| d.instances.get(i)).map(|i| i.security_groups.clone()).unwrap_or_default())
     });
-    let names = Memo::new(move |_| app.doc.with(|d| d.security_groups.iter().map(|g| (g.id.clone(), if g.name.is_empty() { g.id.clone() } else { g.name.clone() })).collect::<Vec<_>>()));
-    let name_of = move |gid: &str| names.with_untracked(|n| n.iter().find(|(id, _)| id == gid).map_or_else(|| gid.to_string(), |(_, name)| name.clone()));
-    let instance_name = move || app.doc.with_untracked(|d| iid.with_value(|id| d.instances.iter().find(|i| &i.id == id).map(|i| if i.name.is_empty() { i.id.clone() } else { i.name.clone() }))).unwrap_or_default();
+    let names = Memo::new(move |_| {
+        app.doc.with(|d| {
+            d.security_groups
+                .iter()
+                .map(|g| (g.id.clone(), if g.name.is_empty() { g.id.clone() } else { g.name.clone() }))
+                .collect::<Vec<_>>()
+        })
+    });
+    let name_of = move |gid: &str| {
+        names.with_untracked(|n| n.iter().find(|(id, _)| id == gid).map_or_else(|| gid.to_string(), |(_, name)| name.clone()))
+    };
+    let instance_name = move || {
+        app.doc
+            .with_untracked(|d| {
+                iid.with_value(|id| {
+                    d.instances.iter().find(|i| &i.id == id).map(|i| if i.name.is_empty() { i.id.clone() } else { i.name.clone() })
+                })
+            })
+            .unwrap_or_default()
+    };
     let message = RwSignal::new(None::<String>);
     let dragging = RwSignal::new(None::<usize>);
     let over = RwSignal::new(None::<usize>);
@@ -162,17 +179,22 @@ pub fn GroupSequence(instance_id: String) -> impl IntoView {
         let gid = if picked.is_empty() { candidates.with_untracked(|c| c.first().map(|(id, _)| id.clone())) } else { Some(picked) };
         let Some(gid) = gid else { return };
         let label = format!("associate {} with {}", name_of(&gid), instance_name());
-        change(label, Box::new(move |l| {
-            if !l.contains(&gid) {
-                l.push(gid);
-            }
-        }));
+        change(
+            label,
+            Box::new(move |l| {
+                if !l.contains(&gid) {
+                    l.push(gid);
+                }
+            }),
+        );
         choice.set(String::new());
     };
     let advice = Memo::new(move |_| {
         let Some(i) = index.get() else { return Vec::new() };
         let prefix = format!("instances[{i}].security_groups");
-        app.scenario.with(|s| s.as_ref().map(|s| s.notices.iter().filter(|p| below(&p.path, &prefix).is_some()).map(sentence).collect()).unwrap_or_default())
+        app.scenario.with(|s| {
+            s.as_ref().map(|s| s.notices.iter().filter(|p| below(&p.path, &prefix).is_some()).map(sentence).collect()).unwrap_or_default()
+        })
     });
 
     view! {

@@ -60,7 +60,11 @@ pub fn InstanceForm(existing: Option<String>, open: WriteSignal<Option<String>>,
         }
     };
 
-    let field = move |key: &'static str, label: &'static str, placeholder: &'static str, get: fn(&InstanceDraft) -> String, set: fn(&mut InstanceDraft, String)| {
+    let field = move |key: &'static str,
+                      label: &'static str,
+                      placeholder: &'static str,
+                      get: fn(&InstanceDraft) -> String,
+                      set: fn(&mut InstanceDraft, String)| {
         let dom_id = format!("instance-form-{key}");
         let error_id = format!("instance-form-error-{key}");
         let has = move || problems.with(|p| !p.field(key).is_empty());
@@ -90,10 +94,16 @@ pub fn InstanceForm(existing: Option<String>, open: WriteSignal<Option<String>>,
     let subnets = app.doc.with_untracked(|d| {
         d.vpcs
             .iter()
-            .flat_map(|v| v.subnets.iter().map(move |s| (s.id.clone(), format!("{} ({}, {})", if s.name.is_empty() { &s.id } else { &s.name }, s.cidr, v.id))))
+            .flat_map(|v| {
+                v.subnets
+                    .iter()
+                    .map(move |s| (s.id.clone(), format!("{} ({}, {})", if s.name.is_empty() { &s.id } else { &s.name }, s.cidr, v.id)))
+            })
             .collect::<Vec<_>>()
     });
-    let groups = app.doc.with_untracked(|d| d.security_groups.iter().map(|g| (g.id.clone(), if g.name.is_empty() { g.id.clone() } else { g.name.clone() })).collect::<Vec<_>>());
+    let groups = app.doc.with_untracked(|d| {
+        d.security_groups.iter().map(|g| (g.id.clone(), if g.name.is_empty() { g.id.clone() } else { g.name.clone() })).collect::<Vec<_>>()
+    });
 
     view! {
         <form class="instance-form" aria-label=if is_new { "New instance" } else { "Instance addresses" } on:submit=save

@@ -13,10 +13,14 @@ mod instance_form;
 
 use crate::components::groups::icons::{icon, Icon};
 use crate::components::groups::paths::{below, sentence};
+use crate::components::list_filter::{matches, page, status, PAGE};
 use crate::state::use_app;
 use group_sequence::GroupSequence;
 use instance_form::InstanceForm;
 use leptos::prelude::*;
+
+/// Tables longer than this get a search box.
+const SEARCH_FROM: usize = 8;
 
 /// One row of the table, from the document and the validated world.
 #[derive(Clone, Debug, PartialEq)]
@@ -58,19 +62,20 @@ pub fn InstancesPanel() -> impl IntoView {
                             Some(inst) => inst.security_groups.iter().map(|g| (g.clone(), group_name(g))).collect(),
                             None => spec.security_groups.iter().map(|g| (g.clone(), group_name(g))).collect(),
                         };
-                        let subnet = spec
-                            .subnet_id
-                            .as_ref()
-                            .map(|id| {
-                                doc.vpcs
-                                    .iter()
-                                    .flat_map(|v| v.subnets.iter())
-                                    .find(|sub| &sub.id == id)
-                                    .map_or_else(|| id.clone(), |sub| if sub.name.is_empty() { sub.id.clone() } else { sub.name.clone() })
-                            })
-                            .unwrap_or_default();
+                        let subnet =
+                            spec.subnet_id
+                                .as_ref()
+                                .map(|id| {
+                                    doc.vpcs.iter().flat_map(|v| v.subnets.iter()).find(|sub| &sub.id == id).map_or_else(
+                                        || id.clone(),
+                                        |sub| if sub.name.is_empty() { sub.id.clone() } else { sub.name.clone() },
+                                    )
+                                })
+                                .unwrap_or_default();
                         let prefix = format!("instances[{i}]");
-                        let advice = s.map(|s| s.notices.iter().filter(|p| below(&p.path, &prefix).is_some()).map(|p| p.message.clone()).collect()).unwrap_or_default();
+                        let advice = s
+                            .map(|s| s.notices.iter().filter(|p| below(&p.path, &prefix).is_some()).map(|p| p.message.clone()).collect())
+                            .unwrap_or_default();
                         RowData {
                             id: spec.id.clone(),
                             name: if spec.name.is_empty() { spec.id.clone() } else { spec.name.clone() },
@@ -89,8 +94,8 @@ pub fn InstancesPanel() -> impl IntoView {
         })
     });
 
-    let delete = move |id: String, name: String| {
-        match app.edit(&format!("delete instance {name}"), |doc| doc.instances.retain(|i| i.id != id)) {
+    let delete =
+        move |id: String, name: String| match app.edit(&format!("delete instance {name}"), |doc| doc.instances.retain(|i| i.id != id)) {
             Ok(()) => {
                 message.set(Some(format!("Deleted instance {name}. Undo brings it back.")));
                 if app.selection.with_untracked(|s| s.instance_id.as_deref() == Some(id.as_str())) {
@@ -98,13 +103,36 @@ pub fn InstancesPanel() -> impl IntoView {
                 }
             }
             Err(p) => message.set(Some(format!("{name} cannot be deleted: {}", p.first().map(sentence).unwrap_or_default()))),
-        }
-    };
+        };
+
+    let query = RwSignal::new(String::new());
+    let limit = RwSignal::new(PAGE);
+    // The rows the search matches, one page at a time: a large estate renders only those.
+    let visible = Memo::new(move |_| {
+        let q = query.get();
+        let matching: Vec<RowData> = rows.with(|all| {
+            all.iter()
+                .filter(|r| {
+                    let mut fields: Vec<&str> = vec![&r.id, &r.name, &r.ip, &r.ipv6, &r.eip, &r.subnet];
+                    fields.extend(r.virtual_ips.iter().map(String::as_str));
+                    fields.extend(r.groups.iter().flat_map(|(id, name)| [id.as_str(), name.as_str()]));
+                    matches(&q, &fields)
+                })
+                .cloned()
+                .collect()
+        });
+        let count = matching.len();
+        let (shown, hidden) = page(matching, limit.get());
+        (shown, hidden, count)
+    });
+    let total = move || rows.with(Vec::len);
 
     let columns = if editable { 5 } else { 4 };
     let body = move || {
         let open = editing.get();
-        rows.get()
+        visible
+            .get()
+            .0
             .into_iter()
             .map(|row| {
                 let id = row.id.clone();
@@ -208,6 +236,15 @@ pub fn InstancesPanel() -> impl IntoView {
                     <InstanceForm existing=None open=editing.write_only() creating/>
                 </div>
             })}
+            {move || (total() > SEARCH_FROM).then(|| view! {
+                <label class="list-search">
+                    <span class="visually-hidden">"Find an instance by name, id, address, subnet or security group"</span>
+                    <input type="search" class="field__input list-search__input" data-testid="instance-search"
+                        placeholder="Find an instance: name, id, address, subnet, group…"
+                        prop:value=move || query.get()
+                        on:input=move |ev| { query.set(event_target_value(&ev)); limit.set(PAGE); }/>
+                </label>
+            })}
             <div class="table-scroll">
                 <table class="table instances__table" data-testid="instances-table">
                     <caption class="visually-hidden">"Instances, their addresses and their security groups"</caption>
@@ -228,6 +265,13 @@ pub fn InstancesPanel() -> impl IntoView {
                     </tbody>
                 </table>
             </div>
+            <p class="list-search__status" role="status" data-testid="instance-list-status">
+                {move || visible.with(|(shown, _, count)| status(shown.len(), *count, total(), "instances"))}
+            </p>
+            {move || (visible.with(|v| v.1) > 0).then(|| view! {
+                <button type="button" class="button button--small button--quiet" data-testid="instance-more"
+                    on:click=move |_| limit.update(|l| *l += PAGE)>{move || format!("Show {} more", visible.with(|v| v.1.min(PAGE)))}</button>
+            })}
         </section>
     }
 }

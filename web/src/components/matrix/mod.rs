@@ -11,14 +11,11 @@ pub mod model;
 
 use crate::components::groups::focus_later;
 use crate::components::shell::download;
-use crate::state::use_app;
+use crate::state::{use_app, AUTO_ANALYSIS_LIMIT};
 use leptos::prelude::*;
 use model::{blocks, cells, csv, Block, Cell, DETAIL_LIMIT};
-use sgplay_core::analysis::reach::{pair_packet, reachability, Reachability, Service, DEFAULT_SERVICES};
+use sgplay_core::analysis::reach::{pair_packet, reachability, End, Reachability, Service, DEFAULT_SERVICES};
 use sgplay_core::matcher::Matcher;
-
-/// Up to this many instances the matrix follows every edit; beyond, it is computed on request.
-const AUTO_LIMIT: usize = 200;
 
 fn services() -> Vec<Service> {
     DEFAULT_SERVICES.iter().filter_map(|s| Service::parse(s).ok()).collect()
@@ -42,9 +39,10 @@ pub fn MatrixPanel() -> impl IntoView {
     let size = Memo::new(move |_| app.scenario.with(|s| s.as_ref().map_or(0, |s| s.world.instances.len())));
     let requested = RwSignal::new(None::<Computed>);
     // Small worlds follow every edit; a large one keeps the last computation until asked again.
-    let auto =
-        Memo::new(move |_| (size.get() <= AUTO_LIMIT).then(|| app.scenario.with(|s| s.as_ref().ok().map(|s| compute(&s.world)))).flatten());
-    let current = move || if size.get() <= AUTO_LIMIT { auto.get() } else { requested.get() };
+    let auto = Memo::new(move |_| {
+        (size.get() <= AUTO_ANALYSIS_LIMIT).then(|| app.scenario.with(|s| s.as_ref().ok().map(|s| compute(&s.world)))).flatten()
+    });
+    let current = move || if size.get() <= AUTO_ANALYSIS_LIMIT { auto.get() } else { requested.get() };
     let service = RwSignal::new(String::from("all"));
     // The block pair being looked into, by keys: (row block, column block).
     let open = RwSignal::new(None::<(String, String)>);
@@ -71,7 +69,20 @@ pub fn MatrixPanel() -> impl IntoView {
         })
     };
 
-    let cell_view = move |r: usize, c: usize, row: &Block, col: &Block, cell: Cell, chosen: &[usize], reach: &Reachability| {
+    // A pair's cell sends the chosen service, or the first that passes, or the first; looked up
+    // at click time (a cell holds no copy of the matrix).
+    let send_pair = move |from: End, to: End, chosen: Vec<usize>| {
+        let Some(computed) = current() else { return };
+        let reach = &computed.reach;
+        let allowed = reach.pairs.iter().find(|p| p.from == from && p.to == to).map(|p| p.allowed.clone()).unwrap_or_default();
+        let pick = if chosen.len() == 1 { chosen[0] } else { allowed.first().copied().unwrap_or(0) };
+        let packet = app.scenario.with_untracked(|s| pair_packet(&s.as_ref().ok()?.world, reach, from, to, reach.services.get(pick)?));
+        if let Some(packet) = packet {
+            app.try_packet(&packet);
+            focus_later("verdict".into());
+        }
+    };
+    let cell_view = move |r: usize, c: usize, row: &Block, col: &Block, cell: Cell, chosen: &[usize]| {
         let text = match (cell.total, chosen.len()) {
             (0, _) => "·".to_string(),
             (_, 1) if row.is_single() && col.is_single() => {
@@ -92,21 +103,10 @@ pub fn MatrixPanel() -> impl IntoView {
         let pair = row.is_single() && col.is_single();
         let (row_key, col_key) = (row.key.clone(), col.key.clone());
         let (from, to) = (row.ends[0], col.ends[0]);
-        // The service a pair's cell sends: the chosen one, or the first that passes, or the first.
-        let allowed: Vec<usize> = reach.pairs.iter().find(|p| p.from == from && p.to == to).map(|p| p.allowed.clone()).unwrap_or_default();
-        let send = if chosen.len() == 1 { chosen[0] } else { allowed.first().copied().unwrap_or(0) };
-        let service = reach.services.get(send).cloned();
-        let internet = reach.clone();
+        let chosen = chosen.to_vec();
         let on_click = move |_| {
             if pair {
-                let packet = app.scenario.with_untracked(|s| {
-                    let world = &s.as_ref().ok()?.world;
-                    pair_packet(world, &internet, from, to, service.as_ref()?)
-                });
-                if let Some(packet) = packet {
-                    app.try_packet(&packet);
-                    focus_later("verdict".into());
-                }
+                send_pair(from, to, chosen.clone());
             } else {
                 open.set(Some((row_key.clone(), col_key.clone())));
             }
@@ -123,7 +123,7 @@ pub fn MatrixPanel() -> impl IntoView {
         let Some((rows, cols, grid, chosen, computed)) = grid() else {
             return view! {
                 <p class="matrix__empty" data-testid="matrix-empty">
-                    {format!("This estate has more than {AUTO_LIMIT} instances: the matrix is computed when you ask for it.")}
+                    {format!("This estate has more than {AUTO_ANALYSIS_LIMIT} instances: the matrix is computed when you ask for it.")}
                 </p>
             }
             .into_any();
@@ -133,8 +133,7 @@ pub fn MatrixPanel() -> impl IntoView {
             .iter()
             .enumerate()
             .map(|(r, row)| {
-                let tds =
-                    cols.iter().enumerate().map(|(c, col)| cell_view(r, c, row, col, grid[r][c], &chosen, &computed.reach)).collect_view();
+                let tds = cols.iter().enumerate().map(|(c, col)| cell_view(r, c, row, col, grid[r][c], &chosen)).collect_view();
                 view! { <tr><th scope="row" class="matrix__row">{row.label.clone()}</th>{tds}</tr> }
             })
             .collect_view();
@@ -175,7 +174,7 @@ pub fn MatrixPanel() -> impl IntoView {
                         {DEFAULT_SERVICES.iter().map(|s| view! { <option value=*s>{*s}</option> }).collect_view()}
                     </select>
                 </label>
-                {move || (size.get() > AUTO_LIMIT).then(|| view! {
+                {move || (size.get() > AUTO_ANALYSIS_LIMIT).then(|| view! {
                     <button type="button" class="button button--small" data-testid="matrix-compute"
                         on:click=move |_| requested.set(app.scenario.with_untracked(|s| s.as_ref().ok().map(|s| compute(&s.world)))) >
                         {move || if requested.with(Option::is_some) { "Compute again" } else { "Compute" }}
