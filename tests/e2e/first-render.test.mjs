@@ -48,6 +48,8 @@ async function measure(address) {
   await page.addInitScript(watchForName);
   await page.goto(address);
   await page.waitForFunction(() => window.__sgplayNameAt !== undefined && document.querySelector('[data-testid="scenario-name"]').value, null, { timeout: 20_000 });
+  // The first paint can come a frame after the name is in the DOM.
+  await page.waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length > 0, null, { timeout: 5_000 }).catch(() => {});
   const result = await page.evaluate(() => {
     const nav = performance.getEntriesByType('navigation')[0];
     const resources = performance.getEntriesByType('resource').map((r) => ({ name: r.name, end: r.responseEnd, bytes: r.encodedBodySize }));
