@@ -10,8 +10,10 @@
 //!   Every change goes through a method of `AppState`, so undo, validation and the connection
 //!   tracker see all of them. Beside it, pure and natively tested: history, autosave, share
 //!   links, the address (route, embed mode) and start-up.
-//! - [`gallery`]: every example and template of the scenario corpus (`tests/scenarios/`),
-//!   embedded at compile time, with deep links.
+//! - [`gallery`]: every example and template of the scenario corpus (`tests/scenarios/`), with
+//!   deep links. Its index is embedded at compile time; the scenarios too with the `corpus`
+//!   feature (the default, for tests), else only the default one and the page fetches the
+//!   others from `dist/scenarios/` when they are opened (the release page).
 //! - [`components`]: the Leptos views, one folder per area of the page (shell, groups,
 //!   instances, topology, tester, connections), each a thin view over the root state. What can
 //!   be pure (layout, wording, cursor arithmetic, reading a cell) is a plain module of its folder

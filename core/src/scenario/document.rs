@@ -184,13 +184,8 @@ impl Scenario {
 impl ScenarioSpec {
     /// Parses JSON into the spec. Syntax and type errors name the path and line.
     pub fn parse(text: &str) -> Result<ScenarioSpec, Problem> {
-        let mut de = serde_json::Deserializer::from_str(text);
-        let spec: ScenarioSpec = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            let line = inner.line();
-            Problem::error(if path == "." { String::new() } else { path }, format!("scenario file, line {line}"), "", "", inner.to_string())
-        })?;
+        let spec: ScenarioSpec = super::json::from_json(text)
+            .map_err(|e| Problem::error(e.path, format!("scenario file, line {}", e.line), "", "", e.message))?;
         if spec.version > FORMAT_VERSION {
             return Err(Problem::error(
                 "version",

@@ -4,6 +4,7 @@
 
 pub mod address_group_spec;
 pub mod document;
+pub mod json;
 pub mod probe;
 pub mod rule_spec;
 pub mod sequence;
@@ -12,7 +13,10 @@ pub mod source_map;
 
 pub use crate::diagnostic::{Problem, Severity};
 pub use address_group_spec::AddressGroupSpec;
-pub use document::{CheckSpec, GroupSpec, InstanceSpec, PeeringSpec, Position, Scenario, ScenarioSpec, SubnetSpec, VpcSpec, FORMAT_VERSION};
+pub use document::{
+    CheckSpec, GroupSpec, InstanceSpec, PeeringSpec, Position, Scenario, ScenarioSpec, SubnetSpec, VpcSpec, FORMAT_VERSION,
+};
+pub use json::{from_json, JsonError};
 pub use probe::ProbeSpec;
 pub use rule_spec::{build_rule, parse_prefix, RuleContext, RuleSpec};
 pub use sequence::{ChangeSpec, ConnectionExpectation, RulePatch, SequenceSpec, StepSpec};

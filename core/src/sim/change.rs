@@ -7,7 +7,7 @@ use crate::diagnostic::Problem;
 use crate::diagnostic::{known_ids as known, Problems};
 use crate::model::{AddressEntry, Direction, Ethertype, Rule, World};
 use crate::scenario::address_group_spec::parse_entry;
-use crate::scenario::{build_rule, ChangeSpec, RuleContext, RulePatch, RuleSpec};
+use crate::scenario::{build_rule, from_json, ChangeSpec, RuleContext, RulePatch, RuleSpec};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -449,9 +449,10 @@ fn modify_rule(world: &World, path: &str, group: &str, rule_id: &str, patch: &Ru
 /// replaces the old remote; a field set to `null` is removed (the added rule's default).
 fn merge(base: RuleSpec, patch: &RulePatch) -> Result<RuleSpec, String> {
     const REMOTES: [&str; 3] = ["remote_ip_prefix", "remote_group_id", "remote_address_group_id"];
-    let serde_json::Value::Object(mut fields) = serde_json::to_value(&base).map_err(|e| e.to_string())? else {
-        return Err("the rule could not be read".into());
-    };
+    // Through text rather than `serde_json::Value`: the page's wasm then needs no second
+    // (Value) serializer and deserializer for rules (see `scenario::json`).
+    let text = serde_json::to_string(&base).map_err(|e| e.to_string())?;
+    let mut fields: serde_json::Map<String, serde_json::Value> = from_json(&text).map_err(|e| e.to_string())?;
     if REMOTES.iter().any(|k| patch.0.contains_key(*k)) {
         for k in REMOTES {
             fields.remove(k);
@@ -464,7 +465,7 @@ fn merge(base: RuleSpec, patch: &RulePatch) -> Result<RuleSpec, String> {
             fields.insert(key.clone(), value.clone());
         }
     }
-    serde_json::from_value(serde_json::Value::Object(fields)).map_err(|e| format!("is not a rule: {e}"))
+    from_json(&serde_json::Value::Object(fields).to_string()).map_err(|e| format!("is not a rule: {e}"))
 }
 
 #[cfg(test)]

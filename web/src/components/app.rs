@@ -10,16 +10,42 @@ use super::matrix::MatrixPanel;
 use super::shell::{EmbedFooter, Header, Notices, SkipLinks};
 use super::tester::TesterPanel;
 use super::topology::CanvasPanel;
+use crate::gallery;
 use crate::state::boot::{self, Start};
-use crate::state::route::{self, Embed, Panel};
+use crate::state::route::{self, Embed, Panel, Route};
 use crate::state::{persist, AppState, NoticeKind};
 use leptos::prelude::*;
 
-/// The whole page, as the browser opens it.
+/// The whole page, as the browser opens it. A deep link to an example that is not embedded in
+/// the wasm (the release page embeds only the default one) fetches it first, saying so.
 #[component]
 pub fn App() -> impl IntoView {
     let location = window().location();
     let route = route::parse(&location.search().unwrap_or_default(), &location.hash().unwrap_or_default());
+    let Some(slug) = route.example.clone().filter(|slug| gallery::needs_fetch(slug)) else {
+        return begin(route).into_any();
+    };
+    let fetched = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        // A failure is kept by the gallery; `boot::start` turns it into an error notice.
+        let _ = gallery::fetch(&slug).await;
+        fetched.set(true);
+    });
+    let route = StoredValue::new(route);
+    view! {
+        <Show
+            when=move || fetched.get()
+            fallback=|| view! { <main class="boot-loading"><p role="status" data-testid="boot-loading">"Opening the example…"</p></main> }
+        >
+            {move || begin(route.get_value())}
+        </Show>
+    }
+    .into_any()
+}
+
+/// Start-up once every linked example is at hand.
+fn begin(route: Route) -> impl IntoView {
+    let location = window().location();
     let saved = if route.embed.is_none() { persist::read() } else { None };
     let start = boot::start(&route, saved.as_deref());
     if start.set_aside_save {

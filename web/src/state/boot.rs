@@ -8,8 +8,8 @@ use super::persist::{self, Restored};
 use super::route::Route;
 use super::share;
 use crate::gallery;
-use sgplay_core::sim::Simulator;
 use sgplay_core::scenario::{ProbeSpec, ScenarioSpec};
+use sgplay_core::sim::Simulator;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Start {
@@ -41,7 +41,10 @@ pub fn start(route: &Route, saved: Option<&str>) -> Start {
             set_aside_save = true;
             notices.push((
                 NoticeKind::Warning,
-                format!("Your saved work could not be opened: {reason}. It is kept in this browser's localStorage under `{}`.", persist::SET_ASIDE_KEY),
+                format!(
+                    "Your saved work could not be opened: {reason}. It is kept in this browser's localStorage under `{}`.",
+                    persist::SET_ASIDE_KEY
+                ),
             ));
             None
         }
@@ -79,9 +82,13 @@ fn linked_scenario(route: &Route, notices: &mut Vec<(NoticeKind, String)>) -> Op
         }
     }
     if let Some(slug) = &route.example {
-        match gallery::load(slug) {
-            Some(spec) => return Some((spec, None)),
-            None => notices.push((NoticeKind::Warning, format!("There is no example called `{slug}`; open the gallery to pick one."))),
+        // The page fetches a linked example that is not embedded before it starts (`App`).
+        match (gallery::load(slug), gallery::fetch_failure(slug)) {
+            (Some(spec), _) => return Some((spec, None)),
+            (None, Some(reason)) => notices.push((NoticeKind::Error, format!("The example `{slug}` could not be loaded: {reason}."))),
+            (None, None) => {
+                notices.push((NoticeKind::Warning, format!("There is no example called `{slug}`; open the gallery to pick one.")))
+            }
         }
     }
     None
@@ -89,7 +96,11 @@ fn linked_scenario(route: &Route, notices: &mut Vec<(NoticeKind, String)>) -> Op
 
 /// The tester starts on the scenario's first check, or empty.
 pub fn first_check_probe(scenario: &ScenarioSpec) -> ProbeSpec {
-    scenario.checks.first().map(|c| c.packet.clone()).unwrap_or_else(|| ProbeSpec { protocol: "tcp".into(), port: Some(22), ..Default::default() })
+    scenario.checks.first().map(|c| c.packet.clone()).unwrap_or_else(|| ProbeSpec {
+        protocol: "tcp".into(),
+        port: Some(22),
+        ..Default::default()
+    })
 }
 
 #[cfg(test)]

@@ -4,8 +4,8 @@
 //! are thin.
 
 use serde::{Deserialize, Serialize};
+use sgplay_core::scenario::{from_json, ProbeSpec, ScenarioSpec};
 use sgplay_core::sim::Simulator;
-use sgplay_core::scenario::{ProbeSpec, ScenarioSpec};
 
 pub const STORAGE_KEY: &str = "sgplay.autosave";
 /// Where an unusable save is moved, so the user can still recover it by hand.
@@ -30,7 +30,9 @@ pub enum Restored {
     Nothing,
     Loaded(Box<Save>),
     /// The save could not be used; `reason` says why, in words for the notice.
-    SetAside { reason: String },
+    SetAside {
+        reason: String,
+    },
 }
 
 pub fn serialize(save: &Save) -> String {
@@ -41,7 +43,8 @@ pub fn serialize(save: &Save) -> String {
 /// (the scenario wins; the connections start afresh).
 pub fn restore(raw: Option<&str>) -> Restored {
     let Some(raw) = raw.filter(|r| !r.trim().is_empty()) else { return Restored::Nothing };
-    let value: serde_json::Value = match serde_json::from_str(raw) {
+    // Every read goes through `from_json`, the one deserializer the page's wasm carries.
+    let value: serde_json::Value = match from_json(raw) {
         Ok(v) => v,
         Err(_) => return set_aside("the saved work is not valid JSON (it may have been cut short)"),
     };
@@ -53,7 +56,7 @@ pub fn restore(raw: Option<&str>) -> Restored {
         }
         Some(_) => {}
     }
-    let mut save: Save = match serde_json::from_value(value) {
+    let mut save: Save = match from_json(raw) {
         Ok(s) => s,
         Err(e) => return set_aside(&format!("the saved work could not be read: {e}")),
     };
@@ -112,13 +115,17 @@ mod tests {
     use sgplay_core::conntrack::timeouts::Profile;
 
     fn scenario() -> ScenarioSpec {
-        ScenarioSpec::parse(r#"{"name":"x","security_groups":[{"id":"sg","rules":[]}],"instances":[{"id":"a","ip":"10.0.0.1","security_groups":["sg"]}]}"#).unwrap()
+        ScenarioSpec::parse(
+            r#"{"name":"x","security_groups":[{"id":"sg","rules":[]}],"instances":[{"id":"a","ip":"10.0.0.1","security_groups":["sg"]}]}"#,
+        )
+        .unwrap()
     }
 
     #[test]
     fn a_save_round_trips() {
         let world = scenario().build().unwrap().world;
-        let save = Save { version: SAVE_VERSION, scenario: scenario(), probe: None, simulator: Some(Simulator::new(world, Profile::Huawei)) };
+        let save =
+            Save { version: SAVE_VERSION, scenario: scenario(), probe: None, simulator: Some(Simulator::new(world, Profile::Huawei)) };
         assert_eq!(restore(Some(&serialize(&save))), Restored::Loaded(Box::new(save)));
     }
 
@@ -141,7 +148,8 @@ mod tests {
     #[test]
     fn a_simulator_for_another_world_is_dropped() {
         let other = ScenarioSpec::parse(r#"{"instances":[{"id":"b","ip":"10.0.0.2"}]}"#).unwrap().build().unwrap().world;
-        let save = Save { version: SAVE_VERSION, scenario: scenario(), probe: None, simulator: Some(Simulator::new(other, Profile::Huawei)) };
+        let save =
+            Save { version: SAVE_VERSION, scenario: scenario(), probe: None, simulator: Some(Simulator::new(other, Profile::Huawei)) };
         match restore(Some(&serialize(&save))) {
             Restored::Loaded(s) => assert!(s.simulator.is_none()),
             other => panic!("{other:?}"),

@@ -4,7 +4,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
-use sgplay_core::scenario::{ProbeSpec, ScenarioSpec};
+use sgplay_core::scenario::{from_json, ProbeSpec, ScenarioSpec};
 
 /// The fragment key a share link uses.
 pub const FRAGMENT_KEY: &str = "s";
@@ -33,10 +33,13 @@ pub fn decode(value: &str) -> Result<Shared, String> {
     let Some(body) = value.trim().strip_prefix("1.") else {
         return Err("this share link is not from this version of sgplay (it does not start with `1.`)".into());
     };
-    let packed = URL_SAFE_NO_PAD.decode(body).map_err(|_| "this share link is damaged: it is not valid base64url; was it cut short when copied?".to_string())?;
+    let packed = URL_SAFE_NO_PAD
+        .decode(body)
+        .map_err(|_| "this share link is damaged: it is not valid base64url; was it cut short when copied?".to_string())?;
     let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_INFLATED)
         .map_err(|_| "this share link is damaged: its data does not decompress; was it cut short when copied?".to_string())?;
-    serde_json::from_slice(&json).map_err(|e| format!("this share link holds a scenario this sgplay cannot read: {e}"))
+    let text = String::from_utf8(json).map_err(|_| "this share link is damaged: its data is not text".to_string())?;
+    from_json(&text).map_err(|e| format!("this share link holds a scenario this sgplay cannot read: {e}"))
 }
 
 /// The value of `key` in a fragment like `#s=…&p=…`.
@@ -49,10 +52,15 @@ mod tests {
     use super::*;
 
     fn sample() -> Shared {
-        let scenario = ScenarioSpec::parse(r#"{"name":"x","security_groups":[{"id":"sg","rules":[{"direction":"ingress","protocol":"tcp","multiport":"22"}]}],
-            "instances":[{"id":"a","ip":"10.0.0.1","security_groups":["sg"]}]}"#)
+        let scenario = ScenarioSpec::parse(
+            r#"{"name":"x","security_groups":[{"id":"sg","rules":[{"direction":"ingress","protocol":"tcp","multiport":"22"}]}],
+            "instances":[{"id":"a","ip":"10.0.0.1","security_groups":["sg"]}]}"#,
+        )
         .unwrap();
-        Shared { scenario, probe: Some(ProbeSpec { from: "1.2.3.4".into(), to: "a".into(), protocol: "tcp".into(), port: Some(22), ..Default::default() }) }
+        Shared {
+            scenario,
+            probe: Some(ProbeSpec { from: "1.2.3.4".into(), to: "a".into(), protocol: "tcp".into(), port: Some(22), ..Default::default() }),
+        }
     }
 
     #[test]

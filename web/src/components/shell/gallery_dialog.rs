@@ -1,6 +1,8 @@
 //! The gallery: every example of the corpus by section, each with its story and its counts of
 //! checks and sequences. Opening one replaces the scenario (undoable) and puts the tester on
-//! its first check; each example also has a deep link (`#example=<slug>`) to copy.
+//! its first check; each example also has a deep link (`#example=<slug>`) to copy. An example
+//! the wasm does not embed is fetched first (the item says it is opening; a failure is a notice
+//! and the dialog stays open).
 
 use super::catalog;
 use super::clipboard;
@@ -36,21 +38,56 @@ fn GalleryBody(open: RwSignal<bool>) -> impl IntoView {
     let current = Memo::new(move |_| app.doc.with(|d| d.name.clone()));
     let base = StoredValue::new(page_base(&window().location().href().unwrap_or_default()).to_string());
 
-    let open_example = move |slug: &'static str, name: String| {
-        let Some(spec) = gallery::load(slug) else { return };
-        let probe = first_check_probe(&spec);
-        match app.load(&format!("open example {name}"), spec, Some(probe)) {
-            Ok(()) => open.set(false),
-            Err(problems) => {
-                let first = problems.first().map(ToString::to_string).unwrap_or_default();
-                app.notify(NoticeKind::Error, format!("The example `{slug}` could not be opened: {first}"));
+    // The example being fetched, if any: its item is busy and other clicks wait.
+    let opening = RwSignal::new(None::<&'static str>);
+    let apply = move |slug: &'static str, name: &str, text: &str| {
+        let problems = match sgplay_core::scenario::ScenarioSpec::parse(text) {
+            Ok(spec) => {
+                let probe = first_check_probe(&spec);
+                match app.load(&format!("open example {name}"), spec, Some(probe)) {
+                    Ok(()) => {
+                        open.set(false);
+                        return;
+                    }
+                    Err(problems) => problems,
+                }
             }
+            Err(problem) => vec![problem],
+        };
+        let first = problems.first().map(ToString::to_string).unwrap_or_default();
+        app.notify(NoticeKind::Error, format!("The example `{slug}` could not be opened: {first}"));
+    };
+    let open_example = move |slug: &'static str, name: String| {
+        if opening.get_untracked().is_some() {
+            return;
         }
+        if let Some(text) = gallery::text(slug) {
+            return apply(slug, &name, text);
+        }
+        opening.set(Some(slug));
+        status.set(format!("Opening {name}…"));
+        leptos::task::spawn_local(async move {
+            let fetched = gallery::fetch(slug).await;
+            opening.set(None);
+            match fetched {
+                Ok(text) => {
+                    status.set(String::new());
+                    apply(slug, &name, text);
+                }
+                Err(reason) => {
+                    let message = format!("The example `{slug}` could not be loaded: {reason}.");
+                    status.set(message.clone());
+                    app.notify(NoticeKind::Error, message);
+                }
+            }
+        });
     };
     let copy_link = move |slug: &'static str| {
         let url = base.with_value(|b| example_url(b, slug));
         let shown_url = url.clone();
-        clipboard::copy(url, move |ok| status.set(if ok { format!("Link copied: {shown_url}") } else { format!("Copy this link: {shown_url}") }));
+        clipboard::copy(url, move |ok| {
+            status.set(if ok { format!("Link copied: {shown_url}") } else { format!("Copy this link: {shown_url}") })
+        });
     };
 
     let sections = move || {
@@ -70,7 +107,13 @@ fn GalleryBody(open: RwSignal<bool>) -> impl IntoView {
                         let link_label = format!("Copy a link to the example {}", entry.name);
                         view! {
                             <li class="gallery__entry" class:gallery__entry--current=is_current>
-                                <button type="button" class="gallery__item" data-testid=format!("gallery-item-{testid}") on:click=move |_| open_example(slug, name.clone())>
+                                <button
+                                    type="button"
+                                    class="gallery__item"
+                                    data-testid=format!("gallery-item-{testid}")
+                                    aria-busy=move || (opening.get() == Some(slug)).then_some("true")
+                                    on:click=move |_| open_example(slug, name.clone())
+                                >
                                     <span class="gallery__name">
                                         {entry.name.clone()}
                                         {is_current.then(|| view! { <span class="gallery__badge">"open"</span> })}

@@ -1,0 +1,144 @@
+//! The one JSON reader of the scenario family: scenario files, and (in the page) the autosave,
+//! share links and rule patches all go through [`from_json`], over `serde_json`'s string
+//! reader. One deserializer type means each `Deserialize` impl is compiled once: the page's
+//! wasm carried three copies of every visitor before (string, slice and `Value` readers).
+//!
+//! An error names where it happened (`security_groups[0].rules[2].port_range_min`) from the
+//! position serde_json reports, by [`path_at`], a scan of the text up to there. A wrapping
+//! deserializer that tracks the path (`serde_path_to_error`) would compile every visitor a
+//! second time, around a tenth of the page's wasm (BENCHMARKS.md, "Page size").
+
+use serde::de::DeserializeOwned;
+use std::fmt;
+
+/// Why a JSON text could not be read as the type asked for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JsonError {
+    /// Where in the document, like `security_groups[0].rules[2].port_range_min`; empty at the top.
+    pub path: String,
+    /// The 1-based line of the text where reading stopped.
+    pub line: usize,
+    /// What is wrong, in serde_json's words.
+    pub message: String,
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+/// Reads `text` as a `T`. Text after the value is ignored (as `ScenarioSpec::parse` always did).
+pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, JsonError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    T::deserialize(&mut de).map_err(|e| {
+        let offset = offset_of(text, e.line(), e.column());
+        JsonError { path: path_at(text, offset), line: e.line(), message: e.to_string() }
+    })
+}
+
+/// The byte offset of 1-based `line` and `column` (the characters read on that line).
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let rest = text.get(start..).unwrap_or("");
+    start + rest.char_indices().nth(column).map_or(rest.len(), |(i, _)| i)
+}
+
+enum Frame {
+    Object(Option<String>),
+    Array(usize),
+}
+
+/// The path of the value being read at byte `offset` of `text`: the keys and indices of the
+/// objects and arrays open there, like `instances[3].ip`; empty at the top.
+pub fn path_at(text: &str, offset: usize) -> String {
+    let bytes = &text.as_bytes()[..offset.min(text.len())];
+    let mut stack: Vec<Frame> = Vec::new();
+    // In an object, whether the next string is a key.
+    let mut want_key = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                if want_key {
+                    if let Some(Frame::Object(key)) = stack.last_mut() {
+                        *key = Some(text[start..i.min(bytes.len())].to_string());
+                    }
+                    want_key = false;
+                }
+            }
+            b'{' => {
+                stack.push(Frame::Object(None));
+                want_key = true;
+            }
+            b'[' => stack.push(Frame::Array(0)),
+            b'}' | b']' => {
+                stack.pop();
+                want_key = false;
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Array(n)) => *n += 1,
+                Some(Frame::Object(_)) => want_key = true,
+                None => {}
+            },
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut path = String::new();
+    for frame in &stack {
+        match frame {
+            Frame::Object(Some(key)) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+            }
+            Frame::Object(None) => {}
+            Frame::Array(n) => path.push_str(&format!("[{n}]")),
+        }
+    }
+    path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::ScenarioSpec;
+
+    #[test]
+    fn errors_name_the_path_and_line() {
+        let e = from_json::<Vec<u8>>("[1,\n 300]").unwrap_err();
+        assert_eq!((e.path.as_str(), e.line), ("[1]", 2));
+        assert!(e.to_string().starts_with("[1]: "), "{e}");
+        let e = from_json::<u8>("x").unwrap_err();
+        assert_eq!(e.path, "");
+        assert_eq!(from_json::<Vec<u8>>("[1, 2]"), Ok(vec![1, 2]));
+    }
+
+    #[test]
+    fn paths_inside_a_scenario() {
+        let path = |text: &str| from_json::<ScenarioSpec>(text).unwrap_err().path;
+        // A value of the wrong type, a missing field, an unknown field, in nested places.
+        assert_eq!(path(r#"{"instances": [{"id": "a", "ip": "10.0.0.1"}, {"id": 7}]}"#), "instances[1].id");
+        assert_eq!(path("{\"name\": \"x\",\n \"security_groups\": [{\"rules\": []}]}"), "security_groups[0]");
+        assert_eq!(path(r#"{"nmae": "x"}"#), "nmae");
+        assert_eq!(path(r#"{"instances": [{"id": "a\"b,", "ip": 3}]}"#), "instances[0].ip");
+        assert_eq!(path(r#"{"name": 3}"#), "name");
+    }
+
+    #[test]
+    fn offsets_count_characters_on_their_line() {
+        assert_eq!(offset_of("ab\ncdé f", 2, 4), 8);
+        assert_eq!(offset_of("ab", 1, 9), 2);
+    }
+}
