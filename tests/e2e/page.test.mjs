@@ -345,6 +345,67 @@ test('the reachability matrix loads a pair into the tester and exports CSV', asy
   noErrorsSoFar();
 });
 
+test('the large estate: search a group, the matrix, a baseline, an edit and its diff, a fix, undo; timings printed', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    const p = watch(await ctx.newPage(), 'large estate');
+    const timings = {};
+    const timed = async (what, action) => {
+      const start = Date.now();
+      await action();
+      timings[what] = Date.now() - start;
+    };
+    await timed('open the example (fetch, parse, validate, first paint)', async () => {
+      await p.goto(`${url}#example=huawei/estate-1000-instances`);
+      await until('the estate', () => id('scenario-name', p).inputValue(), (v) => v.startsWith('Large estate'), 60_000);
+    });
+    await timed('search the group list', async () => {
+      await id('group-search', p).fill('db-1');
+      await until('the search', () => id('group-list-status', p).textContent(), (s) => /match/.test(s));
+    });
+    await timed('select a group', async () => {
+      await id('group-item-db-1', p).click();
+      await id('rules-table', p).waitFor();
+    });
+    await timed('compute the reachability matrix', async () => {
+      await id('matrix-compute', p).click();
+      await id('matrix-grid', p).waitFor({ timeout: 60_000 });
+    });
+    // A block pair opens into its instances; a pair's cell evaluates its packet.
+    await p.locator('[data-testid^="matrix-cell-"]:not([disabled])').first().click();
+    await id('matrix-back', p).waitFor();
+    await timed('evaluate a matrix cell', async () => {
+      await p.locator('[data-testid^="matrix-cell-"]:not([disabled])').first().click();
+      await id('verdict', p).waitFor();
+    });
+    await id('set-baseline', p).click();
+    const rows = await testids('rule-row-', p);
+    await timed('delete a rule and see the diff', async () => {
+      await id(`rule-delete-${rows[0].replace('rule-row-', '')}`, p).click();
+      await until('the diff', () => id('baseline-summary', p).textContent(), (t) => t !== 'No verdict differs from the baseline.', 30_000);
+    });
+    assert.match(await id('baseline-summary', p).textContent(), /^(Opens|Closes) /);
+    await id('baseline-try-0', p).click();
+    await id('verdict', p).waitFor();
+    if (/deny/i.test(await id('verdict', p).textContent())) {
+      await timed('suggest a fix', async () => {
+        await id('suggest-fix', p).click();
+        await id('fix-steps', p).waitFor({ timeout: 30_000 });
+      });
+      await id('apply-fix', p).click();
+      await until('the verdict', () => id('verdict', p).textContent(), (v) => /allow/i.test(v), 30_000);
+      await id('undo', p).click();
+    }
+    await id('undo', p).click();
+    await until('the diff', () => id('baseline-summary', p).textContent(), (t) => t === 'No verdict differs from the baseline.', 30_000);
+    await p.screenshot({ path: `${shots}large-estate.png` });
+    console.log(`large estate timings (ms): ${JSON.stringify(timings)}`);
+  } finally {
+    await ctx.close();
+  }
+  noErrorsSoFar();
+});
+
 test('Export downloads the scenario file', async () => {
   const [download] = await Promise.all([page.waitForEvent('download'), id('export').click()]);
   assert.equal(download.suggestedFilename(), 'sg-a-and-sg-b.json');

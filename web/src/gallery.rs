@@ -46,6 +46,8 @@ pub enum Section {
     Examples,
     Matching,
     Stateful,
+    /// A generated 1,000-instance estate, to try the page at scale.
+    Scale,
     Alibaba,
 }
 
@@ -58,6 +60,7 @@ impl Section {
             Section::Matching => "Matching, paths and limits",
             Section::Stateful => "Connection tracking",
             Section::Alibaba => "Alibaba Cloud use cases (Huawei semantics for now)",
+            Section::Scale => "Large estates",
         }
     }
 
@@ -69,6 +72,7 @@ impl Section {
             (_, "defaults") => Section::Templates,
             (_, "examples" | "guidance" | "configuring") => Section::Examples,
             (_, "stateful") => Section::Stateful,
+            (_, "estate") => Section::Scale,
             _ => Section::Matching,
         }
     }

@@ -8,6 +8,7 @@ use super::paths::{below, head, index_of, sentence};
 use crate::state::use_app;
 use leptos::prelude::*;
 use serde_json::Value;
+use sgplay_core::analysis::diff::few;
 use sgplay_core::scenario::{AddressGroupSpec, Problem};
 
 #[component]
@@ -52,7 +53,10 @@ pub fn AddressGroups() -> impl IntoView {
                 let id = g.id.clone();
                 let name = if g.name.is_empty() { g.id.clone() } else { g.name.clone() };
                 let users = app.doc.with_untracked(|d| ops::address_group_users(d, &id));
-                let entries = ops::entries_text(&g.ip_set).replace('\n', ", ");
+                // Long lists (a large estate's groups hold hundreds) are cut to their first few,
+                // in full in the tooltip and in the editor.
+                let entry_list: Vec<String> = ops::entries_text(&g.ip_set).lines().map(str::to_string).collect();
+                let (entries, all_entries) = (few(&entry_list), entry_list.join(", "));
                 let is_open = open.as_deref() == Some(id.as_str());
                 let actions = editable.then(|| {
                     let (edit_id, delete_id, delete_name) = (id.clone(), id.clone(), name.clone());
@@ -63,14 +67,14 @@ pub fn AddressGroups() -> impl IntoView {
                         </td>
                     }
                 });
-                let used = if users.is_empty() { "—".to_string() } else { users.join(", ") };
+                let (used, all_users) = if users.is_empty() { ("—".to_string(), String::new()) } else { (few(&users), users.join(", ")) };
                 let row = view! {
                     <tr data-testid=format!("address-group-row-{id}")>
                         <td><strong>{name.clone()}</strong></td>
                         <td><code>{id.clone()}</code></td>
                         <td>{if ops::version_text(&g) == "6" { "IPv6" } else { "IPv4" }}</td>
-                        <td class="address-groups__entries">{if entries.is_empty() { "(empty)".to_string() } else { entries }}</td>
-                        <td class="address-groups__users">{used}</td>
+                        <td class="address-groups__entries" title=all_entries>{if entries.is_empty() { "(empty)".to_string() } else { entries }}</td>
+                        <td class="address-groups__users" title=all_users>{used}</td>
                         {actions}
                     </tr>
                 };
@@ -149,7 +153,9 @@ fn checked(problems: &[Problem], index: usize) -> Checked {
                 let entry = index_of(rest).map(|k| format!("entry {}: ", k + 1)).unwrap_or_default();
                 out.own.push(format!("{entry}`{}` {}", p.value, p.message));
             }
-            Some(_) => out.own.push(if p.value.is_empty() { p.message.clone() } else { format!("{} `{}`: {}", p.field, p.value, p.message) }),
+            Some(_) => {
+                out.own.push(if p.value.is_empty() { p.message.clone() } else { format!("{} `{}`: {}", p.field, p.value, p.message) })
+            }
             None => out.elsewhere.push(sentence(p)),
         }
     }
