@@ -10,14 +10,10 @@
 use leptos::prelude::*;
 use leptos::task::tick;
 use sgplay_core::model::Direction;
-use sgplay_core::scenario::ScenarioSpec;
 use sgplay_web::components::findings::{provide_findings, FindingsPanel};
 use sgplay_web::components::groups::GroupsPanel;
 use sgplay_web::gallery;
-use sgplay_web::state::boot::first_check_probe;
 use sgplay_web::state::AppState;
-use std::cell::RefCell;
-use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
@@ -34,20 +30,11 @@ struct Page {
 impl Page {
     /// The findings and groups panels over `slug`, with a root state the test can read.
     async fn open(slug: &str) -> Page {
-        let root: Element = common::fresh_root(None).into();
-        let slot: Rc<RefCell<Option<AppState>>> = Rc::default();
-        let out = slot.clone();
-        let scenario: ScenarioSpec = gallery::load(slug).expect("a gallery example");
-        leptos::mount::mount_to(root.clone().unchecked_into(), move || {
-            let probe = first_check_probe(&scenario);
-            let app = AppState::provide(scenario, probe, None, None);
+        let (root, app) = common::mount_panels(slug, |app| {
             provide_findings(app);
-            *out.borrow_mut() = Some(app);
             view! { <FindingsPanel/> <GroupsPanel/> }
         })
-        .forget();
-        Page::settle().await;
-        let app = slot.borrow_mut().take().expect("mounted");
+        .await;
         Page { root, app }
     }
 

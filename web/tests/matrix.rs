@@ -8,18 +8,13 @@
 
 use leptos::prelude::*;
 use leptos::task::tick;
-use sgplay_core::scenario::ScenarioSpec;
 use sgplay_core::Verdict;
 use sgplay_web::components::matrix::MatrixPanel;
 use sgplay_web::components::tester::TesterPanel;
 use sgplay_web::gallery;
-use sgplay_web::state::boot::first_check_probe;
-use sgplay_web::state::AppState;
-use std::cell::RefCell;
-use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, Event, HtmlElement, HtmlSelectElement};
+use web_sys::{Event, HtmlElement, HtmlSelectElement};
 
 mod common;
 
@@ -33,19 +28,7 @@ async fn settle() {
 
 #[wasm_bindgen_test]
 async fn a_cell_loads_its_packet_into_the_tester() {
-    let root: Element = common::fresh_root(None).into();
-    let slot: Rc<RefCell<Option<AppState>>> = Rc::default();
-    let out = slot.clone();
-    let scenario: ScenarioSpec = gallery::load(gallery::DEFAULT_SLUG).unwrap();
-    leptos::mount::mount_to(root.clone().unchecked_into(), move || {
-        let probe = first_check_probe(&scenario);
-        let app = AppState::provide(scenario, probe, None, None);
-        *out.borrow_mut() = Some(app);
-        view! { <MatrixPanel/> <TesterPanel/> }
-    })
-    .forget();
-    settle().await;
-    let app = slot.borrow_mut().take().unwrap();
+    let (root, app) = common::mount_panels(gallery::DEFAULT_SLUG, |_| view! { <MatrixPanel/> <TesterPanel/> }).await;
     let find = |testid: &str| root.query_selector(&format!("[data-testid='{testid}']")).unwrap().unwrap_or_else(|| panic!("no `{testid}`"));
     // Five ends: four instances and the Internet; an end with itself is not judged.
     assert_eq!(root.query_selector_all("[data-testid^='matrix-cell-']").unwrap().length(), 25);

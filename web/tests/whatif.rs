@@ -9,15 +9,12 @@
 
 use leptos::prelude::*;
 use leptos::task::tick;
-use sgplay_core::scenario::{ProbeSpec, ScenarioSpec};
+use sgplay_core::scenario::ProbeSpec;
 use sgplay_core::Verdict;
 use sgplay_web::components::baseline::BaselinePanel;
 use sgplay_web::components::tester::TesterPanel;
 use sgplay_web::gallery;
-use sgplay_web::state::boot::first_check_probe;
 use sgplay_web::state::AppState;
-use std::cell::RefCell;
-use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
@@ -33,19 +30,7 @@ struct Page {
 
 impl Page {
     async fn open() -> Page {
-        let root: Element = common::fresh_root(None).into();
-        let slot: Rc<RefCell<Option<AppState>>> = Rc::default();
-        let out = slot.clone();
-        let scenario: ScenarioSpec = gallery::load(gallery::DEFAULT_SLUG).expect("the default example");
-        leptos::mount::mount_to(root.clone().unchecked_into(), move || {
-            let probe = first_check_probe(&scenario);
-            let app = AppState::provide(scenario, probe, None, None);
-            *out.borrow_mut() = Some(app);
-            view! { <BaselinePanel/> <TesterPanel/> }
-        })
-        .forget();
-        Page::settle().await;
-        let app = slot.borrow_mut().take().expect("mounted");
+        let (root, app) = common::mount_panels(gallery::DEFAULT_SLUG, |_| view! { <BaselinePanel/> <TesterPanel/> }).await;
         Page { root, app }
     }
 

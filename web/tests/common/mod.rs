@@ -3,10 +3,13 @@
 
 use leptos::prelude::*;
 use sgplay_web::components::Playground;
-use sgplay_web::state::boot::Start;
+use sgplay_web::state::boot::{first_check_probe, Start};
 use sgplay_web::state::route::Embed;
+use sgplay_web::state::AppState;
+use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
-use web_sys::HtmlElement;
+use web_sys::{Element, HtmlElement};
 
 /// A fresh element appended to `<body>`; `style` sets its size where a test needs one.
 pub fn fresh_root(style: Option<&str>) -> HtmlElement {
@@ -23,4 +26,27 @@ pub fn fresh_root(style: Option<&str>) -> HtmlElement {
 #[allow(dead_code)] // not every test file mounts the whole playground
 pub fn mount_playground(root: &HtmlElement, start: Start, embed: Option<Embed>) {
     leptos::mount::mount_to(root.clone(), move || view! { <Playground start embed autosave=false/> }).forget();
+}
+
+/// The gallery example `slug` as a root state, with `panels` mounted over it on an element of
+/// their own; returns the element and the state, for tests that drive a few panels and read
+/// the state. `panels` gets the state first, to provide more context (e.g. the findings).
+#[allow(dead_code)] // not every test file mounts panels this way
+pub async fn mount_panels<V: IntoView + 'static>(slug: &str, panels: impl FnOnce(AppState) -> V + 'static) -> (Element, AppState) {
+    let root: Element = fresh_root(None).into();
+    let slot: Rc<RefCell<Option<AppState>>> = Rc::default();
+    let out = slot.clone();
+    let scenario = sgplay_web::gallery::load(slug).expect("a gallery example");
+    leptos::mount::mount_to(root.clone().unchecked_into(), move || {
+        let probe = first_check_probe(&scenario);
+        let app = AppState::provide(scenario, probe, None, None);
+        *out.borrow_mut() = Some(app);
+        panels(app)
+    })
+    .forget();
+    for _ in 0..4 {
+        leptos::task::tick().await;
+    }
+    let app = slot.borrow_mut().take().expect("mounted");
+    (root, app)
 }

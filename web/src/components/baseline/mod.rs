@@ -9,13 +9,13 @@
 
 pub mod model;
 
+use crate::components::shell::read_chosen_file;
 use crate::state::transfer;
 use crate::state::use_app;
 use leptos::html;
 use leptos::prelude::*;
 use model::{lines, summary, DiffLine};
 use sgplay_core::analysis::diff::diff;
-use wasm_bindgen_futures::{spawn_local, JsFuture};
 
 /// Lines shown before "and N more": a diff of a large estate can have thousands of regions.
 const SHOWN: usize = 100;
@@ -53,14 +53,9 @@ pub fn BaselinePanel() -> impl IntoView {
     };
     let on_file = move |_| {
         let Some(input) = file_input.get_untracked() else { return };
-        let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
-        input.set_value("");
-        let name = file.name();
-        spawn_local(async move {
-            match JsFuture::from(file.text()).await.ok().and_then(|v| v.as_string()) {
-                Some(content) => compare_with(content, format!("the file “{name}”")),
-                None => message.set(Some(format!("the file “{name}” could not be read as text"))),
-            }
+        read_chosen_file(&input, move |name, text| match text {
+            Some(content) => compare_with(content, format!("the file “{name}”")),
+            None => message.set(Some(format!("the file “{name}” could not be read as text"))),
         });
     };
     let body = move || match report.get() {

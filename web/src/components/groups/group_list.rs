@@ -1,7 +1,7 @@
 //! The list of security groups (name, id, members, rules) and the "New group" controls.
 
 use super::ops;
-use crate::components::list_filter::{matches, page, status, PAGE};
+use crate::components::list_filter::{matches, page, PageFooter, SearchBox, PAGE};
 use crate::state::use_app;
 use leptos::prelude::*;
 use sgplay_core::model::Direction;
@@ -111,24 +111,14 @@ pub fn GroupList(shown: Memo<Option<String>>) -> impl IntoView {
     view! {
         <div class="group-list">
             {move || (total() > SEARCH_FROM).then(|| view! {
-                <label class="list-search">
-                    <span class="visually-hidden">"Find a security group by name, id, or a member's address"</span>
-                    <input type="search" class="field__input list-search__input" data-testid="group-search"
-                        placeholder="Find a group: name, id or a member's address…"
-                        prop:value=move || query.get()
-                        on:input=move |ev| { query.set(event_target_value(&ev)); limit.set(PAGE); }/>
-                </label>
+                <SearchBox query limit testid="group-search" label="Find a security group by name, id, or a member's address"
+                    placeholder="Find a group: name, id or a member's address…"/>
             })}
             <ul class="group-list__items" data-testid="group-list" aria-label="Security groups">
                 {list}
             </ul>
-            <p class="list-search__status" role="status" data-testid="group-list-status">
-                {move || visible.with(|(shown, _, count)| status(shown.len(), *count, total(), "groups"))}
-            </p>
-            {move || (visible.with(|v| v.1) > 0).then(|| view! {
-                <button type="button" class="button button--small button--quiet" data-testid="group-more"
-                    on:click=move |_| limit.update(|l| *l += PAGE)>{move || format!("Show {} more", visible.with(|v| v.1.min(PAGE)))}</button>
-            })}
+            <PageFooter shown=Signal::derive(move || visible.with(|(v, hidden, count)| (v.len(), *hidden, *count))) total=Signal::derive(total)
+                limit what="groups" prefix="group"/>
             {(!app.read_only()).then(|| view! { <NewGroup/> })}
         </div>
     }

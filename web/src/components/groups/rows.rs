@@ -52,17 +52,8 @@ pub fn rows(world: &World, group: &SecurityGroup, origins: &[Origin], direction:
     out
 }
 
-/// "1st", "2nd", "3rd", "11th", "22nd".
-pub fn ordinal(n: usize) -> String {
-    let suffix = match (n % 10, n % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
-    format!("{n}{suffix}")
-}
+/// "1st", "2nd", "3rd", "11th", "22nd": the engine's, so the table and the trace agree.
+pub use sgplay_core::eval::explain::ordinal;
 
 /// The tooltip of the evaluation-position cell.
 pub fn order_tooltip(order: usize) -> String {

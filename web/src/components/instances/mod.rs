@@ -13,7 +13,7 @@ mod instance_form;
 
 use crate::components::groups::icons::{icon, Icon};
 use crate::components::groups::paths::{below, sentence};
-use crate::components::list_filter::{matches, page, status, PAGE};
+use crate::components::list_filter::{matches, page, PageFooter, SearchBox, PAGE};
 use crate::state::use_app;
 use group_sequence::GroupSequence;
 use instance_form::InstanceForm;
@@ -237,13 +237,8 @@ pub fn InstancesPanel() -> impl IntoView {
                 </div>
             })}
             {move || (total() > SEARCH_FROM).then(|| view! {
-                <label class="list-search">
-                    <span class="visually-hidden">"Find an instance by name, id, address, subnet or security group"</span>
-                    <input type="search" class="field__input list-search__input" data-testid="instance-search"
-                        placeholder="Find an instance: name, id, address, subnet, group…"
-                        prop:value=move || query.get()
-                        on:input=move |ev| { query.set(event_target_value(&ev)); limit.set(PAGE); }/>
-                </label>
+                <SearchBox query limit testid="instance-search" label="Find an instance by name, id, address, subnet or security group"
+                    placeholder="Find an instance: name, id, address, subnet, group…"/>
             })}
             <div class="table-scroll">
                 <table class="table instances__table" data-testid="instances-table">
@@ -265,13 +260,8 @@ pub fn InstancesPanel() -> impl IntoView {
                     </tbody>
                 </table>
             </div>
-            <p class="list-search__status" role="status" data-testid="instance-list-status">
-                {move || visible.with(|(shown, _, count)| status(shown.len(), *count, total(), "instances"))}
-            </p>
-            {move || (visible.with(|v| v.1) > 0).then(|| view! {
-                <button type="button" class="button button--small button--quiet" data-testid="instance-more"
-                    on:click=move |_| limit.update(|l| *l += PAGE)>{move || format!("Show {} more", visible.with(|v| v.1.min(PAGE)))}</button>
-            })}
+            <PageFooter shown=Signal::derive(move || visible.with(|(v, hidden, count)| (v.len(), *hidden, *count))) total=Signal::derive(total)
+                limit what="instances" prefix="instance"/>
         </section>
     }
 }

@@ -2,6 +2,7 @@
 //! share link pasted. The engine validates it; only a scenario without errors replaces the
 //! current one (undoably). Otherwise every problem is listed and nothing changes.
 
+use super::file_pick::read_chosen_file;
 use super::modal::Modal;
 use super::notices::rich_text;
 use crate::state::transfer::{self, Imported};
@@ -9,7 +10,6 @@ use crate::state::use_app;
 use leptos::html;
 use leptos::prelude::*;
 use sgplay_core::scenario::Problem;
-use wasm_bindgen_futures::{spawn_local, JsFuture};
 
 /// Why the last import was refused: where it came from, and every problem.
 #[derive(Clone, Debug, PartialEq)]
@@ -49,18 +49,12 @@ pub fn ImportButton() -> impl IntoView {
 
     let on_file = move |_| {
         let Some(input) = file_input.get_untracked() else { return };
-        let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
-        // Choosing the same file again must fire `change` again.
-        input.set_value("");
-        let name = file.name();
-        spawn_local(async move {
-            match JsFuture::from(file.text()).await.ok().and_then(|v| v.as_string()) {
-                Some(content) => apply(content, format!("“{name}”")),
-                None => {
-                    let problem = Problem::error("", format!("file `{name}`"), "", "", "the file could not be read as text");
-                    refusal.set(Some(Refusal { source: format!("“{name}”"), problems: vec![problem] }));
-                    open.set(true);
-                }
+        read_chosen_file(&input, move |name, text| match text {
+            Some(content) => apply(content, format!("“{name}”")),
+            None => {
+                let problem = Problem::error("", format!("file `{name}`"), "", "", "the file could not be read as text");
+                refusal.set(Some(Refusal { source: format!("“{name}”"), problems: vec![problem] }));
+                open.set(true);
             }
         });
     };

@@ -11,6 +11,7 @@ mod clipboard;
 mod copy_field;
 mod embed_footer;
 mod export_button;
+mod file_pick;
 mod gallery_dialog;
 mod header;
 mod import_dialog;
@@ -25,6 +26,7 @@ mod undo_redo;
 
 pub use embed_footer::EmbedFooter;
 pub use export_button::download;
+pub use file_pick::read_chosen_file;
 pub use header::Header;
 pub use modal::Modal;
 pub use notices::{rich_text, Notices};
