@@ -14,49 +14,29 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { launch, ready, until, url, watch as watchInto } from './helpers.mjs';
 
-const url = process.env.SGPLAY_URL ?? 'http://127.0.0.1:8765/';
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const WCAG_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const DEFAULT_NAME = 'Sg-A and Sg-B';
 const FTP_NAME = 'FTP upload and download (ports 20-21)';
-const launchArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 let browser;
 const errors = [];
 
 before(async () => {
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: launchArgs });
+  browser = await launch();
 });
 
 after(async () => {
   await browser?.close();
 });
 
-function watch(p, label) {
-  p.on('pageerror', (e) => errors.push(`${label}: page error: ${e.message}`));
-  p.on('console', (m) => { if (m.type() === 'error') errors.push(`${label}: console: ${m.text()}`); });
-  return p;
-}
+const watch = (p, label) => watchInto(p, label, errors);
 
 const id = (p, testid) => p.getByTestId(testid, { exact: true });
 
-async function ready(p) {
-  await p.waitForFunction(() => document.querySelector('[data-testid="scenario-name"], [data-testid="embed"]'), null, { timeout: 20_000 });
-}
 
-async function until(what, read, check, timeout = 5_000) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    last = await read();
-    if (check(last)) return last;
-    if (Date.now() > end) assert.fail(`${what}: still ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** A fresh page in its own profile, on `path`, with the wasm started. */
 async function open(options, path = '', label = 'page') {

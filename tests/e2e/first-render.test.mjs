@@ -13,17 +13,14 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import os from 'node:os';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
+import { launch, url } from './helpers.mjs';
 
-const url = process.env.SGPLAY_URL ?? 'http://127.0.0.1:8765/';
 const runs = Number(process.env.SGPLAY_RUNS ?? 5);
-const launchArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 let browser;
 
 before(async () => {
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: launchArgs });
+  browser = await launch();
 });
 
 after(async () => {

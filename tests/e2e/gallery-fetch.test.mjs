@@ -8,17 +8,14 @@
 //   SGPLAY_URL=http://127.0.0.1:8765/ node --test tests/e2e/gallery-fetch.test.mjs
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
+import { launch, url } from './helpers.mjs';
 
-const url = process.env.SGPLAY_URL ?? 'http://127.0.0.1:8765/';
 const FTP = '**/scenarios/huawei/examples-ftp.json';
-const launchArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 let browser;
 
 before(async () => {
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: launchArgs });
+  browser = await launch();
 });
 
 after(async () => {

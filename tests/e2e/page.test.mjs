@@ -11,9 +11,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { launch, ready, until, url, watch as watchInto } from './helpers.mjs';
 
-const url = process.env.SGPLAY_URL ?? 'http://127.0.0.1:8765/';
 const shots = new URL('./screenshots/', import.meta.url).pathname;
 mkdirSync(shots, { recursive: true });
 
@@ -37,21 +36,15 @@ const errors = [];
 let addedRule;
 const packet = { from: '198.51.100.7', to: 'ecs-a01', protocol: 'tcp', port: '8443' };
 
-function watch(p, label) {
-  p.on('pageerror', (e) => errors.push(`${label}: page error: ${e.message}`));
-  p.on('console', (m) => { if (m.type() === 'error') errors.push(`${label}: console: ${m.text()}`); });
-  return p;
-}
+const watch = (p, label) => watchInto(p, label, errors);
 
 function noErrorsSoFar() {
   assert.deepEqual(errors, [], 'the page logged errors');
 }
 
-const launchArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 before(async () => {
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: launchArgs });
+  browser = await launch();
   context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   page = watch(await context.newPage(), 'main');
   await page.goto(url);
@@ -66,22 +59,7 @@ after(async () => {
 
 const id = (testid, p = page) => p.getByTestId(testid, { exact: true });
 
-/** Waits until the wasm has started and the masthead shows a scenario. */
-async function ready(p) {
-  await p.waitForFunction(() => document.querySelector('[data-testid="scenario-name"], [data-testid="embed"]'), null, { timeout: 20_000 });
-}
 
-/** Polls `read` until `check` accepts its value; fails with the last value seen. */
-async function until(what, read, check, timeout = 5_000) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    last = await read();
-    if (check(last)) return last;
-    if (Date.now() > end) assert.fail(`${what}: still ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const nameIs = (want, p = page) => until('the scenario name', () => id('scenario-name', p).inputValue(), (v) => v === want);
 

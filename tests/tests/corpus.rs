@@ -181,20 +181,7 @@ fn every_file_is_utf8_json_with_a_version() {
 /// address"): every key of a rule must be a rule field or one of the API's bookkeeping fields.
 #[test]
 fn rules_and_address_groups_use_known_fields() {
-    const RULE_FIELDS: [&str; 12] = [
-        "id",
-        "security_group_id",
-        "direction",
-        "ethertype",
-        "protocol",
-        "multiport",
-        "action",
-        "priority",
-        "remote_ip_prefix",
-        "remote_group_id",
-        "remote_address_group_id",
-        "description",
-    ];
+    use sgplay_core::scenario::rule_spec::RULE_FIELDS;
     const ADDRESS_GROUP_FIELDS: [&str; 5] = ["id", "name", "ip_version", "ip_set", "description"];
     const API_BOOKKEEPING: [&str; 6] = ["created_at", "updated_at", "project_id", "tenant_id", "max_capacity", "enterprise_project_id"];
     let mut problems = Vec::new();

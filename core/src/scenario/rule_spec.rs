@@ -63,7 +63,7 @@ const API_BOOKKEEPING_FIELDS: [&str; 9] = [
 ];
 
 /// The fields a rule is made of.
-const RULE_FIELDS: [&str; 12] = [
+pub const RULE_FIELDS: [&str; 12] = [
     "id",
     "security_group_id",
     "direction",
