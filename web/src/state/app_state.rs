@@ -229,9 +229,16 @@ impl AppState {
     /// Puts `packet` into the tester's inputs (instances by id where they can be) and sends it:
     /// what an example packet's "Try it" does.
     pub fn try_packet(&self, packet: &Packet) {
-        let probe = self.sim.with_untracked(|s| ProbeSpec::for_packet(s.world(), packet));
+        let mut probe = self.sim.with_untracked(|s| ProbeSpec::for_packet(s.world(), packet));
+        if self.new_connection.get_untracked() {
+            // A fresh source port, as every send gets: the rules decide, not a connection an
+            // earlier packet with the same ports opened.
+            probe.src_port = None;
+        }
         self.probe.set(probe);
-        self.send(packet.clone(), false);
+        if self.send_probe().is_err() {
+            self.send(packet.clone(), false);
+        }
     }
 
     /// Freezes the current scenario as the baseline.
