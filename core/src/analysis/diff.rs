@@ -64,7 +64,7 @@
 use super::shadow::Skipped;
 use super::space::{TooLarge, GRID_LIMIT};
 use crate::eval::{group_order, route, Crossing, Directory};
-use crate::matcher::shape::{addr_number, family_max, merge, number_to_addr, shape, MemberIndex, RuleShape};
+use crate::matcher::shape::{addr_number, address_cuts, family_max, merge, number_to_addr, port_cuts, shape, MemberIndex, RuleShape};
 use crate::matcher::{family_slot, side_slot};
 use crate::model::protocol::{protocol_name, ICMP, ICMPV6, TCP, UDP};
 use crate::model::{Action, AddressKind, Direction, Ethertype, ProtocolMatch, World};
@@ -276,17 +276,7 @@ impl Grid {
     /// `lists` in evaluation order, all of one family. Refused past `room` (list entries and
     /// cells together).
     fn build(lists: &[Vec<&RuleShape>], slots: &Slots, max: u128, room: usize) -> Result<Grid, TooLarge> {
-        let mut addr_starts = vec![0u128];
-        for r in lists.iter().flatten() {
-            for &(first, last) in &r.remote {
-                addr_starts.push(first);
-                if last < max {
-                    addr_starts.push(last + 1);
-                }
-            }
-        }
-        addr_starts.sort_unstable();
-        addr_starts.dedup();
+        let addr_starts = address_cuts(lists.iter().flatten().copied(), max);
         let class_of = |a: u128| (addr_starts.partition_point(|&s| s <= a) - 1) as u32;
         let rule_acs: Vec<Vec<Vec<(u32, u32)>>> =
             lists.iter().map(|l| l.iter().map(|r| r.remote.iter().map(|&(f, l)| (class_of(f), class_of(l))).collect()).collect()).collect();
@@ -298,32 +288,15 @@ impl Grid {
         let mut run_lists: Vec<Vec<Vec<u32>>> = Vec::new();
         let mut entries = 0usize;
         for (slot, &p) in slots.protocols.iter().enumerate() {
-            let applies = |r: &RuleShape| match (r.protocol, p) {
-                (ProtocolMatch::Any, _) => true,
-                (ProtocolMatch::Number(n), Some(q)) => n == q,
-                (ProtocolMatch::Number(_), None) => false,
-            };
             let ported = slots.ported(slot);
-            let mut cuts = vec![0u16];
-            if ported {
-                for r in lists.iter().flatten().filter(|r| applies(r)) {
-                    for &(a, b) in r.ports.iter().flatten() {
-                        cuts.push(a);
-                        if let Some(n) = b.checked_add(1) {
-                            cuts.push(n);
-                        }
-                    }
-                }
-            }
-            cuts.sort_unstable();
-            cuts.dedup();
+            let cuts = if ported { port_cuts(lists.iter().flatten().copied().filter(|r| r.applies_to(p))) } else { vec![0] };
             let base = run_lists.len();
             run_lists.extend((0..cuts.len()).map(|_| vec![Vec::new(); lists.len()]));
             let run_of = |port: u16| cuts.partition_point(|&s| s <= port) - 1;
             for (li, list) in lists.iter().enumerate() {
                 let mut full = vec![false; cuts.len()];
                 for (pos, r) in list.iter().enumerate() {
-                    if !applies(r) {
+                    if !r.applies_to(p) {
                         continue;
                     }
                     let spans: Vec<(usize, usize)> = match (&r.ports, ported) {

@@ -32,7 +32,7 @@
 //! instead of guessing: a crafted file costs seconds at most, never minutes.
 
 use crate::matcher::port_runs::PortRuns;
-use crate::matcher::shape::RuleShape;
+use crate::matcher::shape::{address_cuts, RuleShape};
 
 /// The most cells (port classes × address classes) one space may hold.
 pub const GRID_LIMIT: usize = 1 << 23;
@@ -83,17 +83,7 @@ impl RuleSpace {
     /// `rules` in evaluation order, all of one family (`max` is its largest address).
     pub fn build(rules: &[&RuleShape], max: u128) -> Result<RuleSpace, TooLarge> {
         // Address classes from the rules' own interval ends.
-        let mut addr_starts = vec![0u128];
-        for r in rules {
-            for &(first, last) in &r.remote {
-                addr_starts.push(first);
-                if last < max {
-                    addr_starts.push(last + 1);
-                }
-            }
-        }
-        addr_starts.sort_unstable();
-        addr_starts.dedup();
+        let addr_starts = address_cuts(rules.iter().copied(), max);
         let class_of = |a: u128| (addr_starts.partition_point(|&s| s <= a) - 1) as u32;
         let rule_addr_classes: Vec<Vec<(u32, u32)>> =
             rules.iter().map(|r| r.remote.iter().map(|&(f, l)| (class_of(f), class_of(l))).collect()).collect();

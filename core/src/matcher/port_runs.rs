@@ -8,7 +8,7 @@
 //! cover every address (nothing later can be first, or second, there). Runs with the same list
 //! form one *port class*, across slots too.
 
-use super::shape::RuleShape;
+use super::shape::{port_cuts, RuleShape};
 use crate::model::protocol::{TCP, UDP};
 use crate::model::ProtocolMatch;
 use std::collections::HashMap;
@@ -46,31 +46,14 @@ impl PortRuns {
         let mut rule_runs: Vec<Vec<u32>> = vec![Vec::new(); rules.len()];
         let mut listed = 0usize;
         for &p in &slots {
-            let applies = |r: &RuleShape| match (r.protocol, p) {
-                (ProtocolMatch::Any, _) => true,
-                (ProtocolMatch::Number(n), Some(q)) => n == q,
-                (ProtocolMatch::Number(_), None) => false,
-            };
             let ported = matches!(p, Some(TCP | UDP));
-            let mut cuts = vec![0u16];
-            if ported {
-                for r in rules.iter().filter(|r| applies(r)) {
-                    for &(a, b) in r.ports.iter().flatten() {
-                        cuts.push(a);
-                        if let Some(next) = b.checked_add(1) {
-                            cuts.push(next);
-                        }
-                    }
-                }
-            }
-            cuts.sort_unstable();
-            cuts.dedup();
+            let cuts = if ported { port_cuts(rules.iter().copied().filter(|r| r.applies_to(p))) } else { vec![0] };
             let base = lists.len();
             lists.resize(base + cuts.len(), Vec::new());
             let run_of = |port: u16| cuts.partition_point(|&s| s <= port) - 1;
             let mut full = vec![0u8; cuts.len()];
             for (pos, r) in rules.iter().enumerate() {
-                if !applies(r) {
+                if !r.applies_to(p) {
                     continue;
                 }
                 let spans: Vec<(usize, usize)> = match (&r.ports, ported) {

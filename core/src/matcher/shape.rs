@@ -42,7 +42,52 @@ pub struct RuleShape {
     pub remote: Vec<Interval>,
 }
 
+/// Where the remote intervals of `rules` cut the family's addresses `0..=max` into classes:
+/// the sorted starts of the classes, `0` first. Two addresses of one class are in the same
+/// intervals of every rule.
+pub fn address_cuts<'a>(rules: impl IntoIterator<Item = &'a RuleShape>, max: u128) -> Vec<u128> {
+    let mut starts = vec![0u128];
+    for r in rules {
+        for &(first, last) in &r.remote {
+            starts.push(first);
+            if last < max {
+                starts.push(last + 1);
+            }
+        }
+    }
+    starts.sort_unstable();
+    starts.dedup();
+    starts
+}
+
+/// Where the destination ports of `rules` cut `0..=65535` into runs: the sorted starts of the
+/// runs, `0` first. Two ports of one run are in the same ranges of every rule.
+pub fn port_cuts<'a>(rules: impl IntoIterator<Item = &'a RuleShape>) -> Vec<u16> {
+    let mut starts = vec![0u16];
+    for r in rules {
+        for &(a, b) in r.ports.iter().flatten() {
+            starts.push(a);
+            if let Some(next) = b.checked_add(1) {
+                starts.push(next);
+            }
+        }
+    }
+    starts.sort_unstable();
+    starts.dedup();
+    starts
+}
+
 impl RuleShape {
+    /// Does the rule take packets of protocol slot `slot`: a protocol number, or `None` for
+    /// every protocol no rule names (only an any-protocol rule takes those)?
+    pub fn applies_to(&self, slot: Option<u8>) -> bool {
+        match (self.protocol, slot) {
+            (ProtocolMatch::Any, _) => true,
+            (ProtocolMatch::Number(n), Some(q)) => n == q,
+            (ProtocolMatch::Number(_), None) => false,
+        }
+    }
+
     /// Does the remote cover every address of the family? Later rules never decide after it
     /// (for the packets its protocol and ports take).
     pub fn covers_every_address(&self, max: u128) -> bool {
