@@ -8,7 +8,6 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
-use leptos::task::tick;
 use sgplay_core::model::Direction;
 use sgplay_web::components::findings::{provide_findings, FindingsPanel};
 use sgplay_web::components::groups::GroupsPanel;
@@ -16,75 +15,33 @@ use sgplay_web::gallery;
 use sgplay_web::state::AppState;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement};
+use web_sys::Element;
 
 mod common;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-struct Page {
-    root: Element,
-    app: AppState,
-}
+type Page = common::Panels;
 
-impl Page {
-    /// The findings and groups panels over `slug`, with a root state the test can read.
-    async fn open(slug: &str) -> Page {
-        let (root, app) = common::mount_panels(slug, |app| {
-            provide_findings(app);
-            view! { <FindingsPanel/> <GroupsPanel/> }
-        })
-        .await;
-        Page { root, app }
-    }
-
-    async fn settle() {
-        for _ in 0..4 {
-            tick().await;
-        }
-    }
-
-    fn try_find(&self, testid: &str) -> Option<Element> {
-        self.root.query_selector(&format!("[data-testid='{testid}']")).unwrap()
-    }
-
-    fn find(&self, testid: &str) -> Element {
-        self.try_find(testid).unwrap_or_else(|| panic!("no element with data-testid `{testid}`"))
-    }
-
-    fn text(&self, testid: &str) -> String {
-        self.find(testid).text_content().unwrap_or_default()
-    }
-
-    fn count(&self, selector: &str) -> u32 {
-        self.root.query_selector_all(selector).unwrap().length()
-    }
-
-    async fn click(&self, testid: &str) {
-        self.find(testid).unchecked_into::<HtmlElement>().click();
-        Page::settle().await;
-        // Focus moves on the next animation frame.
-        sleep_ms(50).await;
-    }
-}
-
-async fn sleep_ms(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+/// The findings and groups panels over `slug`.
+async fn open(slug: &str) -> Page {
+    common::mount_panels(slug, |app| {
+        provide_findings(app);
+        view! { <FindingsPanel/> <GroupsPanel/> }
+    })
+    .await
 }
 
 #[wasm_bindgen_test]
 async fn a_clean_scenario_says_so() {
-    let page = Page::open(gallery::DEFAULT_SLUG).await;
+    let page = open(gallery::DEFAULT_SLUG).await;
     assert!(page.text("findings-summary").starts_with("Nothing to report"), "{}", page.text("findings-summary"));
     assert_eq!(page.count(".findings__item"), 0);
 }
 
 #[wasm_bindgen_test]
 async fn findings_are_grouped_and_a_link_opens_the_rule_it_names() {
-    let page = Page::open("huawei/matching-order").await;
+    let page = open("huawei/matching-order").await;
     assert_eq!(page.text("findings-summary"), "10 pieces of advice");
     assert!(page.try_find("findings-advice").is_some());
     assert!(page.try_find("findings-error").is_none());
@@ -124,7 +81,7 @@ fn rule_in_doc(app: AppState, rule: &str) -> bool {
 
 #[wasm_bindgen_test]
 async fn a_fix_is_an_undoable_edit() {
-    let page = Page::open("huawei/matching-order").await;
+    let page = open("huawei/matching-order").await;
     page.click(&fix_of(&page, "T-allow")).await;
     assert_eq!(page.text("findings-status"), "Delete rule T-allow: done. Undo brings it back.");
     assert!(!rule_in_doc(page.app, "T-allow"), "the rule is still in the document");
@@ -143,7 +100,7 @@ async fn a_fix_is_an_undoable_edit() {
 /// check then fails, and the scenario says so as a warning).
 #[wasm_bindgen_test]
 async fn a_fix_that_breaks_a_check_is_applied_and_the_check_is_flagged() {
-    let page = Page::open("huawei/matching-order").await;
+    let page = open("huawei/matching-order").await;
     page.click(&fix_of(&page, "T-allow-web")).await;
     assert!(!rule_in_doc(page.app, "T-allow-web"));
     assert_eq!(page.text("findings-status"), "Delete rule T-allow-web: done. Undo brings it back.");

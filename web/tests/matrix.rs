@@ -7,7 +7,6 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
-use leptos::task::tick;
 use sgplay_core::Verdict;
 use sgplay_web::components::matrix::MatrixPanel;
 use sgplay_web::components::tester::TesterPanel;
@@ -20,15 +19,9 @@ mod common;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-async fn settle() {
-    for _ in 0..4 {
-        tick().await;
-    }
-}
-
 #[wasm_bindgen_test]
 async fn a_cell_loads_its_packet_into_the_tester() {
-    let (root, app) = common::mount_panels(gallery::DEFAULT_SLUG, |_| view! { <MatrixPanel/> <TesterPanel/> }).await;
+    let common::Panels { root, app } = common::mount_panels(gallery::DEFAULT_SLUG, |_| view! { <MatrixPanel/> <TesterPanel/> }).await;
     let find = |testid: &str| root.query_selector(&format!("[data-testid='{testid}']")).unwrap().unwrap_or_else(|| panic!("no `{testid}`"));
     // Five ends: four instances and the Internet; an end with itself is not judged.
     assert_eq!(root.query_selector_all("[data-testid^='matrix-cell-']").unwrap().length(), 25);
@@ -36,11 +29,11 @@ async fn a_cell_loads_its_packet_into_the_tester() {
     let select: HtmlSelectElement = find("matrix-service").unchecked_into();
     select.set_value("tcp:22");
     select.dispatch_event(&Event::new("change").unwrap()).unwrap();
-    settle().await;
+    common::Panels::settle().await;
     // ECS-A01 → ECS-B01 on SSH: Sg-B admits SSH from Sg-A.
     assert_eq!(find("matrix-cell-0-2").text_content().unwrap(), "✓");
     find("matrix-cell-0-2").unchecked_into::<HtmlElement>().click();
-    settle().await;
+    common::Panels::settle().await;
     let (verdict, packet) = app.sent.with_untracked(|s| {
         let s = s.as_ref().expect("the cell sent a packet");
         (s.delivery.evaluation.verdict, s.delivery.evaluation.packet.clone())

@@ -8,72 +8,43 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
-use leptos::task::tick;
 use sgplay_core::scenario::ProbeSpec;
 use sgplay_core::Verdict;
 use sgplay_web::components::baseline::BaselinePanel;
 use sgplay_web::components::tester::TesterPanel;
 use sgplay_web::gallery;
-use sgplay_web::state::AppState;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement};
 
 mod common;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-struct Page {
-    root: Element,
-    app: AppState,
+type Page = common::Panels;
+
+async fn open() -> Page {
+    common::mount_panels(gallery::DEFAULT_SLUG, |_| view! { <BaselinePanel/> <TesterPanel/> }).await
 }
 
-impl Page {
-    async fn open() -> Page {
-        let (root, app) = common::mount_panels(gallery::DEFAULT_SLUG, |_| view! { <BaselinePanel/> <TesterPanel/> }).await;
-        Page { root, app }
-    }
+fn delete_a02(page: &Page) {
+    page.app
+        .edit("delete rule A02", |d| {
+            let sg_a = d.security_groups.iter_mut().find(|g| g.id == "sg-a").unwrap();
+            sg_a.rules.retain(|r| r.id.as_deref() != Some("A02"));
+        })
+        .unwrap();
+}
 
-    async fn settle() {
-        for _ in 0..4 {
-            tick().await;
-        }
-    }
-
-    fn try_find(&self, testid: &str) -> Option<Element> {
-        self.root.query_selector(&format!("[data-testid='{testid}']")).unwrap()
-    }
-
-    fn text(&self, testid: &str) -> String {
-        self.try_find(testid).unwrap_or_else(|| panic!("no `{testid}`")).text_content().unwrap_or_default()
-    }
-
-    async fn click(&self, testid: &str) {
-        self.try_find(testid).unwrap_or_else(|| panic!("no `{testid}`")).unchecked_into::<HtmlElement>().click();
-        Page::settle().await;
-    }
-
-    fn delete_a02(&self) {
-        self.app
-            .edit("delete rule A02", |d| {
-                let sg_a = d.security_groups.iter_mut().find(|g| g.id == "sg-a").unwrap();
-                sg_a.rules.retain(|r| r.id.as_deref() != Some("A02"));
-            })
-            .unwrap();
-    }
-
-    fn verdict(&self) -> Option<Verdict> {
-        self.app.sent.with_untracked(|s| s.as_ref().map(|s| s.delivery.evaluation.verdict))
-    }
+fn verdict(page: &Page) -> Option<Verdict> {
+    page.app.sent.with_untracked(|s| s.as_ref().map(|s| s.delivery.evaluation.verdict))
 }
 
 #[wasm_bindgen_test]
 async fn an_edit_shows_what_it_closed_and_undo_takes_it_back_keeping_the_baseline() {
-    let page = Page::open().await;
+    let page = open().await;
     assert!(page.try_find("baseline-none").is_some());
     page.click("set-baseline").await;
     assert_eq!(page.text("baseline-summary"), "No verdict differs from the baseline.");
-    page.delete_a02();
+    delete_a02(&page);
     Page::settle().await;
     assert_eq!(page.text("baseline-summary"), "Closes 6 regions, on 2 instances.");
     assert!(page.text("baseline-change-0").contains("closed"));
@@ -90,19 +61,19 @@ async fn an_edit_shows_what_it_closed_and_undo_takes_it_back_keeping_the_baselin
 
 #[wasm_bindgen_test]
 async fn an_example_packet_is_one_click_from_the_tester() {
-    let page = Page::open().await;
+    let page = open().await;
     page.click("set-baseline").await;
-    page.delete_a02();
+    delete_a02(&page);
     Page::settle().await;
     page.click("baseline-try-0").await;
-    assert_eq!(page.verdict(), Some(Verdict::Deny), "the region was closed: its packet is denied now");
+    assert_eq!(verdict(&page), Some(Verdict::Deny), "the region was closed: its packet is denied now");
     let probe = page.app.probe.get_untracked();
     assert_eq!((probe.from.as_str(), probe.to.as_str()), ("ecs-a02", "ecs-a01"));
 }
 
 #[wasm_bindgen_test]
 async fn a_suggested_fix_is_applied_and_undone() {
-    let page = Page::open().await;
+    let page = open().await;
     let before = page.app.doc.get_untracked();
     page.app.probe.set(ProbeSpec {
         from: "ecs-a01".into(),
@@ -113,7 +84,7 @@ async fn a_suggested_fix_is_applied_and_undone() {
     });
     page.app.send_probe().unwrap();
     Page::settle().await;
-    assert_eq!(page.verdict(), Some(Verdict::Deny));
+    assert_eq!(verdict(&page), Some(Verdict::Deny));
     page.click("suggest-fix").await;
     let steps = page.text("fix-steps");
     assert!(steps.contains("add to sg-b an inbound allow rule"), "{steps}");
@@ -122,7 +93,7 @@ async fn a_suggested_fix_is_applied_and_undone() {
     let others = page.root.query_selector(".fix__others").unwrap().unwrap().text_content().unwrap();
     assert_eq!(others, "tcp 3306 from 192.168.0.10 to ecs-b02 (192.168.1.11): deny → allow");
     page.click("apply-fix").await;
-    assert_eq!(page.verdict(), Some(Verdict::Allow), "the packet is sent again after the fix");
+    assert_eq!(verdict(&page), Some(Verdict::Allow), "the packet is sent again after the fix");
     assert_ne!(page.app.doc.get_untracked(), before);
     page.app.undo();
     Page::settle().await;
