@@ -22,16 +22,26 @@ use sgplay_core::model::Direction;
 /// (more than `AUTO_ANALYSIS_LIMIT` instances) when asked, marked stale by the next edit.
 #[derive(Clone, Copy)]
 pub struct Findings {
-    pub list: Signal<Vec<Finding>>,
     /// Computed on request (a large estate).
     pub manual: Memo<bool>,
     /// On request: nothing computed yet, or the scenario changed since.
     pub stale: RwSignal<bool>,
     requested: RwSignal<Vec<Finding>>,
+    auto: Memo<Vec<Finding>>,
     app: AppState,
 }
 
 impl Findings {
+    /// Reads the findings shown (tracked): the automatic ones, or the requested ones on a
+    /// large estate. Read in place, never copied: a large estate has thousands.
+    pub fn with<R>(&self, f: impl FnOnce(&[Finding]) -> R) -> R {
+        if self.manual.get() {
+            self.requested.with(|v| f(v))
+        } else {
+            self.auto.with(|v| f(v))
+        }
+    }
+
     /// Computes the findings of the scenario as it is now (the large-estate "Analyse").
     pub fn compute(&self) {
         let found = self.app.scenario.with_untracked(|s| s.as_ref().map(|s| model::findings(&s.world)).unwrap_or_default());
@@ -56,8 +66,7 @@ pub fn provide_findings(app: AppState) {
         app.scenario.track();
         stale.set(true);
     });
-    let list = Signal::derive(move || if manual.get() { requested.get() } else { auto.get() });
-    provide_context(Findings { list, manual, stale, requested, app });
+    provide_context(Findings { manual, stale, requested, auto, app });
 }
 
 pub fn use_findings() -> Option<Findings> {
@@ -151,13 +160,13 @@ fn severity_words(s: Severity) -> (&'static str, &'static str) {
 #[component]
 pub fn FindingsPanel() -> impl IntoView {
     let Some(ctx) = use_findings() else { return ().into_any() };
-    let findings = ctx.list;
+    let findings = ctx;
     let status = RwSignal::new(None::<String>);
     let summary = move || {
         if ctx.manual.get() && ctx.stale.get() {
             return format!(
                 "This estate has more than {AUTO_ANALYSIS_LIMIT} instances: the findings are computed when you ask{}.",
-                if findings.with(Vec::is_empty) { "" } else { " (the list below is from before your last edit)" }
+                if findings.with(<[Finding]>::is_empty) { "" } else { " (the list below is from before your last edit)" }
             );
         }
         let (e, w, a) = findings.with(|f| counts(f));

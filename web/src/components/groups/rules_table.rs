@@ -85,7 +85,7 @@ pub fn RulesTable(
     // Shadowed, redundant and matches-nothing rules, from the findings of the whole scenario.
     let findings = crate::components::findings::use_findings();
     let marks = Memo::new(move |_| {
-        let Some(all) = findings.map(|f| f.list) else { return BTreeMap::new() };
+        let Some(all) = findings else { return BTreeMap::new() };
         let name_of = |id: &str| {
             app.scenario
                 .with_untracked(|s| {

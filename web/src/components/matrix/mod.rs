@@ -16,6 +16,7 @@ use leptos::prelude::*;
 use model::{blocks, cells, csv, Block, Cell, DETAIL_LIMIT};
 use sgplay_core::analysis::reach::{pair_packet, reachability, End, Reachability, Service, DEFAULT_SERVICES};
 use sgplay_core::matcher::Matcher;
+use std::sync::Arc;
 
 fn services() -> Vec<Service> {
     DEFAULT_SERVICES.iter().filter_map(|s| Service::parse(s).ok()).collect()
@@ -37,10 +38,12 @@ fn compute(world: &sgplay_core::World) -> Computed {
 pub fn MatrixPanel() -> impl IntoView {
     let app = use_app();
     let size = Memo::new(move |_| app.scenario.with(|s| s.as_ref().map_or(0, |s| s.world.instances.len())));
-    let requested = RwSignal::new(None::<Computed>);
+    // Shared, not copied: a large estate's matrix holds a million pairs, and every render and
+    // click reads it.
+    let requested = RwSignal::new(None::<Arc<Computed>>);
     // Small worlds follow every edit; a large one keeps the last computation until asked again.
     let auto = Memo::new(move |_| {
-        (size.get() <= AUTO_ANALYSIS_LIMIT).then(|| app.scenario.with(|s| s.as_ref().ok().map(|s| compute(&s.world)))).flatten()
+        (size.get() <= AUTO_ANALYSIS_LIMIT).then(|| app.scenario.with(|s| s.as_ref().ok().map(|s| Arc::new(compute(&s.world))))).flatten()
     });
     let current = move || if size.get() <= AUTO_ANALYSIS_LIMIT { auto.get() } else { requested.get() };
     let service = RwSignal::new(String::from("all"));
@@ -176,7 +179,7 @@ pub fn MatrixPanel() -> impl IntoView {
                 </label>
                 {move || (size.get() > AUTO_ANALYSIS_LIMIT).then(|| view! {
                     <button type="button" class="button button--small" data-testid="matrix-compute"
-                        on:click=move |_| requested.set(app.scenario.with_untracked(|s| s.as_ref().ok().map(|s| compute(&s.world)))) >
+                        on:click=move |_| requested.set(app.scenario.with_untracked(|s| s.as_ref().ok().map(|s| Arc::new(compute(&s.world))))) >
                         {move || if requested.with(Option::is_some) { "Compute again" } else { "Compute" }}
                     </button>
                 })}
