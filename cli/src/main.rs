@@ -7,6 +7,7 @@
 //! failed or a scenario has errors, 2 when the input could not be used at all (unreadable file,
 //! invalid scenario for `eval`, bad arguments). `diff` exits 1 when a verdict changes.
 
+mod arguments;
 mod commands;
 mod output;
 mod scenario_file;
@@ -59,6 +60,10 @@ fn main() -> ExitCode {
             commands::generate::run(args, cli.color)
         }
     };
+    if let Some(reason) = output::write_failure() {
+        output::error(output::Painter::stderr(cli.color), &format!("cannot write the output: {reason}"));
+        return commands::Exit::Usage.into();
+    }
     exit.into()
 }
 

@@ -79,16 +79,75 @@ fn wants_color(choice: ColorChoice, is_terminal: bool) -> bool {
     }
 }
 
-/// Writes to stdout. A closed pipe is not an error worth a panic: the reader has seen enough.
+/// Set when writing the output failed for a reason other than a closed pipe (a full disk):
+/// `main` then exits non-zero instead of pretending the report was written.
+static WRITE_FAILED: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Writes to stdout. A closed pipe is not an error worth a panic: the reader has seen enough
+/// (`sgplay test | head`). Any other failure is remembered for [`write_failure`].
 pub fn emit(text: &str) {
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    let result = out.write_all(terminal_safe(text).as_bytes()).and_then(|()| out.flush());
+    if let Err(e) = result {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            let mut failed = WRITE_FAILED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            failed.get_or_insert_with(|| crate::scenario_file::reason(&e));
+        }
+    }
 }
 
-/// Writes to stderr, ignoring failures for the same reason.
+/// Writes to stderr, ignoring failures: there is nowhere left to report them.
 pub fn emit_err(text: &str) {
     let mut err = std::io::stderr().lock();
-    let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
+    let _ = err.write_all(terminal_safe(text).as_bytes()).and_then(|()| err.flush());
+}
+
+/// Why the output could not be written, if it could not.
+pub fn write_failure() -> Option<String> {
+    WRITE_FAILED.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+}
+
+/// The last line of defence before a terminal: every control character is escaped (see
+/// `diagnostic::printable`) except newlines, tabs and the color codes this module writes
+/// (`ESC [ digits ; m`). Names from a file are escaped where they are formatted; this catches
+/// whatever a future message forgets.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_at = |rest: &str| rest.chars().any(|c| sgplay_core::diagnostic::is_unprintable(c) && !matches!(c, '\n' | '\t' | '\x1b'));
+    if !unsafe_at(text) && !text.contains('\x1b') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '\x1b' {
+            let sgr = color_code_len(rest);
+            if sgr > 0 {
+                out.push_str(&rest[..sgr]);
+                rest = &rest[sgr..];
+                continue;
+            }
+        }
+        match c {
+            '\n' | '\t' => out.push(c),
+            c if sgplay_core::diagnostic::is_unprintable(c) => {
+                out.push_str(&sgplay_core::diagnostic::printable(c.encode_utf8(&mut [0; 4])))
+            }
+            c => out.push(c),
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// The length of a color code `ESC [ 1;32 m` at the start of `text`, or 0.
+fn color_code_len(text: &str) -> usize {
+    let Some(params) = text.strip_prefix("\x1b[") else { return 0 };
+    let digits = params.bytes().take_while(|b| b.is_ascii_digit() || *b == b';').count();
+    if digits <= 8 && params.as_bytes().get(digits) == Some(&b'm') {
+        digits + 3
+    } else {
+        0
+    }
 }
 
 /// `error: {message}` on stderr.
@@ -185,15 +244,37 @@ mod tests {
     }
 
     #[test]
+    fn only_color_codes_reach_the_terminal() {
+        assert_eq!(terminal_safe("plain\ttext\n"), "plain\ttext\n");
+        assert_eq!(terminal_safe("\x1b[1;32mok\x1b[0m"), "\x1b[1;32mok\x1b[0m");
+        assert_eq!(terminal_safe("A\x1b]0;PWNED\x07\x1b[2J"), "A\\u{1b}]0;PWNED\\u{7}\\u{1b}[2J");
+        assert_eq!(terminal_safe("\u{9b}2J\r"), "\\u{9b}2J\\r");
+    }
+
+    #[test]
     fn counts_leave_out_zeroes() {
-        let p = |severity| Problem { severity, path: "p".into(), object: String::new(), field: String::new(), value: String::new(), message: "m".into() };
+        let p = |severity| Problem {
+            severity,
+            path: "p".into(),
+            object: String::new(),
+            field: String::new(),
+            value: String::new(),
+            message: "m".into(),
+        };
         assert_eq!(problem_counts(&[]), "no problems");
         assert_eq!(problem_counts(&[p(Severity::Error), p(Severity::Error), p(Severity::Advice)]), "2 errors, 1 advice");
     }
 
     #[test]
     fn an_empty_path_leaves_no_double_space() {
-        let p = Problem { severity: Severity::Error, path: String::new(), object: "scenario file, line 3".into(), field: String::new(), value: String::new(), message: "expected value".into() };
+        let p = Problem {
+            severity: Severity::Error,
+            path: String::new(),
+            object: "scenario file, line 3".into(),
+            field: String::new(),
+            value: String::new(),
+            message: "expected value".into(),
+        };
         assert_eq!(problem_line(Painter { enabled: false }, &p), "error: scenario file, line 3: expected value");
     }
 }

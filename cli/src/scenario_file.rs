@@ -1,8 +1,9 @@
 //! Reading a scenario file from disk: either the file cannot be read at all (the user named the
 //! wrong thing) or it was read and has problems (the user wrote something wrong in it).
 
+use sgplay_core::scenario::limits::MAX_INPUT_BYTES;
 use sgplay_core::{Problem, Scenario};
-use std::io::ErrorKind;
+use std::io::{ErrorKind, Read};
 use std::path::Path;
 
 /// Why a scenario could not be loaded.
@@ -14,9 +15,31 @@ pub enum LoadError {
     Invalid(Vec<Problem>),
 }
 
-/// Reads the file as text, with a lowercase message naming the file when it cannot.
+/// Reads the file as text, with a lowercase message naming the file when it cannot. Reads at most
+/// one byte past [`MAX_INPUT_BYTES`], so `/dev/zero` or a runaway pipe cannot exhaust memory.
 pub fn read(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read `{}`: {}", path.display(), reason(&e)))
+    let shown = shown_path(path);
+    let cannot = |e: std::io::Error| format!("cannot read `{shown}`: {}", reason(&e));
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_INPUT_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() > MAX_INPUT_BYTES {
+        return Err(format!(
+            "cannot read `{shown}`: it is larger than {} bytes (16 MiB), the most sgplay reads; split the estate into several scenarios",
+            sgplay_core::diagnostic::thousands(MAX_INPUT_BYTES)
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "cannot read `{shown}`: it is not UTF-8 text (byte {} is not valid UTF-8)",
+            sgplay_core::diagnostic::thousands(e.utf8_error().valid_up_to())
+        )
+    })
+}
+
+/// A path as it is safe to print: a file name from `sgplay test DIR` may hold anything.
+pub fn shown_path(path: &Path) -> String {
+    sgplay_core::diagnostic::printable(&path.display().to_string()).into_owned()
 }
 
 /// Why an I/O operation failed, in lowercase words.
@@ -49,7 +72,7 @@ pub fn load_or_report(
         Err(LoadError::Invalid(problems)) => {
             let errors: Vec<_> = problems.into_iter().filter(|p| p.is_error()).collect();
             crate::output::emit_err(&crate::output::problem_list(err, &errors, ""));
-            crate::output::error(err, &format!("`{}` has errors; fix them first (`sgplay validate`)", path.display()));
+            crate::output::error(err, &format!("`{}` has errors; fix them first (`sgplay validate`)", shown_path(path)));
             Err(on_errors)
         }
         Err(LoadError::Unreadable(message)) => {

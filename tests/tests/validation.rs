@@ -65,7 +65,7 @@ fn every_problem_is_reported_at_once_with_its_path_and_field() {
     let prio = expect_problem(&problems, &format!("{rules}[4].priority"), "priority", "1 to 100");
     assert_eq!(prio.value, "0");
     expect_problem(&problems, &format!("{rules}[5].description"), "description", "`<`");
-    expect_problem(&problems, rules, "id", "unique");
+    expect_problem(&problems, &format!("{rules}[7]"), "id", "unique");
     expect_problem(&problems, "security_groups[1].id", "id", "twice");
     expect_problem(&problems, "instances[1].id", "id", "twice");
     let outside = expect_problem(&problems, "instances[0].ip", "ip", "subnet-1");

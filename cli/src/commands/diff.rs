@@ -41,7 +41,10 @@ fn load(path: &Path, err: Painter) -> Loaded {
             // A world with errors cannot be compared: say what to fix first.
             let errors: Vec<Problem> = problems.into_iter().filter(Problem::is_error).collect();
             output::emit_err(&output::problem_list(err, &errors, ""));
-            output::error(err, &format!("`{}` has errors; fix them before comparing (`sgplay validate`)", path.display()));
+            output::error(
+                err,
+                &format!("`{}` has errors; fix them before comparing (`sgplay validate`)", crate::scenario_file::shown_path(path)),
+            );
             Loaded::Invalid
         }
         Err(LoadError::Unreadable(message)) => {
@@ -65,7 +68,7 @@ pub fn run(args: &DiffArgs, color: ColorChoice) -> Exit {
             return Exit::Usage;
         }
     } else {
-        let names = (args.before.display().to_string(), args.after.display().to_string());
+        let names = (crate::scenario_file::shown_path(&args.before), crate::scenario_file::shown_path(&args.after));
         output::emit(&render(&names, &report, Painter::stdout(color)));
     }
     if report.changes.is_empty() && report.skipped.is_empty() {

@@ -4,8 +4,6 @@ use super::Exit;
 use crate::output::{self, ColorChoice, Painter, Style};
 use crate::scenario_file::{self, LoadError};
 use sgplay_core::eval::{explain, Step, StepKind};
-use sgplay_core::model::protocol::{ICMP, ICMPV6};
-use sgplay_core::model::{parse_protocol, ProtocolMatch};
 use sgplay_core::{evaluate, Evaluation, ProbeSpec, Problem, Scenario};
 use std::path::PathBuf;
 
@@ -31,20 +29,20 @@ pub struct EvalArgs {
     /// tcp, udp, icmp, icmpv6, gre or an IP protocol number 0-255
     #[arg(long, value_name = "PROTOCOL")]
     pub protocol: String,
-    /// Destination port (tcp and udp only; required for them)
-    #[arg(long, value_name = "N")]
+    /// Destination port 1-65535 (tcp and udp only; required for them)
+    #[arg(long, value_name = "N", value_parser = crate::arguments::port)]
     pub port: Option<u16>,
     /// Source port (tcp and udp; the ICMP echo id for icmp) [default: 49152]
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = crate::arguments::port_or_echo_id)]
     pub src_port: Option<u16>,
     /// Which address of an instance to use when neither end is an address
     #[arg(long, value_name = "IPv4|IPv6")]
     pub family: Option<String>,
-    /// ICMP type (icmp and icmpv6 only) [default: echo request]
-    #[arg(long, value_name = "T")]
+    /// ICMP type 0-255 (icmp and icmpv6 only) [default: echo request]
+    #[arg(long, value_name = "T", value_parser = crate::arguments::icmp_number)]
     pub icmp_type: Option<u8>,
-    /// ICMP code (icmp and icmpv6 only) [default: 0]
-    #[arg(long, value_name = "C")]
+    /// ICMP code 0-255 (icmp and icmpv6 only) [default: 0]
+    #[arg(long, value_name = "C", value_parser = crate::arguments::icmp_number)]
     pub icmp_code: Option<u8>,
     /// TCP flags, e.g. `syn`, `syn,ack`, `ack`, `fin,ack`, `rst` [default: syn]. The packet is
     /// judged as the first packet of a connection, as the simulator judges it on empty tables: one
@@ -69,7 +67,11 @@ pub fn run(args: &EvalArgs, color: ColorChoice) -> Exit {
             let errors = problems.iter().filter(|p| p.is_error()).count();
             output::error(
                 err,
-                &format!("`{}` is not a valid scenario ({})", args.world.display(), output::plural(errors, "error", "errors")),
+                &format!(
+                    "`{}` is not a valid scenario ({})",
+                    crate::scenario_file::shown_path(&args.world),
+                    output::plural(errors, "error", "errors")
+                ),
             );
             output::emit_err(&output::problem_list(err, &problems, "  "));
             return Exit::Usage;
@@ -108,34 +110,7 @@ fn resolve(args: &EvalArgs, scenario: &Scenario) -> Result<sgplay_core::Packet, 
         icmp_code: args.icmp_code,
         flags: args.flags.clone(),
     };
-    let mut problems = match probe.resolve(&scenario.world) {
-        Ok(packet) => return icmp_options_problems(args).map_or(Ok(packet), Err),
-        Err(problems) => problems,
-    };
-    problems.extend(icmp_options_problems(args).unwrap_or_default());
-    Err(problems)
-}
-
-/// `--icmp-type` and `--icmp-code` on a packet that is not ICMP would be silently ignored.
-fn icmp_options_problems(args: &EvalArgs) -> Option<Vec<Problem>> {
-    let Some(ProtocolMatch::Number(protocol)) = parse_protocol(&args.protocol) else { return None };
-    if matches!(protocol, ICMP | ICMPV6) {
-        return None;
-    }
-    let problems: Vec<Problem> = [("icmp_type", args.icmp_type), ("icmp_code", args.icmp_code)]
-        .into_iter()
-        .filter_map(|(field, value)| {
-            let value = value?;
-            Some(Problem::error(
-                field,
-                "packet",
-                field,
-                value.to_string(),
-                format!("applies to icmp and icmpv6 packets only, not `{}`", args.protocol),
-            ))
-        })
-        .collect();
-    (!problems.is_empty()).then_some(problems)
+    probe.resolve(&scenario.world)
 }
 
 /// A problem with the packet, named by the option the user typed: "--port `0`: must be 1-65535".

@@ -26,8 +26,8 @@ pub struct FixArgs {
     /// `tcp`, `udp`, `icmp`, `icmpv6`, `gre` or a protocol number
     #[arg(long)]
     pub protocol: String,
-    /// Destination port (tcp, udp)
-    #[arg(long)]
+    /// Destination port 1-65535 (tcp, udp)
+    #[arg(long, value_parser = crate::arguments::port)]
     pub port: Option<u16>,
     /// Print the outcome as JSON: `{"outcome": "fixed", "steps": [{"edit", "instance", "direction", "why"}], "also_changes": [...]}`
     #[arg(long)]

@@ -47,7 +47,10 @@ impl GenerateArgs {
     /// The checks clap cannot make on one argument alone: the message for a usage error.
     pub fn check(&self) -> Result<(), String> {
         if let Some(k) = self.groups_per_instance.filter(|k| *k > self.groups) {
-            return Err(format!("--groups-per-instance {k} is more than --groups {}: an instance is associated with a group once", self.groups));
+            return Err(format!(
+                "--groups-per-instance {k} is more than --groups {}: an instance is associated with a group once",
+                self.groups
+            ));
         }
         let most = u64::from(self.groups) * (MAX_INSTANCES_PER_GROUP as u64 - 1);
         if u64::from(self.instances) > most {
@@ -83,13 +86,13 @@ pub fn run(args: &GenerateArgs, color: ColorChoice) -> Exit {
         None => output::emit(&text),
         Some(path) => {
             if let Err(e) = std::fs::write(path, &text) {
-                output::error(err, &format!("cannot write `{}`: {}", path.display(), scenario_file::reason(&e)));
+                output::error(err, &format!("cannot write `{}`: {}", crate::scenario_file::shown_path(path), scenario_file::reason(&e)));
                 return Exit::Usage;
             }
             let rules: usize = spec.security_groups.iter().map(|g| g.rules.len()).sum();
             output::emit_err(&format!(
                 "wrote {}: {}, {}, {}, {}, {} ({} bytes)\n",
-                path.display(),
+                crate::scenario_file::shown_path(path),
                 output::plural(spec.instances.len(), "instance", "instances"),
                 output::plural(spec.security_groups.len(), "security group", "security groups"),
                 output::plural(rules, "rule", "rules"),

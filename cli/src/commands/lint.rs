@@ -55,7 +55,7 @@ pub fn run(args: &LintArgs, color: ColorChoice) -> Exit {
             return Exit::Usage;
         }
     } else {
-        output::emit(&render(&args.file.display().to_string(), &findings, Painter::stdout(color)));
+        output::emit(&render(&crate::scenario_file::shown_path(&args.file), &findings, Painter::stdout(color)));
     }
     let threshold = match args.fail_on {
         FailOn::Error => Severity::Error,

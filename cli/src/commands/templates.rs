@@ -19,10 +19,8 @@ pub struct TemplatesArgs {
 
 pub fn run(args: &TemplatesArgs, color: ColorChoice) -> Exit {
     if args.json {
-        let value: Vec<serde_json::Value> = Template::ALL
-            .iter()
-            .map(|t| json!({ "name": t.name(), "story": t.story(), "rules": t.rules(t.name()) }))
-            .collect();
+        let value: Vec<serde_json::Value> =
+            Template::ALL.iter().map(|t| json!({ "name": t.name(), "story": t.story(), "rules": t.rules(t.name()) })).collect();
         output::emit(&output::json(&value).unwrap_or_default());
     } else {
         output::emit(&render(Painter::stdout(color)));

@@ -4,6 +4,7 @@ use super::Exit;
 use crate::output::{self, ColorChoice, Painter, Style};
 use crate::scenario_file::{self, LoadError};
 use serde::Serialize;
+use sgplay_core::diagnostic::printable;
 use sgplay_core::testing::{run_scenario, TestOutcome};
 use sgplay_core::Problem;
 use std::collections::BTreeSet;
@@ -98,14 +99,14 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<String>> {
     for path in paths {
         match std::fs::metadata(path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                problems.push(format!("cannot read `{}`: no such file or directory", path.display()))
+                problems.push(format!("cannot read `{}`: no such file or directory", scenario_file::shown_path(path)))
             }
-            Err(e) => problems.push(format!("cannot read `{}`: {}", path.display(), scenario_file::reason(&e))),
+            Err(e) => problems.push(format!("cannot read `{}`: {}", scenario_file::shown_path(path), scenario_file::reason(&e))),
             Ok(meta) if meta.is_dir() => {
                 let before = files.len();
                 walk(path, &mut files, &mut problems);
                 if files.len() == before {
-                    problems.push(format!("no `.json` file in `{}`", path.display()));
+                    problems.push(format!("no `.json` file in `{}`", scenario_file::shown_path(path)));
                 }
             }
             Ok(_) => files.push(path.clone()),
@@ -126,11 +127,12 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<String>) {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
-            problems.push(format!("cannot read directory `{}`: {}", dir.display(), scenario_file::reason(&e)));
+            problems.push(format!("cannot read directory `{}`: {}", scenario_file::shown_path(dir), scenario_file::reason(&e)));
             return;
         }
     };
-    let mut entries: Vec<(PathBuf, bool)> = entries.filter_map(Result::ok).map(|e| (e.path(), e.file_type().is_ok_and(|t| t.is_dir()))).collect();
+    let mut entries: Vec<(PathBuf, bool)> =
+        entries.filter_map(Result::ok).map(|e| (e.path(), e.file_type().is_ok_and(|t| t.is_dir()))).collect();
     entries.sort();
     for (path, is_dir) in entries {
         if is_dir {
@@ -148,7 +150,9 @@ fn run_file(path: &Path) -> FileReport {
     let file = path.display().to_string();
     match scenario_file::load(path) {
         Ok(scenario) => FileReport { file, loaded: true, unreadable: None, problems: Vec::new(), tests: run_scenario(&scenario) },
-        Err(LoadError::Unreadable(message)) => FileReport { file, loaded: false, unreadable: Some(message), problems: Vec::new(), tests: Vec::new() },
+        Err(LoadError::Unreadable(message)) => {
+            FileReport { file, loaded: false, unreadable: Some(message), problems: Vec::new(), tests: Vec::new() }
+        }
         Err(LoadError::Invalid(problems)) => FileReport { file, loaded: false, unreadable: None, problems, tests: Vec::new() },
     }
 }
@@ -157,35 +161,36 @@ fn render(report: &Report, painter: Painter) -> String {
     let ok = painter.paint(Style::Green, "ok    ");
     let failed = painter.paint(Style::Red, "FAILED");
     let tests: usize = report.files.iter().map(|f| f.tests.len()).sum();
-    let mut text = format!(
-        "running {} from {}\n\n",
-        output::plural(tests, "test", "tests"),
-        output::plural(report.files.len(), "file", "files")
-    );
+    let mut text =
+        format!("running {} from {}\n\n", output::plural(tests, "test", "tests"), output::plural(report.files.len(), "file", "files"));
+    // A file's name and a test's come from the file system and the file: printed escaped.
+    let safe = |text: &str| printable(text).into_owned();
     for f in &report.files {
+        let file = safe(&f.file);
         if let Some(message) = &f.unreadable {
-            text.push_str(&format!("{failed} {} ({message})\n", f.file));
+            text.push_str(&format!("{failed} {} ({message})\n", file));
         } else if !f.loaded {
-            text.push_str(&format!("{failed} {} (not a valid scenario: {})\n", f.file, output::problem_counts(&f.problems)));
+            text.push_str(&format!("{failed} {} (not a valid scenario: {})\n", file, output::problem_counts(&f.problems)));
         } else if f.tests.is_empty() {
-            text.push_str(&format!("{} {} (no checks or sequences)\n", painter.paint(Style::Dim, "none  "), f.file));
+            text.push_str(&format!("{} {} (no checks or sequences)\n", painter.paint(Style::Dim, "none  "), file));
         }
         for t in &f.tests {
-            text.push_str(&format!("{} {} :: {}\n", if t.passed { &ok } else { &failed }, f.file, t.name));
+            text.push_str(&format!("{} {} :: {}\n", if t.passed { &ok } else { &failed }, file, safe(&t.name)));
         }
     }
     if report.failed > 0 {
         text.push_str("\nfailures:\n");
         for f in report.files.iter().filter(|f| f.failed() > 0) {
+            let file = safe(&f.file);
             if !f.loaded {
-                text.push_str(&format!("\n{} {}\n", failed, painter.paint(Style::Bold, &f.file)));
+                text.push_str(&format!("\n{} {}\n", failed, painter.paint(Style::Bold, &file)));
                 if let Some(message) = &f.unreadable {
                     text.push_str(&format!("  {message}\n"));
                 }
                 text.push_str(&output::problem_list(painter, &f.problems, "  "));
             }
             for t in f.tests.iter().filter(|t| !t.passed) {
-                text.push_str(&format!("\n{} {} :: {}\n", failed, f.file, painter.paint(Style::Bold, &t.name)));
+                text.push_str(&format!("\n{} {} :: {}\n", failed, file, painter.paint(Style::Bold, &safe(&t.name))));
                 for line in &t.failures {
                     text.push_str(&format!("  {line}\n"));
                 }

@@ -62,7 +62,7 @@ pub fn run(args: &ValidateArgs, color: ColorChoice) -> Exit {
             return Exit::Usage;
         }
     } else {
-        output::emit(&render(&args.file.display().to_string(), valid, &problems, Painter::stdout(color)));
+        output::emit(&render(&crate::scenario_file::shown_path(&args.file), valid, &problems, Painter::stdout(color)));
     }
     if valid {
         Exit::Success

@@ -52,8 +52,8 @@ impl Service {
         };
         let ported = matches!(protocol, TCP | UDP);
         let port = match (ported, port) {
-            (true, Some(n)) => match n.trim().parse::<u16>() {
-                Ok(p) if p >= 1 => Some(p),
+            (true, Some(n)) => match crate::model::ports::parse_decimal(n.trim()) {
+                Some(p) if (1..=65535).contains(&p) => Some(p as u16),
                 _ => return Err(format!("`{text}`: the port must be a number 1-65535")),
             },
             (true, None) => return Err(format!("`{text}`: tcp and udp need a port, e.g. `{proto}:443`")),

@@ -115,8 +115,17 @@ pub fn parse_ports(text: &str) -> Result<PortSet, PortSyntaxError> {
     Ok(PortSet::from_ranges(ranges))
 }
 
+/// A whole number written as plain decimal digits, as people and the API write them: no sign,
+/// no spaces (Rust's parsers accept `+22`, which no one means as a port or a priority).
+pub fn parse_decimal(text: &str) -> Option<u64> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse::<u64>().ok()
+}
+
 fn parse_port(text: &str) -> Result<u16, String> {
-    match text.parse::<u32>() {
+    match parse_decimal(text).ok_or(()) {
         Ok(p) if (1..=65535).contains(&p) => Ok(p as u16),
         Ok(p) => Err(format!("port {p} is outside 1-65535")),
         Err(_) => Err(format!("`{text}` is not a port number 1-65535")),

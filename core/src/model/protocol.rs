@@ -66,7 +66,7 @@ pub fn parse_protocol(text: &str) -> Option<ProtocolMatch> {
         "icmp" => Some(ProtocolMatch::Number(ICMP)),
         "icmpv6" => Some(ProtocolMatch::Number(ICMPV6)),
         "gre" => Some(ProtocolMatch::Number(GRE)),
-        _ => t.parse::<u8>().ok().map(ProtocolMatch::Number),
+        _ => super::ports::parse_decimal(&t).and_then(|n| u8::try_from(n).ok()).map(ProtocolMatch::Number),
     }
 }
 

@@ -1,7 +1,7 @@
 //! An IP address group as written (Huawei VPC API field names: `ip_version`, `ip_set`).
 
-use crate::diagnostic::{Problem, Problems};
 use super::rule_spec::scalar_text;
+use crate::diagnostic::{Problem, Problems};
 use crate::model::{AddressEntry, AddressGroup, Ethertype};
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
@@ -22,6 +22,17 @@ pub struct AddressGroupSpec {
     pub ip_set: Value,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+}
+
+impl AddressGroupSpec {
+    /// How many entries `ip_set` holds, as written (a list, or a comma-separated text).
+    pub fn entry_count(&self) -> usize {
+        match &self.ip_set {
+            Value::Array(items) => items.len(),
+            Value::String(s) => s.split(',').filter(|p| !p.trim().is_empty()).count(),
+            _ => 0,
+        }
+    }
 }
 
 pub fn build_address_group(spec: &AddressGroupSpec, path: &str, problems: &mut Problems) -> Option<AddressGroup> {
@@ -70,7 +81,12 @@ pub fn build_address_group(spec: &AddressGroupSpec, path: &str, problems: &mut P
         }
     }
     let failed = problems.iter().filter(|p| p.is_error()).count() > before;
-    (!failed).then(|| AddressGroup { id: spec.id.clone(), name: if spec.name.is_empty() { spec.id.clone() } else { spec.name.clone() }, ethertype, entries })
+    (!failed).then(|| AddressGroup {
+        id: spec.id.clone(),
+        name: if spec.name.is_empty() { spec.id.clone() } else { spec.name.clone() },
+        ethertype,
+        entries,
+    })
 }
 
 /// One `ip_set` entry of the group's family.
@@ -83,7 +99,9 @@ pub fn parse_entry(text: &str, family: Ethertype) -> Result<AddressEntry, String
         }
     };
     if let Some((a, b)) = text.split_once('-') {
-        let parse = |s: &str| s.trim().parse::<IpAddr>().map_err(|_| format!("`{}` is not an IP address; a range is written `10.0.0.1-10.0.0.9`", s.trim()));
+        let parse = |s: &str| {
+            s.trim().parse::<IpAddr>().map_err(|_| format!("`{}` is not an IP address; a range is written `10.0.0.1-10.0.0.9`", s.trim()))
+        };
         let (first, last) = (parse(a)?, parse(b)?);
         family_ok(first)?;
         family_ok(last)?;
@@ -93,9 +111,13 @@ pub fn parse_entry(text: &str, family: Ethertype) -> Result<AddressEntry, String
         return Ok(AddressEntry::Range(first, last));
     }
     let net = if text.contains('/') {
-        text.parse::<IpNet>().map_err(|_| "is not an address, CIDR block or range, e.g. `10.0.0.1`, `10.0.0.0/24`, `10.0.0.1-10.0.0.9`".to_string())?
+        text.parse::<IpNet>()
+            .map_err(|_| "is not an address, CIDR block or range, e.g. `10.0.0.1`, `10.0.0.0/24`, `10.0.0.1-10.0.0.9`".to_string())?
     } else {
-        IpNet::from(text.parse::<IpAddr>().map_err(|_| "is not an address, CIDR block or range, e.g. `10.0.0.1`, `10.0.0.0/24`, `10.0.0.1-10.0.0.9`".to_string())?)
+        IpNet::from(
+            text.parse::<IpAddr>()
+                .map_err(|_| "is not an address, CIDR block or range, e.g. `10.0.0.1`, `10.0.0.0/24`, `10.0.0.1-10.0.0.9`".to_string())?,
+        )
     };
     family_ok(net.addr())?;
     if net.trunc() != net {

@@ -7,7 +7,7 @@ use super::probe::ProbeSpec;
 use super::rule_spec::{build_rule, RuleContext, RuleSpec};
 use super::sequence::SequenceSpec;
 use super::source_map::{GroupOrigin, RuleOrigin, SourceMap};
-use crate::diagnostic::{Problem, Problems, Severity};
+use crate::diagnostic::{IdList, Problem, Problems, Severity};
 use crate::model::{Ethertype, Instance, InstanceKind, SecurityGroup, Subnet, Vpc, World};
 use crate::templates::Template;
 use ipnet::IpNet;
@@ -31,23 +31,23 @@ pub struct ScenarioSpec {
     pub name: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "super::objects::objects")]
     pub vpcs: Vec<VpcSpec>,
     /// VPC peering connections: the VPCs route to each other's private addresses.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "super::objects::objects")]
     pub peerings: Vec<PeeringSpec>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::objects::objects")]
     pub security_groups: Vec<GroupSpec>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "super::objects::objects")]
     pub address_groups: Vec<AddressGroupSpec>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::objects::objects")]
     pub instances: Vec<InstanceSpec>,
     /// Canvas positions by object id (instances, VPCs, subnets, `internet`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub layout: BTreeMap<String, Position>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "super::objects::objects")]
     pub checks: Vec<CheckSpec>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "super::objects::objects")]
     pub sequences: Vec<SequenceSpec>,
 }
 
@@ -64,7 +64,7 @@ pub struct VpcSpec {
     #[serde(default)]
     pub name: String,
     pub cidr: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::objects::objects")]
     pub subnets: Vec<SubnetSpec>,
 }
 
@@ -106,7 +106,7 @@ pub struct GroupSpec {
     /// `rules` are added after them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::objects::objects")]
     pub rules: Vec<RuleSpec>,
 }
 
@@ -184,7 +184,8 @@ impl Scenario {
 impl ScenarioSpec {
     /// Parses JSON into the spec. Syntax and type errors name the path and line.
     pub fn parse(text: &str) -> Result<ScenarioSpec, Problem> {
-        let spec: ScenarioSpec = super::json::from_json(text)
+        super::limits::check_size(text.len())?;
+        let super::objects::Object(spec) = super::json::from_json::<super::objects::Object<ScenarioSpec>>(text)
             .map_err(|e| Problem::error(e.path, format!("scenario file, line {}", e.line), "", "", e.message))?;
         if spec.version > FORMAT_VERSION {
             return Err(Problem::error(
@@ -209,11 +210,16 @@ impl ScenarioSpec {
     /// advice come back in `Scenario::notices` when there is no error.
     pub fn build(&self) -> Result<Scenario, Vec<Problem>> {
         let mut problems = Problems::default();
+        // Limits first: nothing is built from a document over them, so time stays bounded.
+        super::limits::check(self, &mut problems);
+        if problems.has_errors() {
+            return Err(problems.into_vec());
+        }
         let vpcs = self.build_vpcs(&mut problems);
         let (address_groups, ag_families) = self.build_address_groups(&mut problems);
-        let mut group_ids: Vec<String> = self.security_groups.iter().map(|g| g.id.clone()).collect();
+        let mut group_ids = IdList::new(self.security_groups.iter().map(|g| g.id.clone()).collect());
         let needs_default = self.instances.iter().any(|i| i.security_groups.is_empty() && i.kind.as_deref() != Some("load_balancer"))
-            && !group_ids.iter().any(|g| g == "default");
+            && !group_ids.contains("default");
         if needs_default {
             group_ids.push("default".into());
         }
@@ -261,7 +267,7 @@ impl ScenarioSpec {
     /// groups, as an editor does while the user types: the rules it would become (several for
     /// comma-separated sources), or every problem with the field it is in.
     pub fn check_rule(&self, group_id: &str, index: usize, rule: &RuleSpec) -> Result<Vec<crate::model::Rule>, Vec<Problem>> {
-        let group_ids: Vec<String> = self.security_groups.iter().map(|g| g.id.clone()).collect();
+        let group_ids = IdList::new(self.security_groups.iter().map(|g| g.id.clone()).collect());
         let mut scratch = Problems::default();
         let (_, ags) = self.build_address_groups(&mut scratch);
         let g = self.security_groups.iter().position(|g| g.id == group_id).unwrap_or(0);
@@ -297,6 +303,16 @@ impl ScenarioSpec {
                 let scidr = parse_cidr(&sub.cidr, &format!("{spath}.cidr"), &sobject, "cidr", problems);
                 let v6 =
                     sub.ipv6_cidr.as_deref().and_then(|c| parse_cidr(c, &format!("{spath}.ipv6_cidr"), &sobject, "ipv6_cidr", problems));
+                let v6 = v6.filter(|block| {
+                    let is_v6 = matches!(block, IpNet::V6(_));
+                    if !is_v6 {
+                        let text = sub.ipv6_cidr.clone().unwrap_or_default();
+                        let message = "is an IPv4 block; `ipv6_cidr` takes the subnet's IPv6 block, e.g. `2407:c080:802:be7::/64` (the IPv4 block goes in `cidr`)";
+                        problems.push(Problem::error(format!("{spath}.ipv6_cidr"), sobject.clone(), "ipv6_cidr", text, message));
+                    }
+                    is_v6
+                });
+
                 if let (Some(vc), Some(sc)) = (cidr, scidr) {
                     if !vc.contains(&sc) {
                         problems.push(Problem::error(
@@ -398,7 +414,7 @@ impl ScenarioSpec {
         }
     }
 
-    fn build_address_groups(&self, problems: &mut Problems) -> (Vec<crate::model::AddressGroup>, HashMap<String, Ethertype>) {
+    fn build_address_groups(&self, problems: &mut Problems) -> (Vec<crate::model::AddressGroup>, BTreeMap<String, Ethertype>) {
         let mut seen = HashSet::new();
         let mut groups = Vec::new();
         for (i, spec) in self.address_groups.iter().enumerate() {
@@ -414,8 +430,8 @@ impl ScenarioSpec {
 
     fn build_groups(
         &self,
-        group_ids: &[String],
-        ags: &HashMap<String, Ethertype>,
+        group_ids: &IdList,
+        ags: &BTreeMap<String, Ethertype>,
         problems: &mut Problems,
     ) -> (Vec<SecurityGroup>, SourceMap) {
         let mut seen = HashSet::new();
@@ -449,33 +465,74 @@ impl ScenarioSpec {
                 origins.extend((0..parts).map(|part| RuleOrigin::Spec { index: r, part, parts }));
                 rules.extend(built);
             }
-            map.groups.push(GroupOrigin { document_index: Some(g), rules: origins });
-            let mut rule_ids = HashSet::new();
-            for rule in &rules {
-                if !rule_ids.insert(rule.id.clone()) {
-                    problems.push(Problem::error(
-                        format!("{path}.rules"),
-                        object.clone(),
-                        "id",
-                        rule.id.clone(),
-                        "two rules of this group share this id; rule ids must be unique within a group",
-                    ));
-                }
+            let mut rule_ids: HashMap<&str, usize> = HashMap::new();
+            for (at, rule) in rules.iter().enumerate() {
+                let Some(first) = rule_ids.insert(rule.id.as_str(), at) else { continue };
+                // Say where a generated id came from: the user never wrote `r-2`.
+                let generated = |origin: &RuleOrigin| match *origin {
+                    RuleOrigin::Spec { index, part, parts } if parts > 1 && part > 0 => Some(format!(
+                        "`{}` was generated for address {} of the comma-separated `remote_ip_prefix` of rules[{index}]",
+                        rule.id,
+                        part + 1
+                    )),
+                    RuleOrigin::Spec { index, .. } if spec.rules.get(index).is_some_and(|r| r.id.is_none()) => {
+                        Some(format!("`{}` was generated for rules[{index}], which has no `id`", rule.id))
+                    }
+                    RuleOrigin::Template { .. } => Some(format!("`{}` comes from the group's template", rule.id)),
+                    _ => None,
+                };
+                let why: Vec<String> = [&origins[first], &origins[at]].into_iter().filter_map(generated).collect();
+                let message = if why.is_empty() {
+                    "two rules of this group share this id; rule ids must be unique within a group".to_string()
+                } else {
+                    format!("two rules of this group share this id ({}); give the rules distinct `id`s", why.join("; "))
+                };
+                let rule_path = match origins[at] {
+                    RuleOrigin::Spec { index, .. } => format!("{path}.rules[{index}]"),
+                    _ => format!("{path}.rules"),
+                };
+                problems.push(Problem::error(rule_path, object.clone(), "id", rule.id.clone(), message));
             }
+            map.groups.push(GroupOrigin { document_index: Some(g), rules: origins });
             let name = if spec.name.is_empty() { spec.id.clone() } else { spec.name.clone() };
             out.push(SecurityGroup { id: spec.id.clone(), name, description: spec.description.clone(), rules });
         }
         (out, map)
     }
 
-    fn build_instances(&self, group_ids: &[String], vpcs: &[Vpc], problems: &mut Problems) -> Vec<Instance> {
+    fn build_instances(&self, group_ids: &IdList, vpcs: &[Vpc], problems: &mut Problems) -> Vec<Instance> {
         let mut seen = HashSet::new();
+        let mut names: HashMap<&str, &str> = HashMap::new();
+        let subnet_ids: Vec<&str> = vpcs.iter().flat_map(|v| v.subnets.iter().map(|s| s.id.as_str())).collect();
+        let known_subnets = || crate::diagnostic::known_ids(&subnet_ids);
         let mut owners: HashMap<IpAddr, String> = HashMap::new();
         let mut out = Vec::new();
         for (n, spec) in self.instances.iter().enumerate() {
             let path = format!("instances[{n}]");
             let object = format!("instance `{}`", spec.id);
             unique_id(&mut seen, &spec.id, &path, &object, problems);
+            // `--to 5.6.7.8` must mean one thing: an address.
+            if spec.id.trim().parse::<IpAddr>().is_ok() {
+                problems.push(Problem::error(
+                    format!("{path}.id"),
+                    object.clone(),
+                    "id",
+                    &spec.id,
+                    "is an IP address; packets name instances by id and addresses as themselves, so an id that is an address would be read as the address. Use a name such as `web-1`",
+                ));
+            }
+            if !spec.name.is_empty() {
+                if let Some(first) = names.insert(spec.name.as_str(), spec.id.as_str()) {
+                    problems.push(Problem {
+                        severity: Severity::Warning,
+                        path: format!("{path}.name"),
+                        object: object.clone(),
+                        field: "name".into(),
+                        value: spec.name.clone(),
+                        message: format!("is also the name of instance `{first}`; a packet from or to this name is refused as ambiguous: name instances uniquely, or use their ids"),
+                    });
+                }
+            }
             let err = |problems: &mut Problems, field: &str, value: &str, message: String| {
                 problems.push(Problem::error(format!("{path}.{field}"), object.clone(), field, value, message));
             };
@@ -529,7 +586,7 @@ impl ScenarioSpec {
                         problems,
                         &format!("security_groups[{i}]"),
                         g,
-                        format!("no security group has this id; known groups: {}", crate::diagnostic::known_ids(group_ids)),
+                        format!("no security group has this id; known groups: {}", group_ids.known()),
                     );
                 } else if groups.contains(g) {
                     err(
@@ -547,7 +604,14 @@ impl ScenarioSpec {
             }
             if let Some(subnet_id) = &spec.subnet_id {
                 match vpcs.iter().flat_map(|v| v.subnets.iter()).find(|s| &s.id == subnet_id) {
-                    None if !vpcs.is_empty() => err(problems, "subnet_id", subnet_id, "no subnet has this id".into()),
+                    None if vpcs.is_empty() => err(
+                        problems,
+                        "subnet_id",
+                        subnet_id,
+                        "no subnet has this id: the scenario has no VPC; add one under `vpcs` with this subnet, or leave `subnet_id` out"
+                            .into(),
+                    ),
+                    None => err(problems, "subnet_id", subnet_id, format!("no subnet has this id; subnets: {}", known_subnets())),
                     Some(subnet) => {
                         for ip in &private_ips {
                             let inside = subnet.cidr.contains(ip) || subnet.ipv6_cidr.is_some_and(|c| c.contains(ip));
@@ -556,7 +620,6 @@ impl ScenarioSpec {
                             }
                         }
                     }
-                    None => {}
                 }
             }
             out.push(Instance {

@@ -33,13 +33,63 @@ impl fmt::Display for JsonError {
 }
 
 /// Reads `text` as a `T`. Text after the value is ignored (as `ScenarioSpec::parse` always did).
+/// A UTF-8 byte-order mark at the start (some Windows editors write one) is skipped.
 pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, JsonError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut de = serde_json::Deserializer::from_str(text);
     T::deserialize(&mut de).map_err(|e| {
         let offset = offset_of(text, e.line(), e.column());
-        JsonError { path: path_at(text, offset), line: e.line(), message: e.to_string() }
+        JsonError { path: path_at(text, offset), line: e.line(), message: plain_words(&e) }
     })
 }
+
+/// serde_json's message in a user's words: no Rust type names (`u16`, `struct StepSpec`), no
+/// position (the path and line say where), and the usual fix for syntax slips.
+fn plain_words(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    let text = match text.rfind(" at line ") {
+        Some(at) if error.line() > 0 => &text[..at],
+        _ => text.as_str(),
+    };
+    let mut words = text.to_string();
+    for (rust, plain) in RUST_WORDS {
+        words = words.replace(rust, plain);
+    }
+    // "expected struct StepSpec": the Rust name of what was being read.
+    if let Some(at) = words.find("expected struct ") {
+        let end = words[at + 16..].find(|c: char| !c.is_alphanumeric() && c != '_').map_or(words.len(), |n| at + 16 + n);
+        words.replace_range(at..end, "expected an object `{…}`");
+    }
+    match words.as_str() {
+        "trailing comma" => "a comma before `}` or `]` has nothing after it; remove the comma".into(),
+        "EOF while parsing a value" | "EOF while parsing an object" | "EOF while parsing a list" | "EOF while parsing a string" => {
+            format!("{words}: the text ends early (a missing `}}`, `]` or `\"`?)")
+        }
+        "lone leading surrogate in hex escape" | "unexpected end of hex escape" | "invalid unicode code point" => format!(
+            "{words}: a `\\uD800`–`\\uDFFF` escape is half of a pair and names no character; write the character itself or both halves"
+        ),
+        "key must be a string" => "key must be a string in double quotes, e.g. `\"name\": …`".into(),
+        _ => words,
+    }
+}
+
+/// What serde says, and what a user reads instead. Longest first where one contains another.
+const RUST_WORDS: [(&str, &str); 14] = [
+    ("expected u8", "expected a whole number from 0 to 255"),
+    ("expected u16", "expected a whole number from 0 to 65535"),
+    ("expected u32", "expected a whole number from 0 to 4294967295"),
+    ("expected u64", "expected a whole number from 0 to 18446744073709551615"),
+    ("expected usize", "expected a whole number"),
+    ("expected i64", "expected a whole number"),
+    ("expected f64", "expected a number"),
+    ("expected a sequence", "expected a list `[…]`"),
+    ("invalid type: sequence", "invalid type: a list `[…]`"),
+    ("invalid type: map", "invalid type: an object `{…}`"),
+    ("invalid type: unit value", "invalid type: null"),
+    ("invalid type: floating point", "invalid type: the number"),
+    ("invalid value: integer", "invalid value: the number"),
+    ("invalid type: integer", "invalid type: the number"),
+];
 
 /// The byte offset of 1-based `line` and `column` (the characters read on that line).
 fn offset_of(text: &str, line: usize, column: usize) -> usize {

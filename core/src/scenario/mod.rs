@@ -5,6 +5,8 @@
 pub mod address_group_spec;
 pub mod document;
 pub mod json;
+pub mod limits;
+pub mod objects;
 pub mod probe;
 pub mod rule_spec;
 pub mod sequence;

@@ -12,6 +12,7 @@ use std::net::IpAddr;
 pub const DEFAULT_SOURCE_PORT: u16 = 49152;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ProbeSpec {
     /// An instance id (or name) or an IP address. An address outside the world is the Internet;
     /// a virtual IP or EIP belongs to its instance.
@@ -56,6 +57,21 @@ impl ProbeSpec {
         };
         // An address on either side fixes the family for the other.
         let literal = |s: &str| s.trim().parse::<IpAddr>().ok();
+        // A family that contradicts an address given would be silently ignored: say so.
+        if let Some(asked) = family {
+            for (field, text) in [("from", &self.from), ("to", &self.to)] {
+                if let Some(addr) = literal(text).filter(|a| Ethertype::of(*a) != asked) {
+                    problems.push(bad(
+                        "family",
+                        &asked.to_string(),
+                        format!(
+                            "contradicts `{field}`, the {} address `{addr}`; leave `family` out when an end is an address",
+                            Ethertype::of(addr)
+                        ),
+                    ));
+                }
+            }
+        }
         let family = family.or_else(|| literal(&self.from).map(Ethertype::of)).or_else(|| literal(&self.to).map(Ethertype::of));
         let src = endpoint(world, "from", &self.from, family, &mut problems);
         let dst = endpoint(world, "to", &self.to, family.or(src.map(Ethertype::of)), &mut problems);
@@ -109,7 +125,8 @@ impl ProbeSpec {
         if !matches!(protocol, Some(ICMP | ICMPV6) | None) {
             for (field, value) in [("icmp_type", self.icmp_type), ("icmp_code", self.icmp_code)] {
                 if let Some(v) = value {
-                    problems.push(bad(field, &v.to_string(), "applies to icmp and icmpv6 packets only".into()));
+                    let protocol = protocol_name(protocol.unwrap_or(0));
+                    problems.push(bad(field, &v.to_string(), format!("applies to icmp and icmpv6 packets only, not `{protocol}`")));
                 }
             }
         }
@@ -185,7 +202,19 @@ fn endpoint(world: &World, field: &str, text: &str, family: Option<Ethertype>, p
     if let Ok(addr) = text.parse::<IpAddr>() {
         return Some(addr);
     }
-    let Some(inst) = world.instance(text).or_else(|| world.instances.iter().find(|i| i.name == text)) else {
+    let mut named = world.instances.iter().filter(|i| i.name == text);
+    let by_name = match (named.next(), named.next()) {
+        (Some(first), Some(second)) if world.instance(text).is_none() => {
+            problems.push(bad(
+                field,
+                text,
+                format!("is the name of several instances (`{}`, `{}` …); use an instance id", first.id, second.id),
+            ));
+            return None;
+        }
+        (first, _) => first,
+    };
+    let Some(inst) = world.instance(text).or(by_name) else {
         let known = crate::diagnostic::known_ids(world.instances.iter().map(|i| i.id.as_str()));
         problems.push(bad(field, text, format!("is neither an IP address nor an instance id; instances: {known}")));
         return None;

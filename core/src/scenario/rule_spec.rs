@@ -2,13 +2,13 @@
 //! typed (the API returns `priority` as a number or a numeric string). `build_rule` validates
 //! it into a `model::Rule`, reporting every problem.
 
-use crate::diagnostic::{known_ids, Problem, Problems};
-use crate::model::{parse_ports, parse_protocol, Action, Direction, Ethertype, PortSet, ProtocolMatch, Remote, Rule};
+use crate::diagnostic::{known_ids, IdList, Problem, Problems};
 use crate::model::protocol::{ICMP, ICMPV6};
+use crate::model::{parse_ports, parse_protocol, Action, Direction, Ethertype, PortSet, ProtocolMatch, Remote, Rule};
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 /// Fields we do not model (`created_at`, `project_id`, …) are ignored, so a rule copied from the
@@ -118,9 +118,9 @@ pub struct RuleContext<'a> {
     pub group_id: &'a str,
     /// 0-based position in the group, for generated ids.
     pub index: usize,
-    pub group_ids: &'a [String],
-    /// Address group id → its IP version.
-    pub address_groups: &'a HashMap<String, Ethertype>,
+    pub group_ids: &'a IdList,
+    /// Address group id → its IP version (sorted, so messages list them in a stable order).
+    pub address_groups: &'a BTreeMap<String, Ethertype>,
 }
 
 /// Text of a loosely typed scalar: strings as written, numbers printed; other JSON kinds are
@@ -174,13 +174,21 @@ pub fn build_rule(spec: &RuleSpec, ctx: &RuleContext<'_>, problems: &mut Problem
     let protocol = match spec.protocol.as_ref().map(scalar_text) {
         None => Some(ProtocolMatch::Any),
         Some(Err(kind)) => {
-            err("protocol", kind, "must be text: `tcp`, `udp`, `icmp`, `icmpv6`, `gre`, an IP protocol number 0-255, or empty for all".into());
+            err(
+                "protocol",
+                kind,
+                "must be text: `tcp`, `udp`, `icmp`, `icmpv6`, `gre`, an IP protocol number 0-255, or empty for all".into(),
+            );
             None
         }
         Some(Ok(text)) => match parse_protocol(&text) {
             Some(p) => Some(p),
             None => {
-                err("protocol", &text, "is not a protocol: use `tcp`, `udp`, `icmp`, `icmpv6`, `gre`, a number 0-255, or leave it empty for all".into());
+                err(
+                    "protocol",
+                    &text,
+                    "is not a protocol: use `tcp`, `udp`, `icmp`, `icmpv6`, `gre`, a number 0-255, or leave it empty for all".into(),
+                );
                 None
             }
         },
@@ -211,7 +219,11 @@ pub fn build_rule(spec: &RuleSpec, ctx: &RuleContext<'_>, problems: &mut Problem
     };
     if let (Some(p), Some(set)) = (protocol, ports.as_ref()) {
         if !set.is_all() && !p.has_ports() {
-            err("multiport", &set.to_string(), format!("ports apply to tcp and udp only; protocol `{p}` takes no ports, so leave `multiport` empty"));
+            err(
+                "multiport",
+                &set.to_string(),
+                format!("ports apply to tcp and udp only; protocol `{p}` takes no ports, so leave `multiport` empty"),
+            );
         }
     }
 
@@ -238,7 +250,11 @@ pub fn build_rule(spec: &RuleSpec, ctx: &RuleContext<'_>, problems: &mut Problem
 
     let description = spec.description.clone().unwrap_or_default();
     if description.chars().count() > 255 {
-        err("description", &format!("{}…", description.chars().take(20).collect::<String>()), format!("has {} characters; at most 255 are allowed", description.chars().count()));
+        err(
+            "description",
+            &format!("{}…", description.chars().take(20).collect::<String>()),
+            format!("has {} characters; at most 255 are allowed", description.chars().count()),
+        );
     }
     if description.contains(['<', '>']) {
         err("description", &description, "must not contain `<` or `>`".into());
@@ -272,7 +288,8 @@ pub fn build_rule(spec: &RuleSpec, ctx: &RuleContext<'_>, problems: &mut Problem
     if has_errors {
         return Vec::new();
     }
-    let base_id = id.unwrap_or_else(|| format!("{}-{}-{}", ctx.group_id, if direction == Direction::Ingress { "in" } else { "out" }, ctx.index + 1));
+    let base_id =
+        id.unwrap_or_else(|| format!("{}-{}-{}", ctx.group_id, if direction == Direction::Ingress { "in" } else { "out" }, ctx.index + 1));
     let many = remotes.len() > 1;
     remotes
         .into_iter()
@@ -309,8 +326,8 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 fn parse_priority(v: &Value) -> Result<u8, String> {
     let text = scalar_text(v).map_err(|kind| kind.to_string())?;
-    match text.trim().parse::<i64>() {
-        Ok(p) if (1..=100).contains(&p) => Ok(p as u8),
+    match crate::model::ports::parse_decimal(text.trim()) {
+        Some(p) if (1..=100).contains(&p) => Ok(p as u8),
         _ => Err(text),
     }
 }
@@ -358,17 +375,25 @@ fn remotes(
             if ctx.group_ids.contains(&value) {
                 Some(vec![Remote::Group(value)])
             } else {
-                err(field, &value, format!("no security group has this id; known groups: {}", known_ids(ctx.group_ids)));
+                err(field, &value, format!("no security group has this id; known groups: {}", ctx.group_ids.known()));
                 None
             }
         }
         _ => match ctx.address_groups.get(&value) {
             None => {
-                err(field, &value, format!("no IP address group has this id; known address groups: {}", known_ids(ctx.address_groups.keys())));
+                err(
+                    field,
+                    &value,
+                    format!("no IP address group has this id; known address groups: {}", known_ids(ctx.address_groups.keys())),
+                );
                 None
             }
             Some(v) if Some(*v) != ethertype && ethertype.is_some() => {
-                err(field, &value, format!("the address group holds {v} addresses but the rule is {}", ethertype.map_or(String::new(), |e| e.to_string())));
+                err(
+                    field,
+                    &value,
+                    format!("the address group holds {v} addresses but the rule is {}", ethertype.map_or(String::new(), |e| e.to_string())),
+                );
                 None
             }
             Some(_) => Some(vec![Remote::AddressGroup(value)]),
@@ -376,14 +401,17 @@ fn remotes(
     }
 }
 
-
 /// An address or CIDR of the rule's family. Host bits set are rejected with the normalised
 /// block suggested, as the console does.
 pub fn parse_prefix(text: &str, ethertype: Option<Ethertype>) -> Result<IpNet, String> {
     let net = if text.contains('/') {
-        text.parse::<IpNet>().map_err(|_| "is not an IP address or CIDR block, e.g. `192.168.10.10/32`, `192.168.1.0/24` or `2407:c080:802:469::/64`".to_string())?
+        text.parse::<IpNet>().map_err(|_| {
+            "is not an IP address or CIDR block, e.g. `192.168.10.10/32`, `192.168.1.0/24` or `2407:c080:802:469::/64`".to_string()
+        })?
     } else {
-        let addr = text.parse::<IpAddr>().map_err(|_| "is not an IP address or CIDR block, e.g. `192.168.10.10/32`, `192.168.1.0/24` or `2407:c080:802:469::/64`".to_string())?;
+        let addr = text.parse::<IpAddr>().map_err(|_| {
+            "is not an IP address or CIDR block, e.g. `192.168.10.10/32`, `192.168.1.0/24` or `2407:c080:802:469::/64`".to_string()
+        })?;
         IpNet::from(addr)
     };
     if net.trunc() != net {
@@ -392,7 +420,10 @@ pub fn parse_prefix(text: &str, ethertype: Option<Ethertype>) -> Result<IpNet, S
     if let Some(e) = ethertype {
         if Ethertype::of(net.addr()) != e {
             let any = e.any_prefix();
-            return Err(format!("is an {} address but the rule's ethertype is {e} (any {e} address is `{any}`)", Ethertype::of(net.addr())));
+            return Err(format!(
+                "is an {} address but the rule's ethertype is {e} (any {e} address is `{any}`)",
+                Ethertype::of(net.addr())
+            ));
         }
     }
     Ok(net)
@@ -405,9 +436,15 @@ mod tests {
 
     fn build(v: Value) -> (Vec<Rule>, Vec<Problem>) {
         let spec: RuleSpec = serde_json::from_value(v).unwrap();
-        let groups = vec!["sg-a".to_string(), "sg-b".to_string()];
-        let ags = HashMap::from([("ipg-a".to_string(), Ethertype::IPv4)]);
-        let ctx = RuleContext { path: "security_groups[0].rules[0]".into(), group_id: "sg-a", index: 0, group_ids: &groups, address_groups: &ags };
+        let groups = IdList::new(vec!["sg-a".to_string(), "sg-b".to_string()]);
+        let ags = BTreeMap::from([("ipg-a".to_string(), Ethertype::IPv4)]);
+        let ctx = RuleContext {
+            path: "security_groups[0].rules[0]".into(),
+            group_id: "sg-a",
+            index: 0,
+            group_ids: &groups,
+            address_groups: &ags,
+        };
         let mut problems = Problems::default();
         let rules = build_rule(&spec, &ctx, &mut problems);
         (rules, problems.into_vec())

@@ -19,6 +19,7 @@ pub struct SequenceSpec {
     /// (default: blocked packets do not extend it) or `restart_on_packet` (each one restarts it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cut_wait: Option<String>,
+    #[serde(deserialize_with = "super::objects::objects")]
     pub steps: Vec<StepSpec>,
 }
 
@@ -27,7 +28,7 @@ pub struct SequenceSpec {
 #[serde(deny_unknown_fields)]
 pub struct StepSpec {
     /// Send a packet. `label` names its connection for later `reply` and `expect_connection`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "super::objects::object")]
     pub send: Option<ProbeSpec>,
     /// Send the reply to the last packet of the labelled connection (addresses and ports swapped).
     #[serde(default, skip_serializing_if = "Option::is_none")]

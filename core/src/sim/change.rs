@@ -9,7 +9,7 @@ use crate::model::{AddressEntry, Direction, Ethertype, Rule, World};
 use crate::scenario::address_group_spec::parse_entry;
 use crate::scenario::{build_rule, from_json, ChangeSpec, RuleContext, RulePatch, RuleSpec};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
@@ -341,8 +341,8 @@ fn address_entry(world: &World, path: &str, address_group: &str, entry: &str) ->
 }
 
 /// What a rule spec may refer to in `world`.
-fn references(world: &World) -> (Vec<String>, HashMap<String, Ethertype>) {
-    let groups = world.security_groups.iter().map(|g| g.id.clone()).collect();
+fn references(world: &World) -> (crate::diagnostic::IdList, BTreeMap<String, Ethertype>) {
+    let groups = crate::diagnostic::IdList::new(world.security_groups.iter().map(|g| g.id.clone()).collect());
     let address_groups = world.address_groups.iter().map(|g| (g.id.clone(), g.ethertype)).collect();
     (groups, address_groups)
 }
