@@ -21,21 +21,112 @@ pub struct ProbeSpec {
     /// `tcp`, `udp`, `icmp`, `icmpv6`, `gre` or a protocol number.
     pub protocol: String,
     /// Destination port, for tcp and udp.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "numbers::port")]
     pub port: Option<u16>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "numbers::src_port")]
     pub src_port: Option<u16>,
     /// `IPv4` or `IPv6`, to pick an instance's address when neither side is an address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub family: Option<String>,
     /// ICMP type and code; echo request by default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "numbers::icmp_type")]
     pub icmp_type: Option<u8>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "numbers::icmp_code")]
     pub icmp_code: Option<u8>,
     /// TCP flags, `syn` (a new connection) by default: `ack`, `syn,ack`, `fin,ack`, `rst`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flags: Option<String>,
+}
+
+/// The packet's numbers, read with messages that name the field: a check's packet fields are
+/// flattened into the check, where serde's own message would only say "expected u16" at the
+/// check's closing brace.
+mod numbers {
+    use serde::de::{Deserializer, Error, Visitor};
+    use std::fmt;
+
+    struct Number {
+        field: &'static str,
+        max: u64,
+    }
+
+    impl Number {
+        fn wrong<E: Error>(&self, what: String) -> E {
+            E::custom(format!("`{}` is {what}; it takes a whole number from 0 to {}", self.field, self.max))
+        }
+    }
+
+    impl<'de> Visitor<'de> for Number {
+        type Value = Option<u64>;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            write!(f, "`{}`: a whole number from 0 to {}", self.field, self.max)
+        }
+
+        fn visit_u64<E: Error>(self, v: u64) -> Result<Self::Value, E> {
+            if v <= self.max {
+                Ok(Some(v))
+            } else {
+                Err(self.wrong(format!("{v}, too large")))
+            }
+        }
+
+        fn visit_i64<E: Error>(self, v: i64) -> Result<Self::Value, E> {
+            u64::try_from(v).map_err(|_| self.wrong(format!("{v}, below 0"))).and_then(|v| self.visit_u64(v))
+        }
+
+        fn visit_f64<E: Error>(self, v: f64) -> Result<Self::Value, E> {
+            Err(self.wrong(format!("{v}, not a whole number")))
+        }
+
+        fn visit_str<E: Error>(self, v: &str) -> Result<Self::Value, E> {
+            Err(self.wrong(format!("the text \"{}\" (write numbers without quotes)", crate::diagnostic::shortened(v))))
+        }
+
+        fn visit_bool<E: Error>(self, v: bool) -> Result<Self::Value, E> {
+            Err(self.wrong(format!("`{v}`")))
+        }
+
+        fn visit_none<E: Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+            Err(self.wrong("a list".into()))
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+            Err(self.wrong("an object".into()))
+        }
+    }
+
+    fn read<'de, D: Deserializer<'de>>(d: D, field: &'static str, max: u64) -> Result<Option<u64>, D::Error> {
+        d.deserialize_option(Number { field, max })
+    }
+
+    pub fn port<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u16>, D::Error> {
+        Ok(read(d, "port", 65535)?.map(|n| n as u16))
+    }
+
+    pub fn src_port<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u16>, D::Error> {
+        Ok(read(d, "src_port", 65535)?.map(|n| n as u16))
+    }
+
+    pub fn icmp_type<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u8>, D::Error> {
+        Ok(read(d, "icmp_type", 255)?.map(|n| n as u8))
+    }
+
+    pub fn icmp_code<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u8>, D::Error> {
+        Ok(read(d, "icmp_code", 255)?.map(|n| n as u8))
+    }
 }
 
 fn bad(field: &str, value: &str, message: String) -> Problem {

@@ -104,6 +104,19 @@ pub struct ConnectionExpectation {
     pub expires_in: Option<u64>,
 }
 
+impl ConnectionExpectation {
+    /// The state named, upper case with `_` (`SYN_SENT`, `CUT`), or what would be right.
+    pub fn wanted_state(&self) -> Result<String, String> {
+        let wanted = self.state.trim().to_ascii_uppercase().replace('-', "_");
+        let known = matches!(wanted.as_str(), "CUT" | "CLEARED" | "NONE") || crate::conntrack::ConnState::parse(&wanted).is_some();
+        if known {
+            return Ok(wanted);
+        }
+        let tcp: Vec<&str> = crate::conntrack::TcpState::ALL.iter().skip(1).map(|s| s.name()).collect();
+        Err(format!("is not a state; use {}, UNREPLIED, REPLIED, CLEARED, CUT or NONE", tcp.join(", ")))
+    }
+}
+
 /// The fields a `modify_rule` sets, as written: a field given as `null` is kept (it resets the
 /// field), unlike a field left out. The merged rule is then validated exactly as an added rule.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -25,7 +25,11 @@ pub fn check_sequence(world: &World, seq: &SequenceSpec, index: usize, problems:
             err(format!("{base}.cut_wait"), "cut_wait", c, message);
         }
     }
+    if seq.steps.is_empty() {
+        err(format!("{base}.steps"), "steps", "", "is empty; a sequence needs at least one step (a `send`, to begin with)".into());
+    }
     let mut labels: HashSet<&str> = HashSet::new();
+    let mut rules = LiveRules::of(world);
     for (n, step) in seq.steps.iter().enumerate() {
         let at = |field: &str| format!("{base}.steps[{n}].{field}");
         let actions = step.actions();
@@ -114,6 +118,9 @@ pub fn check_sequence(world: &World, seq: &SequenceSpec, index: usize, problems:
             if world.instance(&c.instance).is_none() {
                 err(at("expect_connection.instance"), "instance", &c.instance, "no instance has this id".into());
             }
+            if let Err(message) = c.wanted_state() {
+                err(at("expect_connection.state"), "state", &c.state, message);
+            }
         }
         if let Some(change) = &step.change {
             let (group, instance, address_group) = match change {
@@ -136,6 +143,7 @@ pub fn check_sequence(world: &World, seq: &SequenceSpec, index: usize, problems:
             if let Some(a) = address_group.filter(|a| world.address_group(a).is_none()) {
                 err(at("change"), "address_group", a, "no IP address group has this id".into());
             }
+            rules.follow(change, &mut |field: &str, value: &str, message: String| err(at("change"), field, value, message));
             for entry in step.expect_cleared.iter().flatten() {
                 match entry.split_once('@') {
                     Some((label, inst)) if labels.contains(label) && world.instance(inst).is_some() => {}
@@ -147,6 +155,54 @@ pub fn check_sequence(world: &World, seq: &SequenceSpec, index: usize, problems:
                     ),
                 }
             }
+        }
+    }
+}
+
+/// Which rules exist at each step of a sequence, so a step deleting or modifying a rule that is
+/// not there (never was, or an earlier step deleted it) is a validation error, not a failure
+/// found only when the sequence runs.
+struct LiveRules<'w> {
+    rules: HashSet<(String, String)>,
+    /// Groups that gained a rule without an `id`: its generated id is not predicted here.
+    unpredictable: HashSet<String>,
+    world: &'w World,
+}
+
+impl<'w> LiveRules<'w> {
+    fn of(world: &'w World) -> LiveRules<'w> {
+        let rules = world.security_groups.iter().flat_map(|g| g.rules.iter().map(|r| (g.id.clone(), r.id.clone()))).collect();
+        LiveRules { rules, unpredictable: HashSet::new(), world }
+    }
+
+    fn follow(&mut self, change: &ChangeSpec, err: &mut impl FnMut(&str, &str, String)) {
+        match change {
+            ChangeSpec::AddRule { group, rule } => match &rule.id {
+                Some(id) => {
+                    // A comma-separated remote becomes `id`, `id-2`, `id-3` …
+                    let parts = rule.remote_ip_prefix.as_deref().map_or(1, |r| 1 + r.matches(',').count());
+                    for n in 0..parts {
+                        let id = if n == 0 { id.clone() } else { format!("{id}-{}", n + 1) };
+                        self.rules.insert((group.clone(), id));
+                    }
+                }
+                None => {
+                    self.unpredictable.insert(group.clone());
+                }
+            },
+            ChangeSpec::DeleteRule { group, rule_id } | ChangeSpec::ModifyRule { group, rule_id, .. } => {
+                let key = (group.clone(), rule_id.clone());
+                let known_group = self.world.group(group).is_some();
+                if known_group && !self.unpredictable.contains(group) && !self.rules.contains(&key) {
+                    let message =
+                        format!("group `{group}` has no rule with this id at this step (it never had one, or an earlier step deleted it)");
+                    err("rule_id", rule_id, message);
+                }
+                if matches!(change, ChangeSpec::DeleteRule { .. }) {
+                    self.rules.remove(&key);
+                }
+            }
+            _ => {}
         }
     }
 }

@@ -6,7 +6,7 @@
 
 use super::{Change, ChangeReport, Simulator};
 use crate::conntrack::key::is_icmp_error_type;
-use crate::conntrack::{ConnState, Connection, CutWait, Profile, TcpState};
+use crate::conntrack::{Connection, CutWait, Profile};
 use crate::eval::explain::render_text;
 use crate::eval::{Evaluation, HopDecision};
 use crate::model::protocol::{protocol_name, TCP};
@@ -353,17 +353,13 @@ impl Runner {
 
     fn expect_connection(&mut self, n: usize, exp: &ConnectionExpectation) {
         const ACTION: &str = "expect_connection";
-        let wanted = exp.state.trim().to_ascii_uppercase().replace('-', "_");
-        let known_state = matches!(wanted.as_str(), "CUT" | "CLEARED" | "NONE") || ConnState::parse(&wanted).is_some();
-        if !known_state {
-            let tcp: Vec<&str> = TcpState::ALL.iter().skip(1).map(|s| s.name()).collect();
-            self.fail(
-                n,
-                ACTION,
-                format!("`state` `{}` is not a state; use {}, UNREPLIED, REPLIED, CLEARED, CUT or NONE", exp.state, tcp.join(", ")),
-            );
-            return;
-        }
+        let wanted = match exp.wanted_state() {
+            Ok(wanted) => wanted,
+            Err(message) => {
+                self.fail(n, ACTION, format!("`state` `{}` {message}", exp.state));
+                return;
+            }
+        };
         let Some(packet) = self.flows.get(&exp.label).cloned() else {
             self.fail(n, ACTION, format!("`label` `{}`: no packet was sent with that label", exp.label));
             return;
