@@ -44,6 +44,11 @@ pub enum Step {
 pub struct Flow {
     pub opening: Packet,
     tcp: TcpTrack,
+    /// A packet of the reply direction got through.
+    pub replied: bool,
+    /// No more packets: a RST before any reply, on which Linux deletes the entry at once where
+    /// the engine keeps it in CLOSE (see the README's differences).
+    pub ended: bool,
 }
 
 /// Sequence numbers per direction, so the kernel's window tracking sees a plausible conversation.
@@ -65,7 +70,7 @@ fn side(way: Way) -> usize {
 impl Flow {
     pub fn new(opening: Packet, rng: &mut Rng) -> Flow {
         let isn = [rng.next_u64() as u32 | 1, rng.next_u64() as u32 | 1];
-        Flow { opening, tcp: TcpTrack { isn, ..Default::default() } }
+        Flow { opening, tcp: TcpTrack { isn, ..Default::default() }, replied: false, ended: false }
     }
 
     /// The packet of `step` (ICMP errors embed the flow's packet they report on), and for TCP
@@ -133,6 +138,12 @@ impl Flow {
         let Step::Packet { way, flags } = step else { return };
         if self.opening.protocol != TCP {
             return;
+        }
+        if flags.contains(TcpFlags::RST) && !self.replied {
+            self.ended = true;
+        }
+        if delivered && *way == Way::Reply {
+            self.replied = true;
         }
         let numbers = self.numbers(*way, *flags);
         let me = side(*way);

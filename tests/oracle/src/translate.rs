@@ -13,7 +13,7 @@
 //! | "tracked connections pass without the rules" (replies, and the opener's further packets) | `ct state established,related accept`, then `ct status confirmed accept`: the kernel calls a packet NEW until a reply is seen, even on an entry it already holds; `confirmed` is that entry |
 //! | ICMP errors about a tracked connection (RELATED) | `ct state related`, in the same rule |
 //! | invalid packets (a SYN-ACK or an echo reply out of nowhere, an error about nothing tracked) are dropped before the rules | `ct state invalid drop`, ahead of the rules (after loopback) |
-//! | traffic between two addresses of one instance is not filtered | `iif "lo" accept` / `oif "lo" accept` (the kernel routes it over loopback) |
+//! | traffic between two addresses of one instance is neither filtered nor tracked | `iif "lo" accept` / `oif "lo" accept` (the kernel routes it over loopback), and `notrack` for loopback in chains at the `raw` priority, ahead of conntrack |
 //! | ethertype | `meta nfproto ipv4` / `ipv6` |
 //! | protocol (empty = all) | `meta l4proto N` (after IPv6 extension headers) |
 //! | ports (TCP and UDP only) | `th dport { a-b, … }`, the ranges merged |
@@ -84,6 +84,8 @@ pub fn instance_ruleset(world: &World, instance: &Instance, flip: Option<&Flip>)
         }
         out.push_str("  }\n");
     }
+    out.push_str("  chain loopback_out {\n    type filter hook output priority raw;\n    oif \"lo\" notrack\n  }\n");
+    out.push_str("  chain loopback_in {\n    type filter hook prerouting priority raw;\n    iif \"lo\" notrack\n  }\n");
     out.push_str(&chains);
     out.push_str("}\n");
     Some(out)
