@@ -44,8 +44,8 @@ pub enum Step {
 pub struct Flow {
     pub opening: Packet,
     tcp: TcpTrack,
-    /// A packet of the reply direction got through.
-    pub replied: bool,
+    /// Packets of each direction (original, reply) got through: the kernel's "seen reply".
+    pub seen: [bool; 2],
     /// No more packets: a RST before any reply, on which Linux deletes the entry at once where
     /// the engine keeps it in CLOSE (see the README's differences).
     pub ended: bool,
@@ -70,7 +70,7 @@ fn side(way: Way) -> usize {
 impl Flow {
     pub fn new(opening: Packet, rng: &mut Rng) -> Flow {
         let isn = [rng.next_u64() as u32 | 1, rng.next_u64() as u32 | 1];
-        Flow { opening, tcp: TcpTrack { isn, ..Default::default() }, replied: false, ended: false }
+        Flow { opening, tcp: TcpTrack { isn, ..Default::default() }, seen: [false; 2], ended: false }
     }
 
     /// The packet of `step` (ICMP errors embed the flow's packet they report on), and for TCP
@@ -139,11 +139,11 @@ impl Flow {
         if self.opening.protocol != TCP {
             return;
         }
-        if flags.contains(TcpFlags::RST) && !self.replied {
+        if flags.contains(TcpFlags::RST) && !(self.seen[0] && self.seen[1]) {
             self.ended = true;
         }
-        if delivered && *way == Way::Reply {
-            self.replied = true;
+        if delivered {
+            self.seen[side(*way)] = true;
         }
         let numbers = self.numbers(*way, *flags);
         let me = side(*way);
