@@ -23,6 +23,6 @@ cargo build -q --locked --release -p sgplay-oracle
 bin="${CARGO_TARGET_DIR:-$root/target}/release/sgplay-oracle"
 # The self-check first on CI-sized runs: a deliberately wrong translation must be caught.
 if [ "$self_check" = 1 ]; then
-  "$bin" --worlds 6 --packets 1200 --expiry-every 0 --self-check | tail -n 2
+  "$bin" --worlds 10 --packets 3000 --expiry-every 0 --self-check | tail -n 2
 fi
 exec "$bin" "${args[@]}"

@@ -16,8 +16,8 @@ use sgplay_core::Packet;
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 use std::collections::HashMap;
 use std::fs::File;
-use std::os::fd::AsRawFd;
 use std::net::{IpAddr, SocketAddr};
+use std::os::fd::AsRawFd;
 use std::time::{Duration, Instant};
 
 /// Protocols the worlds' packets use, plus the sentinel's.
@@ -105,7 +105,12 @@ fn is_probe(packet: &Packet, src: IpAddr, body: &[u8]) -> bool {
         return false;
     }
     match packet.protocol {
-        TCP => body.len() >= 14 && body[0..2] == packet.src_port.to_be_bytes() && body[2..4] == packet.dst_port.to_be_bytes() && body[13] == packet.tcp_flags.bits(),
+        TCP => {
+            body.len() >= 14
+                && body[0..2] == packet.src_port.to_be_bytes()
+                && body[2..4] == packet.dst_port.to_be_bytes()
+                && body[13] == packet.tcp_flags.bits()
+        }
         UDP => body.len() >= 4 && body[0..2] == packet.src_port.to_be_bytes() && body[2..4] == packet.dst_port.to_be_bytes(),
         ICMP | ICMPV6 => body.len() >= 2 && body[0] == packet.icmp_type && body[1] == packet.icmp_code,
         _ => true,

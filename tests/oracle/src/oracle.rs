@@ -75,7 +75,8 @@ pub fn conntrack_settings(scale: Result<u64, u64>) -> Vec<(String, String)> {
         Ok(k) => (secs * k).to_string(),
         Err(k) => (secs / k).max(1).to_string(),
     };
-    let mut out: Vec<(String, String)> = vec![("nf_conntrack_tcp_be_liberal".into(), "1".into()), ("nf_conntrack_tcp_loose".into(), "1".into())];
+    let mut out: Vec<(String, String)> =
+        vec![("nf_conntrack_tcp_be_liberal".into(), "1".into()), ("nf_conntrack_tcp_loose".into(), "1".into())];
     for (name, state) in [
         ("syn_sent", SynSent),
         ("syn_recv", SynRecv),
@@ -198,7 +199,13 @@ impl Harness<'_> {
 
     /// Sends one packet through both; records a mismatch when they disagree. Returns the kernel's
     /// answer and the engine's.
-    fn exchange(&mut self, phase: &'static str, packet: &Packet, numbers: crate::wire::TcpNumbers, fresh: bool) -> Result<(bool, bool), String> {
+    fn exchange(
+        &mut self,
+        phase: &'static str,
+        packet: &Packet,
+        numbers: crate::wire::TcpNumbers,
+        fresh: bool,
+    ) -> Result<(bool, bool), String> {
         // Only a packet no table knows is a new connection's first (GRE and ESP flows between the
         // same two addresses are one connection).
         let fresh = fresh && !self.sim.tables().values().any(|t| t.find(packet).is_some());
@@ -223,7 +230,14 @@ impl Harness<'_> {
         if engine != kernel || !problems.is_empty() {
             let steps: Vec<String> = sgplay_core::eval::steps(&delivery.evaluation).iter().map(|s| format!("    {}", s.sentence)).collect();
             problems.push(format!("engine trace:\n{}", steps.join("\n")));
-            self.report.mismatches.push(Mismatch { world: self.world_index, phase, packet: packet.clone(), engine, kernel, detail: problems.join("\n") });
+            self.report.mismatches.push(Mismatch {
+                world: self.world_index,
+                phase,
+                packet: packet.clone(),
+                engine,
+                kernel,
+                detail: problems.join("\n"),
+            });
         }
         Ok((kernel, engine))
     }
@@ -336,7 +350,10 @@ impl Harness<'_> {
             (1, vec![pkt(Original, TcpFlags::empty()), pkt(Reply, TcpFlags::empty())]),
             (TCP, vec![pkt(Original, TcpFlags::SYN)]),
             (TCP, vec![pkt(Original, TcpFlags::SYN), pkt(Reply, TcpFlags::SYN_ACK), pkt(Original, TcpFlags::ACK)]),
-            (TCP, vec![pkt(Original, TcpFlags::SYN), pkt(Reply, TcpFlags::SYN_ACK), pkt(Original, TcpFlags::ACK), pkt(Reply, TcpFlags::RST)]),
+            (
+                TCP,
+                vec![pkt(Original, TcpFlags::SYN), pkt(Reply, TcpFlags::SYN_ACK), pkt(Original, TcpFlags::ACK), pkt(Reply, TcpFlags::RST)],
+            ),
             (
                 TCP,
                 vec![
@@ -384,9 +401,14 @@ fn delete_entry(ns: &str, key: &sgplay_core::conntrack::FlowKey) -> Result<(), S
     let mut args: Vec<String> = vec!["netns".into(), "exec".into(), ns.into(), "conntrack".into(), "-D".into(), "-f".into(), family.into()];
     args.extend(["-s".into(), key.src.to_string(), "-d".into(), key.dst.to_string()]);
     match key.protocol {
-        TCP | UDP => {
-            args.extend(["-p".into(), key.protocol.to_string(), "--sport".into(), key.src_port.to_string(), "--dport".into(), key.dst_port.to_string()])
-        }
+        TCP | UDP => args.extend([
+            "-p".into(),
+            key.protocol.to_string(),
+            "--sport".into(),
+            key.src_port.to_string(),
+            "--dport".into(),
+            key.dst_port.to_string(),
+        ]),
         1 => args.extend(["-p".into(), "icmp".into(), "--icmp-id".into(), key.src_port.to_string()]),
         58 => args.extend(["-p".into(), "icmpv6".into(), "--icmpv6-id".into(), key.src_port.to_string()]),
         p => args.extend(["-p".into(), p.to_string()]),
@@ -428,7 +450,8 @@ fn random_change(world: &World, rng: &mut Rng) -> Option<Change> {
                 }
             }
             1 => {
-                let inbound: Vec<&Rule> = g.rules.iter().filter(|r| r.direction == Direction::Ingress && r.action == Action::Allow).collect();
+                let inbound: Vec<&Rule> =
+                    g.rules.iter().filter(|r| r.direction == Direction::Ingress && r.action == Action::Allow).collect();
                 let r = inbound.get(rng.below(inbound.len().max(1)))?;
                 Change::DeleteRule { group_id: g.id.clone(), rule_id: r.id.clone() }
             }
@@ -444,7 +467,9 @@ fn random_change(world: &World, rng: &mut Rng) -> Option<Change> {
                 Change::AddMember { group_id: g.id.clone(), instance_id: inst.id.clone(), position: Some(1) }
             }
             4 => {
-                let Some(inst) = world.instances.iter().find(|i| i.security_groups.contains(&g.id) && i.security_groups.len() > 1) else { continue };
+                let Some(inst) = world.instances.iter().find(|i| i.security_groups.contains(&g.id) && i.security_groups.len() > 1) else {
+                    continue;
+                };
                 Change::RemoveMember { group_id: g.id.clone(), instance_id: inst.id.clone() }
             }
             _ => {

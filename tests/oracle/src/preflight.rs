@@ -18,7 +18,16 @@ pub fn check() -> Result<(), String> {
     }
     for (tool, args) in [("ip", &["-V"][..]), ("nft", &["--version"][..]), ("conntrack", &["--version"][..])] {
         if !works(tool, args) {
-            missing.push(format!("`{tool}` (apt-get install -y {})", if tool == "ip" { "iproute2" } else if tool == "nft" { "nftables" } else { "conntrack" }));
+            missing.push(format!(
+                "`{tool}` (apt-get install -y {})",
+                if tool == "ip" {
+                    "iproute2"
+                } else if tool == "nft" {
+                    "nftables"
+                } else {
+                    "conntrack"
+                }
+            ));
         }
     }
     if missing.is_empty() {

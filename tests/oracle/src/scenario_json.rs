@@ -1,10 +1,10 @@
 //! A world written back as a scenario file, so a mismatch can be replayed with `sgplay eval`
 //! or opened in the playground.
 
+use serde_json::Value;
 use sgplay_core::model::{AddressEntry, Direction, Ethertype, ProtocolMatch, Remote, World};
 use sgplay_core::scenario::{AddressGroupSpec, GroupSpec, InstanceSpec, RuleSpec, SubnetSpec, VpcSpec};
 use sgplay_core::ScenarioSpec;
-use serde_json::Value;
 
 pub fn scenario(world: &World, name: &str) -> ScenarioSpec {
     let vpcs = world

@@ -122,8 +122,11 @@ impl Topology {
     /// routes and static neighbours, the harness's guard, and loads each instance's rules.
     pub fn build(world: &World, tag: &str, conntrack: &[(String, String)], flip: Option<&translate::Flip>) -> Result<Topology, String> {
         let base = format!("{PREFIX}{}-{tag}", std::process::id());
-        let topo =
-            Topology { router: format!("{base}-r"), instances: (0..world.instances.len()).map(|i| format!("{base}-i{i}")).collect(), deleted: false };
+        let topo = Topology {
+            router: format!("{base}-r"),
+            instances: (0..world.instances.len()).map(|i| format!("{base}-i{i}")).collect(),
+            deleted: false,
+        };
         let r = topo.router.clone();
         let mut s = String::new();
         s.push_str(&format!("ip netns add {r}\nip -n {r} link set lo up\n"));

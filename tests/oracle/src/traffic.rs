@@ -87,7 +87,9 @@ impl Flow {
                 let six = inner.src.is_ipv6();
                 let src = match from {
                     ErrorFrom::Destination => inner.dst,
-                    ErrorFrom::Router => outside.iter().copied().find(|a| a.is_ipv6() == six && *a != inner.src && *a != inner.dst).unwrap_or(inner.dst),
+                    ErrorFrom::Router => {
+                        outside.iter().copied().find(|a| a.is_ipv6() == six && *a != inner.src && *a != inner.dst).unwrap_or(inner.dst)
+                    }
                 };
                 let error = Packet {
                     src,
@@ -227,7 +229,14 @@ pub fn fresh_opening(rng: &mut Rng, places: &Places, ids: &mut FlowIds, protocol
 }
 
 fn flags(rng: &mut Rng) -> TcpFlags {
-    let choices = [TcpFlags::SYN, TcpFlags::SYN_ACK, TcpFlags::ACK, TcpFlags::FIN.union(TcpFlags::ACK), TcpFlags::RST, TcpFlags::RST.union(TcpFlags::ACK)];
+    let choices = [
+        TcpFlags::SYN,
+        TcpFlags::SYN_ACK,
+        TcpFlags::ACK,
+        TcpFlags::FIN.union(TcpFlags::ACK),
+        TcpFlags::RST,
+        TcpFlags::RST.union(TcpFlags::ACK),
+    ];
     choices[rng.below(choices.len())]
 }
 

@@ -113,7 +113,11 @@ fn rule_line(world: &World, rule: &Rule, sets: &mut BTreeMap<String, (Ethertype,
         Remote::Any => {}
         Remote::Prefix(net) => parts.push(format!("{field} {net}")),
         Remote::Group(id) => {
-            let name = format!("sg{}_{}", world.security_groups.iter().position(|g| &g.id == id).unwrap_or(usize::MAX), if v4 { "v4" } else { "v6" });
+            let name = format!(
+                "sg{}_{}",
+                world.security_groups.iter().position(|g| &g.id == id).unwrap_or(usize::MAX),
+                if v4 { "v4" } else { "v6" }
+            );
             let members = group_members(world, id, rule.ethertype);
             sets.entry(name.clone()).or_insert_with(|| (rule.ethertype, members));
             parts.push(format!("{field} @{name}"));
