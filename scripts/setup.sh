@@ -75,7 +75,18 @@ if [ "$want_browser" = 1 ]; then
   fi
 fi
 
-# 6. Every crate the wasm build needs, so trunk's offline build finds them.
+# 6. nftables and conntrack for the kernel oracle (scripts/oracle.sh; iproute2 is part of Debian).
+if command -v nft >/dev/null && command -v conntrack >/dev/null; then
+  say "nft and conntrack present"
+else
+  say "installing nftables and conntrack"
+  sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo_cmd apt-get update -qq
+  $sudo_cmd apt-get install -y -qq nftables conntrack
+fi
+
+# 7. Every crate the wasm build needs, so trunk's offline build finds them.
 say "fetching crates"
 (cd "$root" && cargo fetch --locked --target wasm32-unknown-unknown >/dev/null && cargo fetch --locked >/dev/null)
 say "ready"

@@ -3,10 +3,12 @@
 #
 #   1. set-up         scripts/setup.sh (tools, Chromium, crates; seconds when already there)
 #   2. native tests   cargo test --workspace --locked (engine, CLI, scenario harness, page logic)
-#   3. scenarios      sgplay test over tests/scenarios/**/*.json and the page's sample scenario
-#   4. wasm tests     the page's components in headless Chromium (wasm-bindgen-test)
-#   5. release build  trunk build --release into dist/
-#   6. end-to-end     tests/e2e against dist/ served on 127.0.0.1 (playwright-core + Chromium)
+#   3. kernel oracle  scripts/oracle.sh --ci: random worlds in network namespaces against netfilter
+#                     (skipped, loudly, where namespaces cannot be made)
+#   4. scenarios      sgplay test over tests/scenarios/**/*.json and the page's sample scenario
+#   5. wasm tests     the page's components in headless Chromium (wasm-bindgen-test)
+#   6. release build  trunk build --release into dist/
+#   7. end-to-end     tests/e2e against dist/ served on 127.0.0.1 (playwright-core + Chromium)
 #
 # Works the same on a developer's machine and in CI (`CI=true`, no terminal, fresh clone).
 set -euo pipefail
@@ -42,6 +44,10 @@ finish_stage
 
 banner "native tests (cargo test --workspace)"
 cargo test --workspace --locked
+finish_stage
+
+banner "kernel oracle (scripts/oracle.sh --ci)"
+scripts/oracle.sh --ci
 finish_stage
 
 banner "scenario files (sgplay test)"
