@@ -460,8 +460,22 @@ const TCP_CASES: [TcpCase; 8] = [
     (&[SYN, SYN_ACK, ACK, FIN, REPLY_ACK], "CLOSE_WAIT", 30, 60),
     (&[SYN, SYN_ACK, ACK, FIN, REPLY_ACK, REPLY_FIN], "LAST_ACK", 30, 30),
     (&[SYN, SYN_ACK, ACK, FIN, REPLY_ACK, REPLY_FIN, ACK], "TIME_WAIT", 30, 120),
-    (&[SYN, REPLY_RST], "CLOSE", 10, 10),
+    // After a reply; a RST before any reply deletes the entry at once (the test below).
+    (&[SYN, SYN_ACK, REPLY_RST], "CLOSE", 10, 10),
 ];
+
+#[test]
+fn a_rst_before_any_reply_deletes_the_entry() {
+    for profile in [Profile::Huawei, Profile::Linux] {
+        let mut s = Sim::new(profile);
+        let syn = s.packet(CLIENT, "x1", "tcp", Some(22));
+        s.send(&syn, Verdict::Allow);
+        let mut rst = syn.reply();
+        rst.tcp_flags = sgplay_core::packet::TcpFlags::parse("rst,ack").unwrap();
+        s.send(&rst, Verdict::Allow);
+        assert!(s.sim.lookup("x1", &syn).is_none(), "{profile}: the entry outlived a RST that was the first reply");
+    }
+}
 
 #[test]
 fn huawei_tcp_timeouts() {

@@ -173,6 +173,10 @@ pub enum Track {
     Invalid { reason: String },
     /// A SYN reopens a closed connection: the caller destroys the entry and starts a new one.
     Reopen { state: TcpState },
+    /// A RST before any reply was seen: netfilter deletes the entry at once (`nf_conntrack_tcp_packet`:
+    /// "if only reply is a RST, we can consider ourselves not to have an established connection")
+    /// and the RST itself passes. The caller removes the entry.
+    Killed { from: TcpState },
 }
 
 impl Connection {
@@ -264,6 +268,11 @@ impl Connection {
         let from = self.state;
         let to = match self.state {
             ConnState::Tcp(state) => match tcp::step(dir, packet.tcp_flags, state) {
+                // The kernel notes a first reply only after this check, so a RST that is itself
+                // the first reply kills the entry too.
+                TcpStep::Move { .. } if packet.tcp_flags.contains(crate::packet::TcpFlags::RST) && !self.assured => {
+                    return Track::Killed { from: state };
+                }
                 TcpStep::Move { to, .. } => ConnState::Tcp(to),
                 TcpStep::Ignore { state } => return Track::Ignored { state },
                 TcpStep::Invalid { reason, .. } => return Track::Invalid { reason },

@@ -284,6 +284,16 @@ impl Crossing<'_> {
                 let decision = tracked(conn, states);
                 Some(shown.unwrap_or_else(|| tracker_hop(instance, direction, remote, decision)))
             }
+            Track::Killed { from } => {
+                let text = format!(
+                    "connection #{id} ({}) on {name} was in {from} and had seen no reply when a [{}] arrived: netfilter deletes such an entry at once and lets the RST through, so the next packet of this flow is checked against the rules as a new connection",
+                    conn.key, packet.tcp_flags
+                );
+                let decision = HopDecision::Tracked { connection_id: id, reason: text.clone() };
+                table.remove(id);
+                self.events.push(Event::connection(now, EventKind::Closed, id, &instance.id, text));
+                Some(shown.unwrap_or_else(|| tracker_hop(instance, direction, remote, decision)))
+            }
             Track::Reopen { state } => {
                 let text = format!(
                     "connection #{id} ({}) on {name} was in {state} when a [{}] arrived: netfilter destroys the old entry and the SYN opens a new connection, checked against the rules",

@@ -268,10 +268,9 @@ impl Harness<'_> {
             let step = steps[*next].clone();
             *next += 1;
             let fresh = *next == 1;
-            let mut done = *next == steps.len();
+            let done = *next == steps.len();
             let mut flow_copy = flow.clone();
             self.step(phase, &mut flow_copy, &step, fresh)?;
-            done |= flow_copy.ended;
             flows[f].0 = flow_copy;
             if done {
                 open.remove(k);
@@ -303,9 +302,6 @@ impl Harness<'_> {
         for mut flow in flows {
             if stop.load(Ordering::Relaxed) || sent >= budget / 2 {
                 break;
-            }
-            if flow.ended {
-                continue;
             }
             let reversed = cleared.contains(&FlowKey::of(&flow.opening.reply()));
             let was_cleared = reversed || cleared.contains(&FlowKey::of(&flow.opening));

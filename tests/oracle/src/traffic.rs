@@ -46,9 +46,6 @@ pub struct Flow {
     tcp: TcpTrack,
     /// Packets of each direction (original, reply) got through: the kernel's "seen reply".
     pub seen: [bool; 2],
-    /// No more packets: a RST before any reply, on which Linux deletes the entry at once where
-    /// the engine keeps it in CLOSE (see the README's differences).
-    pub ended: bool,
 }
 
 /// Sequence numbers per direction, so the kernel's window tracking sees a plausible conversation.
@@ -70,7 +67,7 @@ fn side(way: Way) -> usize {
 impl Flow {
     pub fn new(opening: Packet, rng: &mut Rng) -> Flow {
         let isn = [rng.next_u64() as u32 | 1, rng.next_u64() as u32 | 1];
-        Flow { opening, tcp: TcpTrack { isn, ..Default::default() }, seen: [false; 2], ended: false }
+        Flow { opening, tcp: TcpTrack { isn, ..Default::default() }, seen: [false; 2] }
     }
 
     /// The packet of `step` (ICMP errors embed the flow's packet they report on), and for TCP
@@ -140,9 +137,6 @@ impl Flow {
         let Step::Packet { way, flags } = step else { return };
         if self.opening.protocol != TCP {
             return;
-        }
-        if flags.contains(TcpFlags::RST) && !(self.seen[0] && self.seen[1]) {
-            self.ended = true;
         }
         if delivered {
             self.seen[side(*way)] = true;
