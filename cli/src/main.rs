@@ -38,6 +38,8 @@ enum Command {
     Diff(commands::diff::DiffArgs),
     Templates(commands::templates::TemplatesArgs),
     Generate(commands::generate::GenerateArgs),
+    Import(commands::import::ImportArgs),
+    Export(commands::export::ExportArgs),
 }
 
 fn main() -> ExitCode {
@@ -58,6 +60,8 @@ fn main() -> ExitCode {
             }
             commands::generate::run(args, cli.color)
         }
+        Command::Import(args) => commands::import::run(args, cli.color),
+        Command::Export(args) => commands::export::run(args, cli.color),
     };
     exit.into()
 }

@@ -1,6 +1,11 @@
 //! Reading a scenario file from disk: either the file cannot be read at all (the user named the
 //! wrong thing) or it was read and has problems (the user wrote something wrong in it).
+//!
+//! A file is read by `interop::import_any`, so every command that takes a scenario also takes
+//! Huawei Cloud API output (one file; `sgplay import` combines several). What the import left
+//! out comes first among the scenario's notices.
 
+use sgplay_core::interop::{self, Imported};
 use sgplay_core::{Problem, Scenario};
 use std::io::ErrorKind;
 use std::path::Path;
@@ -30,10 +35,18 @@ pub fn reason(error: &std::io::Error) -> String {
     }
 }
 
-/// Reads, parses and validates a scenario file.
-pub fn load(path: &Path) -> Result<Scenario, LoadError> {
+/// Reads a file in any format `import_any` detects, as a scenario document.
+pub fn load_spec(path: &Path) -> Result<Imported, LoadError> {
     let text = read(path).map_err(LoadError::Unreadable)?;
-    Scenario::from_json(&text).map_err(LoadError::Invalid)
+    interop::import_any(&[(&path.display().to_string(), &text)]).map_err(LoadError::Invalid)
+}
+
+/// Reads, parses and validates a scenario file (or API output).
+pub fn load(path: &Path) -> Result<Scenario, LoadError> {
+    let imported = load_spec(path)?;
+    let mut scenario = imported.scenario.build().map_err(LoadError::Invalid)?;
+    scenario.notices.splice(0..0, imported.warnings);
+    Ok(scenario)
 }
 
 /// Loads a scenario for a command that analyses its world: an unreadable file is a usage error

@@ -88,9 +88,8 @@ pub fn import_as(inputs: &[(&str, &str)], format: Option<Format>) -> Result<Impo
     let scenarios: Vec<&str> = inputs.iter().zip(&formats).filter(|(_, f)| **f == Format::Scenario).map(|((n, _), _)| *n).collect();
     match (scenarios.as_slice(), inputs) {
         (_, []) => Err(vec![Problem::error("", "import", "", "", "nothing to import: give at least one file or text")]),
-        ([_], [(name, text)]) => {
-            let scenario = ScenarioSpec::parse(text)
-                .map_err(|p| vec![Problem { object: p.object.replace("scenario file", &format!("`{name}`")), ..p }])?;
+        ([_], [(_, text)]) => {
+            let scenario = ScenarioSpec::parse(text).map_err(|p| vec![p])?;
             Ok(Imported { scenario, format: Format::Scenario, warnings: Vec::new() })
         }
         ([], _) => {
