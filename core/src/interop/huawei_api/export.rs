@@ -8,8 +8,9 @@
 
 use crate::diagnostic::{Problem, Severity};
 use crate::model::{Action, Direction, Ethertype, Instance, InstanceKind, ProtocolMatch, Remote, Rule, World};
+use crate::scenario::ScenarioSpec;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The key servers' addresses are listed under when the scenario models no VPC for them.
 pub const NO_VPC: &str = "sgplay-no-vpc";
@@ -173,13 +174,15 @@ fn pretty<T: Serialize>(value: &T) -> String {
 }
 
 /// The listings, one JSON document each, one after another (import reads them back as one text).
-pub fn write(world: &World, listings: &[Listing]) -> String {
+/// `spec` is the document `world` was built from: it holds what the model does not (address
+/// group descriptions).
+pub fn write(world: &World, spec: &ScenarioSpec, listings: &[Listing]) -> String {
     let docs: Vec<String> = listings
         .iter()
         .map(|listing| match listing {
             Listing::SecurityGroups => pretty(&security_groups(world)),
             Listing::SecurityGroupRules => pretty(&security_group_rules(world)),
-            Listing::AddressGroups => pretty(&address_groups(world)),
+            Listing::AddressGroups => pretty(&address_groups(world, spec)),
             Listing::Servers => pretty(&servers(world)),
         })
         .collect();
@@ -209,14 +212,15 @@ fn security_group_rules(world: &World) -> RulesOut<'_> {
     RulesOut { security_group_rules: rules, page_info }
 }
 
-fn address_groups(world: &World) -> AddressGroupsOut<'_> {
+fn address_groups<'a>(world: &'a World, spec: &'a ScenarioSpec) -> AddressGroupsOut<'a> {
+    let descriptions: HashMap<&str, &str> = spec.address_groups.iter().map(|ag| (ag.id.as_str(), ag.description.as_str())).collect();
     let groups: Vec<AddressGroupOut<'_>> = world
         .address_groups
         .iter()
         .map(|ag| AddressGroupOut {
             id: &ag.id,
             name: &ag.name,
-            description: "",
+            description: descriptions.get(ag.id.as_str()).copied().unwrap_or(""),
             ip_version: if ag.ethertype == Ethertype::IPv6 { 6 } else { 4 },
             ip_set: ag.entries.iter().map(ToString::to_string).collect(),
         })

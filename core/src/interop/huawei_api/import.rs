@@ -87,6 +87,7 @@ pub(crate) fn assemble(sources: &[Source<'_>]) -> Result<Assembled, Vec<Problem>
         }
     }
     let scenario = ScenarioSpec {
+        version: crate::scenario::FORMAT_VERSION,
         name: format!("Imported from {}", names.join(", ")),
         security_groups: im.groups,
         address_groups: im.address_groups,
@@ -265,7 +266,10 @@ impl Importer {
                 format!("IP address group `{id}`"),
                 "remarks",
                 "",
-                format!("{} entries carry remarks, which sgplay does not model; the entries are imported without them", ag.remarks()),
+                match ag.remarks() {
+                    1 => "1 entry carries a remark, which sgplay does not model; the entry is imported without it".to_string(),
+                    n => format!("{n} entries carry remarks, which sgplay does not model; the entries are imported without them"),
+                },
             ));
         }
         if let Some(&known) = self.address_group_index.get(&id) {

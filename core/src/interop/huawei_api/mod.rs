@@ -66,5 +66,5 @@ pub(crate) fn export(spec: &ScenarioSpec, listings: &[Listing]) -> Result<(Strin
             message: "are sgplay's own, not the cloud's; not exported".into(),
         });
     }
-    Ok((export::write(&scenario.world, listings), dropped))
+    Ok((export::write(&scenario.world, spec, listings), dropped))
 }
