@@ -74,24 +74,17 @@ api_object!(IpExtra);
 
 impl ApiAddressGroup {
     /// The scenario's address group, canonical as export writes it: `ip_version` a number when
-    /// it is one, entries of `ip_set` then those only `ip_extra_set` holds, each once.
+    /// it is one, the entries of `ip_set` as written, then those only `ip_extra_set` holds.
     pub fn to_spec(&self, id: &str) -> AddressGroupSpec {
         let ip_version = self.ip_version.non_empty().map(|v| match v.parse::<u64>() {
             Ok(n) => Value::from(n),
             Err(_) => Value::String(v),
         });
-        let mut seen = HashSet::new();
-        let extra = self.ip_extra_set.iter().flatten().filter_map(|e| e.ip.clone());
-        let entries: Vec<Value> = self
-            .ip_set
-            .iter()
-            .flatten()
-            .cloned()
-            .chain(extra)
-            .map(|e| e.trim().to_string())
-            .filter(|e| seen.insert(e.clone()))
-            .map(Value::String)
-            .collect();
+        let listed: Vec<String> = self.ip_set.iter().flatten().map(|e| e.trim().to_string()).collect();
+        let mut seen: HashSet<String> = listed.iter().cloned().collect();
+        let extra = self.ip_extra_set.iter().flatten().filter_map(|e| e.ip.as_deref()).map(|e| e.trim().to_string());
+        let extra: Vec<String> = extra.filter(|e| seen.insert(e.clone())).collect();
+        let entries: Vec<Value> = listed.into_iter().chain(extra).map(Value::String).collect();
         AddressGroupSpec {
             id: id.to_string(),
             name: non_empty(&self.name).unwrap_or_default(),

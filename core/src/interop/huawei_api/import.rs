@@ -42,8 +42,9 @@ pub(crate) struct Assembled {
 struct Importer {
     groups: Vec<GroupSpec>,
     group_index: HashMap<String, usize>,
-    /// Rule id → where it was first met, and its group and position, to merge repeats.
-    rule_index: HashMap<String, (usize, usize)>,
+    /// (group, rule id) → the rule's position in the group, to merge repeats. Ids are unique
+    /// within a group (the API's are UUIDs; a scenario's `out` may be in every group).
+    rule_index: HashMap<(usize, String), usize>,
     address_groups: Vec<AddressGroupSpec>,
     address_group_index: HashMap<String, usize>,
     instances: Vec<InstanceDraft>,
@@ -382,17 +383,17 @@ impl Importer {
             }
         };
         if let Some(id) = &spec.id {
-            if let Some(&(known_g, known_r)) = self.rule_index.get(id) {
+            if let Some(&known) = self.rule_index.get(&(g, id.clone())) {
                 // The same rule listed twice (`ShowSecurityGroup` and `ListSecurityGroupRules`,
                 // overlapping pages) is one rule; two different versions cannot both be true.
-                if self.groups[known_g].rules[known_r] != spec {
-                    let first = self.origins.get(&format!("security_groups[{known_g}].rules[{known_r}]")).cloned().unwrap_or_default();
+                if self.groups[g].rules[known] != spec {
+                    let first = self.origins.get(&format!("security_groups[{g}].rules[{known}]")).cloned().unwrap_or_default();
                     let message = format!("is also at {first} with other fields; import one version of the rule");
                     self.errors.push(Problem::error(format!("{path}.id"), object, "id", id.clone(), message));
                 }
                 return;
             }
-            self.rule_index.insert(id.clone(), (g, self.groups[g].rules.len()));
+            self.rule_index.insert((g, id.clone()), self.groups[g].rules.len());
         }
         self.origins.insert(format!("security_groups[{g}].rules[{}]", self.groups[g].rules.len()), path);
         self.groups[g].rules.push(spec);
