@@ -38,6 +38,14 @@ pub(crate) struct Assembled {
     pub warnings: Vec<Problem>,
 }
 
+/// A field no reader knows, met `count` times on objects of one kind.
+struct UnknownField {
+    kind: &'static str,
+    field: String,
+    first_path: String,
+    count: usize,
+}
+
 #[derive(Default)]
 struct Importer {
     groups: Vec<GroupSpec>,
@@ -53,8 +61,8 @@ struct Importer {
     origins: HashMap<String, String>,
     errors: Vec<Problem>,
     warnings: Vec<Problem>,
-    /// (kind, field) → (first path, how many times), in the order first met.
-    unknown: Vec<((&'static str, String), (String, usize))>,
+    /// Unknown fields by kind of object and name, in the order first met.
+    unknown: Vec<UnknownField>,
     unknown_index: HashMap<(&'static str, String), usize>,
     /// Listing → whether each of its pages has a `next_marker`.
     pages: Vec<(&'static str, String, bool)>,
@@ -221,11 +229,12 @@ impl Importer {
         for field in fields {
             let key = (kind, field.clone());
             match self.unknown_index.get(&key) {
-                Some(&i) => self.unknown[i].1 .1 += 1,
+                Some(&i) => self.unknown[i].count += 1,
                 None => {
-                    self.unknown_index.insert(key.clone(), self.unknown.len());
+                    self.unknown_index.insert(key, self.unknown.len());
                     let sep = if path.ends_with(": ") { "" } else { "." };
-                    self.unknown.push((key, (format!("{path}{sep}{field}"), 1)));
+                    let first_path = format!("{path}{sep}{field}");
+                    self.unknown.push(UnknownField { kind, field: field.clone(), first_path, count: 1 });
                 }
             }
         }
@@ -233,7 +242,7 @@ impl Importer {
 
     /// One warning per unknown field name and object kind, however often it occurs.
     fn report_unknown_fields(&mut self) {
-        for ((kind, field), (path, count)) in std::mem::take(&mut self.unknown) {
+        for UnknownField { kind, field, first_path: path, count } in std::mem::take(&mut self.unknown) {
             let more = if count > 1 { format!(" (here and in {} more)", count - 1) } else { String::new() };
             self.warnings.push(warning(
                 path,

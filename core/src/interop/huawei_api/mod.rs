@@ -1,16 +1,16 @@
 //! Huawei Cloud API JSON: the VPC v3 security group, rule and address group listings, the ECS
 //! server list and VPC ports, read into a scenario and written back out.
 //!
-//! - [`detect`]: is a document API output or a scenario (by its keys).
+//! - `detect`: is a document API output or a scenario (by its keys).
 //! - `fields`: the field-by-field reader every API object uses (loose numbers and strings,
 //!   unknown fields named, not dropped).
 //! - `document`: one response or request body and its paging.
 //! - `security_groups`, `address_groups`, `servers`, `ports`: the objects, each with how it
 //!   becomes part of a scenario; `instance` is what servers and ports share.
 //! - `import`: the documents put together, validated, errors traced back to API fields.
-//! - [`export`]: a scenario as these listings.
+//! - [`export`]: a scenario as these listings ([`Listing`]).
 
-pub mod detect;
+pub(crate) mod detect;
 pub mod export;
 
 mod address_groups;
