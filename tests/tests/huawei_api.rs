@@ -209,6 +209,10 @@ fn errors_name_the_api_field_and_what_would_be_right() {
     let servers = fixture("list-servers-details.json").replace("\"192.168.0.20\"", "\"192.168.0.300\"");
     let problems = import_any(&[("servers.json", &servers)]).unwrap_err();
     assert_eq!(problems[0].path, "servers.json: servers[1].addresses.7f1b3c5d-9e0a-4b2c-8d4e-6f8a0b2c4d61[0].addr", "{}", lines(&problems));
+    // A rule naming an address group the input does not hold: which listing is missing.
+    let problems = import_any(&[("show.json", &fixture("show-security-group.json"))]).unwrap_err();
+    assert_eq!(problems[0].path, "show.json: security_group.security_group_rules[1].remote_address_group_id");
+    assert!(problems[0].message.contains("add the ListAddressGroup output"), "{}", problems[0]);
     // A listed rule must say its group.
     let body = fixture("create-security-group-rule.json").replace("\"security_group_id\": \"4f2a7a7e-6f5f-4b51-9d3c-7f6f4e0c2b11\",", "");
     let problems = import_any(&[("body.json", &body)]).unwrap_err();

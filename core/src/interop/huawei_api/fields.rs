@@ -27,7 +27,8 @@ pub(crate) fn deserialize_object<'de, D: Deserializer<'de>, T: ApiObject>(deseri
     impl<'de, T: ApiObject> Visitor<'de> for ObjectVisitor<T> {
         type Value = T;
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(f, "a {} object", T::KIND)
+            let article = if T::KIND.starts_with(['a', 'e', 'i', 'o', 'u', 'A', 'E', 'I', 'O', 'U']) { "an" } else { "a" };
+            write!(f, "{article} {} object", T::KIND)
         }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
             let mut out = T::default();

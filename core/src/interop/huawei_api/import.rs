@@ -107,13 +107,23 @@ pub(crate) fn assemble(sources: &[Source<'_>]) -> Result<Assembled, Vec<Problem>
     // they name the API field the user can find in the pasted text.
     if let Err(problems) = scenario.build() {
         let origins = &im.origins;
-        let errors: Vec<Problem> =
-            problems.into_iter().filter(Problem::is_error).map(|p| Problem { path: translate(origins, &p.path), ..p }).collect();
+        let errors: Vec<Problem> = problems.into_iter().filter(Problem::is_error).map(|p| from_the_api(origins, p)).collect();
         if !errors.is_empty() {
             return Err(errors);
         }
     }
     Ok(Assembled { scenario, warnings: im.warnings })
+}
+
+/// A validation error of the scenario, said of the API input: at the API path, and for a
+/// missing address group with the listing that would hold it.
+fn from_the_api(origins: &HashMap<String, String>, p: Problem) -> Problem {
+    let message = if p.field == "remote_address_group_id" && p.message.starts_with("no IP address group has this id") {
+        format!("{}; add the ListAddressGroup output that holds it", p.message)
+    } else {
+        p.message
+    };
+    Problem { path: translate(origins, &p.path), message, ..p }
 }
 
 /// The API path a scenario path came from: the longest prefix with a known origin, the rest
@@ -572,5 +582,24 @@ impl Importer {
             ));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_translate_by_their_longest_known_prefix() {
+        let origins = HashMap::from([
+            ("security_groups[0]".to_string(), "g.json: security_groups[2]".to_string()),
+            ("security_groups[0].rules[1]".to_string(), "r.json: security_group_rules[7]".to_string()),
+            ("instances[0].ip".to_string(), "s.json: servers[0].addresses.vpc[0].addr".to_string()),
+        ]);
+        assert_eq!(translate(&origins, "security_groups[0].rules[1].multiport"), "r.json: security_group_rules[7].multiport");
+        assert_eq!(translate(&origins, "security_groups[0].name"), "g.json: security_groups[2].name");
+        assert_eq!(translate(&origins, "security_groups[0].rules[10].priority"), "g.json: security_groups[2].rules[10].priority");
+        assert_eq!(translate(&origins, "instances[0].ip"), "s.json: servers[0].addresses.vpc[0].addr");
+        assert_eq!(translate(&origins, "vpcs[0].cidr"), "vpcs[0].cidr");
     }
 }
