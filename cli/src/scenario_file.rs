@@ -41,11 +41,14 @@ pub fn load_spec(path: &Path) -> Result<Imported, LoadError> {
     interop::import_any(&[(&path.display().to_string(), &text)]).map_err(LoadError::Invalid)
 }
 
-/// Reads, parses and validates a scenario file (or API output).
+/// Reads, parses and validates a scenario file (or API output, whose notices are said at the
+/// places of the input they are about).
 pub fn load(path: &Path) -> Result<Scenario, LoadError> {
     let imported = load_spec(path)?;
-    let mut scenario = imported.scenario.build().map_err(LoadError::Invalid)?;
-    scenario.notices.splice(0..0, imported.warnings);
+    let at_input = |p: Problem| Problem { path: imported.origins.input_path(&p.path), ..p };
+    let mut scenario = imported.scenario.build().map_err(|problems| LoadError::Invalid(problems.into_iter().map(at_input).collect()))?;
+    let notices = std::mem::take(&mut scenario.notices);
+    scenario.notices = imported.warnings.into_iter().chain(notices.into_iter().map(at_input)).collect();
     Ok(scenario)
 }
 

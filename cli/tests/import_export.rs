@@ -130,4 +130,11 @@ fn the_commands_take_api_output_directly() {
     sgplay().arg("test").arg(&api).assert().code(0);
     // One API file alone: its import warnings are part of what validate lists.
     sgplay().arg("validate").arg(fixture("list-servers-details.json")).assert().code(0).stdout(contains("not in the input"));
+    // The scenario's own advice is said at the input's places, not the scenario's.
+    sgplay()
+        .arg("validate")
+        .arg(fixture("list-security-group-rules-page-1.json"))
+        .assert()
+        .code(0)
+        .stdout(contains("list-security-group-rules-page-1.json: security_group_rules[1] (rule `a3b0c7de-96a1-4b6e-8d1e-2f5c9d7e0102`"));
 }

@@ -27,6 +27,9 @@
 //! - **Linear.** Hash maps throughout; large estates import in one pass.
 
 pub mod huawei_api;
+mod origins;
+
+pub use origins::Origins;
 
 use crate::diagnostic::Problem;
 use crate::scenario::{from_json, ScenarioSpec};
@@ -64,6 +67,9 @@ pub struct Imported {
     pub format: Format,
     /// What was left out or assumed, each naming where in the input.
     pub warnings: Vec<Problem>,
+    /// Where the scenario's parts came from, to say the scenario's own findings (validation
+    /// notices, advice) at the input's paths. Empty for a scenario file.
+    pub origins: Origins,
 }
 
 /// The format of one text, by the shape of its first JSON document; text that is not JSON is
@@ -90,11 +96,11 @@ pub fn import_as(inputs: &[(&str, &str)], format: Option<Format>) -> Result<Impo
         (_, []) => Err(vec![Problem::error("", "import", "", "", "nothing to import: give at least one file or text")]),
         ([_], [(_, text)]) => {
             let scenario = ScenarioSpec::parse(text).map_err(|p| vec![p])?;
-            Ok(Imported { scenario, format: Format::Scenario, warnings: Vec::new() })
+            Ok(Imported { scenario, format: Format::Scenario, warnings: Vec::new(), origins: Origins::default() })
         }
         ([], _) => {
-            let (scenario, warnings) = huawei_api::import(inputs)?;
-            Ok(Imported { scenario, format: Format::HuaweiApi, warnings })
+            let (scenario, warnings, origins) = huawei_api::import(inputs)?;
+            Ok(Imported { scenario, format: Format::HuaweiApi, warnings, origins })
         }
         (names, _) => Err(names
             .iter()

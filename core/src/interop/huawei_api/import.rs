@@ -10,6 +10,7 @@ use super::document::ApiDocument;
 use super::instance::InstanceDraft;
 use super::security_groups::{ApiRule, ApiSecurityGroup};
 use crate::diagnostic::{Problem, Severity};
+use crate::interop::Origins;
 use crate::scenario::{AddressGroupSpec, GroupSpec, ScenarioSpec};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -36,6 +37,7 @@ impl Source<'_> {
 pub(crate) struct Assembled {
     pub scenario: ScenarioSpec,
     pub warnings: Vec<Problem>,
+    pub origins: Origins,
 }
 
 /// A field no reader knows, met `count` times on objects of one kind.
@@ -58,7 +60,7 @@ struct Importer {
     instances: Vec<InstanceDraft>,
     instance_index: HashMap<String, usize>,
     /// Scenario path (`security_groups[2].rules[0]`) → API path, to translate validation errors.
-    origins: HashMap<String, String>,
+    origins: Origins,
     errors: Vec<Problem>,
     warnings: Vec<Problem>,
     /// Unknown fields by kind of object and name, in the order first met.
@@ -112,33 +114,18 @@ pub(crate) fn assemble(sources: &[Source<'_>]) -> Result<Assembled, Vec<Problem>
             return Err(errors);
         }
     }
-    Ok(Assembled { scenario, warnings: im.warnings })
+    Ok(Assembled { scenario, warnings: im.warnings, origins: im.origins })
 }
 
 /// A validation error of the scenario, said of the API input: at the API path, and for a
 /// missing address group with the listing that would hold it.
-fn from_the_api(origins: &HashMap<String, String>, p: Problem) -> Problem {
+fn from_the_api(origins: &Origins, p: Problem) -> Problem {
     let message = if p.field == "remote_address_group_id" && p.message.starts_with("no IP address group has this id") {
         format!("{}; add the ListAddressGroup output that holds it", p.message)
     } else {
         p.message
     };
-    Problem { path: translate(origins, &p.path), message, ..p }
-}
-
-/// The API path a scenario path came from: the longest prefix with a known origin, the rest
-/// kept (`security_groups[0].rules[2].multiport` → `rules.json: security_group_rules[5].multiport`).
-fn translate(origins: &HashMap<String, String>, path: &str) -> String {
-    let mut end = path.len();
-    loop {
-        if let Some(origin) = origins.get(&path[..end]) {
-            return format!("{origin}{}", &path[end..]);
-        }
-        match path[..end].rfind(['.', '[']) {
-            Some(cut) if cut > 0 => end = cut,
-            _ => return path.to_string(),
-        }
-    }
+    Problem { path: origins.input_path(&p.path), message, ..p }
 }
 
 impl Importer {
@@ -294,7 +281,7 @@ impl Importer {
         }
         if let Some(&known) = self.address_group_index.get(&id) {
             if self.address_groups[known] != spec {
-                let first = self.origins.get(&format!("address_groups[{known}]")).cloned().unwrap_or_default();
+                let first = self.origins.get(&format!("address_groups[{known}]")).unwrap_or_default().to_string();
                 self.errors.push(Problem::error(
                     path,
                     format!("IP address group `{id}`"),
@@ -406,7 +393,7 @@ impl Importer {
                 // The same rule listed twice (`ShowSecurityGroup` and `ListSecurityGroupRules`,
                 // overlapping pages) is one rule; two different versions cannot both be true.
                 if self.groups[g].rules[known] != spec {
-                    let first = self.origins.get(&format!("security_groups[{g}].rules[{known}]")).cloned().unwrap_or_default();
+                    let first = self.origins.get(&format!("security_groups[{g}].rules[{known}]")).unwrap_or_default().to_string();
                     let message = format!("is also at {first} with other fields; import one version of the rule");
                     self.errors.push(Problem::error(format!("{path}.id"), object, "id", id.clone(), message));
                 }
@@ -472,7 +459,7 @@ impl Importer {
             for (r, rule) in group.rules.iter().enumerate() {
                 if let Some(remote) = &rule.remote_group_id {
                     if !self.group_index.contains_key(remote) && seen.insert(remote) {
-                        let at = self.origins.get(&format!("security_groups[{g}].rules[{r}]")).cloned().unwrap_or_default();
+                        let at = self.origins.get(&format!("security_groups[{g}].rules[{r}]")).unwrap_or_default().to_string();
                         missing.push((remote.clone(), format!("{at}.remote_group_id")));
                     }
                 }
@@ -582,24 +569,5 @@ impl Importer {
             ));
         }
         out
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paths_translate_by_their_longest_known_prefix() {
-        let origins = HashMap::from([
-            ("security_groups[0]".to_string(), "g.json: security_groups[2]".to_string()),
-            ("security_groups[0].rules[1]".to_string(), "r.json: security_group_rules[7]".to_string()),
-            ("instances[0].ip".to_string(), "s.json: servers[0].addresses.vpc[0].addr".to_string()),
-        ]);
-        assert_eq!(translate(&origins, "security_groups[0].rules[1].multiport"), "r.json: security_group_rules[7].multiport");
-        assert_eq!(translate(&origins, "security_groups[0].name"), "g.json: security_groups[2].name");
-        assert_eq!(translate(&origins, "security_groups[0].rules[10].priority"), "g.json: security_groups[2].rules[10].priority");
-        assert_eq!(translate(&origins, "instances[0].ip"), "s.json: servers[0].addresses.vpc[0].addr");
-        assert_eq!(translate(&origins, "vpcs[0].cidr"), "vpcs[0].cidr");
     }
 }

@@ -28,7 +28,7 @@ use document::ApiDocument;
 pub use export::Listing;
 
 /// Reads API texts (each one document or several one after another) into one scenario.
-pub(crate) fn import(inputs: &[(&str, &str)]) -> Result<(ScenarioSpec, Vec<Problem>), Vec<Problem>> {
+pub(crate) fn import(inputs: &[(&str, &str)]) -> Result<(ScenarioSpec, Vec<Problem>, crate::interop::Origins), Vec<Problem>> {
     let mut sources = Vec::new();
     let mut errors = Vec::new();
     for (name, text) in inputs {
@@ -49,7 +49,7 @@ pub(crate) fn import(inputs: &[(&str, &str)]) -> Result<(ScenarioSpec, Vec<Probl
     if !errors.is_empty() {
         return Err(errors);
     }
-    import::assemble(&sources).map(|a| (a.scenario, a.warnings))
+    import::assemble(&sources).map(|a| (a.scenario, a.warnings, a.origins))
 }
 
 /// The scenario's world as the given listings, and what they could not carry.
