@@ -39,6 +39,8 @@ enum Command {
     Diff(commands::diff::DiffArgs),
     Templates(commands::templates::TemplatesArgs),
     Generate(commands::generate::GenerateArgs),
+    Import(commands::import::ImportArgs),
+    Export(commands::export::ExportArgs),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +61,8 @@ fn main() -> ExitCode {
             }
             commands::generate::run(args, cli.color)
         }
+        Command::Import(args) => commands::import::run(args, cli.color),
+        Command::Export(args) => commands::export::run(args, cli.color),
     };
     if let Some(reason) = output::write_failure() {
         output::error(output::Painter::stderr(cli.color), &format!("cannot write the output: {reason}"));

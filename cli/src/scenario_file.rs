@@ -1,6 +1,11 @@
 //! Reading a scenario file from disk: either the file cannot be read at all (the user named the
 //! wrong thing) or it was read and has problems (the user wrote something wrong in it).
+//!
+//! A file is read by `interop::import_any`, so every command that takes a scenario also takes
+//! Huawei Cloud API output (one file; `sgplay import` combines several). What the import left
+//! out comes first among the scenario's notices.
 
+use sgplay_core::interop::{self, Imported};
 use sgplay_core::scenario::limits::MAX_INPUT_BYTES;
 use sgplay_core::{Problem, Scenario};
 use std::io::{ErrorKind, Read};
@@ -53,10 +58,21 @@ pub fn reason(error: &std::io::Error) -> String {
     }
 }
 
-/// Reads, parses and validates a scenario file.
-pub fn load(path: &Path) -> Result<Scenario, LoadError> {
+/// Reads a file in any format `import_any` detects, as a scenario document.
+pub fn load_spec(path: &Path) -> Result<Imported, LoadError> {
     let text = read(path).map_err(LoadError::Unreadable)?;
-    Scenario::from_json(&text).map_err(LoadError::Invalid)
+    interop::import_any(&[(&path.display().to_string(), &text)]).map_err(LoadError::Invalid)
+}
+
+/// Reads, parses and validates a scenario file (or API output, whose notices are said at the
+/// places of the input they are about).
+pub fn load(path: &Path) -> Result<Scenario, LoadError> {
+    let imported = load_spec(path)?;
+    let at_input = |p: Problem| Problem { path: imported.origins.input_path(&p.path), ..p };
+    let mut scenario = imported.scenario.build().map_err(|problems| LoadError::Invalid(problems.into_iter().map(at_input).collect()))?;
+    let notices = std::mem::take(&mut scenario.notices);
+    scenario.notices = imported.warnings.into_iter().chain(notices.into_iter().map(at_input)).collect();
+    Ok(scenario)
 }
 
 /// Loads a scenario for a command that analyses its world: an unreadable file is a usage error

@@ -27,6 +27,9 @@
 //!   simulated clock the caller advances; rule and membership changes clear entries as the
 //!   seed's clearing table says. Runs scenario sequences.
 //! - [`analysis`]: constraints (quotas) and advice (risky or useless rules).
+//! - [`interop`]: other tools' JSON in and out. [`interop::import_any`] reads a scenario file or
+//!   Huawei Cloud API output (detected by shape, several listings combined) into a scenario;
+//!   [`interop::export`] writes one back in a [`interop::Format`].
 //! - [`workloads`]: the benchmark worlds and packet mixes, named once for every benchmark.
 //! - [`templates`]: the console's `default`, `Sys-WebServer` and `Sys-FullAccess` groups.
 //! - [`synth`]: deterministic synthetic estates (VPCs, role-named groups, thousands of rules and
@@ -42,6 +45,7 @@ pub mod analysis;
 pub mod diagnostic;
 pub mod conntrack;
 pub mod eval;
+pub mod interop;
 pub mod matcher;
 pub mod model;
 pub mod packet;

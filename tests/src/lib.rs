@@ -15,8 +15,11 @@
 //!   cell of small random worlds.
 //! - `diff_exact.rs`: the what-if diff of a random world and a random edit of it against brute
 //!   force on a grid of packets between every pair of ends, both ways.
+//! - `huawei_api.rs`: Huawei Cloud API output (`tests/fixtures/huawei-api/`, written from the VPC
+//!   v3 and ECS references) imported, validated at API paths and exported back.
+//! - `interop_roundtrip.rs`: export to the API shapes then import is the identity on random worlds.
 //!
-//! [`random_world`] holds the random worlds both property tests draw from.
+//! [`random_world`] holds the random worlds the property tests draw from.
 //!
 //! Nothing here knows the engine's internals: it uses the public API only, as the CLI and the
 //! web app do.

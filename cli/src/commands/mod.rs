@@ -3,9 +3,11 @@
 
 pub mod diff;
 pub mod eval;
+pub mod export;
 pub mod find;
 pub mod fix;
 pub mod generate;
+pub mod import;
 pub mod lint;
 pub mod reach;
 pub mod templates;

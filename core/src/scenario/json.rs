@@ -43,6 +43,26 @@ pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, JsonError> {
     })
 }
 
+/// Reads every JSON value of `text`, one after another, as `T`s, each with the byte range it
+/// spans: API output pasted page after page. The same string reader as [`from_json`], so no
+/// `Deserialize` impl is compiled twice. An empty text is an empty list.
+pub fn from_json_each<T: DeserializeOwned>(text: &str) -> Result<Vec<(T, std::ops::Range<usize>)>, JsonError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<T>();
+    let mut out = Vec::new();
+    let mut start = 0;
+    while let Some(next) = stream.next() {
+        let value = next.map_err(|e| {
+            let offset = offset_of(text, e.line(), e.column());
+            JsonError { path: path_at(text, offset), line: e.line(), message: plain_words(&e) }
+        })?;
+        let end = stream.byte_offset();
+        out.push((value, start..end));
+        start = end;
+    }
+    Ok(out)
+}
+
 /// serde_json's message in a user's words: no Rust type names (`u16`, `struct StepSpec`), no
 /// position (the path and line say where), and the usual fix for syntax slips.
 fn plain_words(error: &serde_json::Error) -> String {
@@ -184,6 +204,17 @@ mod tests {
         assert_eq!(path(r#"{"nmae": "x"}"#), "nmae");
         assert_eq!(path(r#"{"instances": [{"id": "a\"b,", "ip": 3}]}"#), "instances[0].ip");
         assert_eq!(path(r#"{"name": 3}"#), "name");
+    }
+
+    #[test]
+    fn values_one_after_another() {
+        let each = from_json_each::<Vec<u8>>("[1]\n [2, 3]  [4]").unwrap();
+        let values: Vec<&Vec<u8>> = each.iter().map(|(v, _)| v).collect();
+        assert_eq!(values, [&vec![1], &vec![2, 3], &vec![4]]);
+        assert_eq!(each[1].1, 3..11);
+        let e = from_json_each::<Vec<u8>>("[1]\n[2, 300]").unwrap_err();
+        assert_eq!((e.path.as_str(), e.line), ("[1]", 2));
+        assert!(from_json_each::<Vec<u8>>("  ").unwrap().is_empty());
     }
 
     #[test]

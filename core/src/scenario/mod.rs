@@ -18,7 +18,7 @@ pub use address_group_spec::AddressGroupSpec;
 pub use document::{
     CheckSpec, GroupSpec, InstanceSpec, PeeringSpec, Position, Scenario, ScenarioSpec, SubnetSpec, VpcSpec, FORMAT_VERSION,
 };
-pub use json::{from_json, JsonError};
+pub use json::{from_json, from_json_each, JsonError};
 pub use probe::ProbeSpec;
 pub use rule_spec::{build_rule, parse_prefix, RuleContext, RuleSpec};
 pub use sequence::{ChangeSpec, ConnectionExpectation, RulePatch, SequenceSpec, StepSpec};

@@ -1,0 +1,75 @@
+//! `sgplay export`: a scenario as Huawei Cloud API output.
+
+use super::Exit;
+use crate::output::{self, ColorChoice, Painter};
+use crate::scenario_file::{self, LoadError};
+use sgplay_core::interop::{self, huawei_api::Listing, Format};
+use std::path::PathBuf;
+
+/// Write a scenario as API output: ListSecurityGroups with each group's rules,
+/// ListAddressGroup and the ECS server list, one JSON document each
+///
+/// What the format cannot carry (VPCs, virtual IPs, load balancers, checks) is listed on stderr.
+/// Exit code: 0 when exported, 1 when the scenario has errors, 2 when it cannot be read.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  \
+    sgplay export estate.json --format huawei-api -o estate-api.json\n  \
+    sgplay export estate.json --format huawei-api --only security-group-rules")]
+pub struct ExportArgs {
+    /// Scenario file (or API output, which is read as `import` reads it)
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    #[arg(long, value_name = "FORMAT", value_parser = ["huawei-api", "scenario"])]
+    pub format: String,
+    /// huawei-api only: the listings to write, comma-separated, instead of all of them
+    #[arg(long, value_name = "LISTINGS", value_delimiter = ',',
+          value_parser = ["security-groups", "security-group-rules", "address-groups", "servers"])]
+    pub only: Vec<String>,
+    /// Write to FILE instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+pub fn run(args: &ExportArgs, color: ColorChoice) -> Exit {
+    let err = Painter::stderr(color);
+    let spec = match scenario_file::load_spec(&args.file) {
+        Ok(imported) => imported.scenario,
+        Err(LoadError::Unreadable(message)) => {
+            output::error(err, &message);
+            return Exit::Usage;
+        }
+        Err(LoadError::Invalid(problems)) => {
+            output::emit_err(&output::problem_list(err, &problems, ""));
+            output::error(err, &format!("`{}` has errors; fix them first (`sgplay validate`)", args.file.display()));
+            return Exit::Failure;
+        }
+    };
+    let format = Format::parse(&args.format).unwrap_or(Format::HuaweiApi);
+    let exported = if args.only.is_empty() || format != Format::HuaweiApi {
+        interop::export(&spec, format)
+    } else {
+        let listings: Vec<Listing> = args.only.iter().filter_map(|l| Listing::parse(l)).collect();
+        interop::export_huawei(&spec, &listings)
+    };
+    let exported = match exported {
+        Ok(exported) => exported,
+        Err(problems) => {
+            let errors: Vec<_> = problems.into_iter().filter(|p| p.is_error()).collect();
+            output::emit_err(&output::problem_list(err, &errors, ""));
+            output::error(err, &format!("`{}` has errors; fix them first (`sgplay validate`)", args.file.display()));
+            return Exit::Failure;
+        }
+    };
+    output::emit_err(&output::problem_list(err, &exported.left_out, ""));
+    match &args.output {
+        None => output::emit(&exported.text),
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, &exported.text) {
+                output::error(err, &format!("cannot write `{}`: {}", path.display(), scenario_file::reason(&e)));
+                return Exit::Usage;
+            }
+            output::emit_err(&format!("wrote {} ({} bytes)\n", path.display(), exported.text.len()));
+        }
+    }
+    Exit::Success
+}

@@ -1,0 +1,141 @@
+//! # Interop: other tools' JSON in and out
+//!
+//! Users have their security groups already, in the cloud. Rather than retyping them, they
+//! paste what the cloud's API printed (or save it to files), several listings at once and in
+//! any mix, and get a scenario; or they take a scenario back to the API's shapes.
+//!
+//! [`import_any`] is the single entry for every loader (the CLI's commands, the page's import
+//! dialog): it detects each input's format by its shape, so a user never names it, and a plain
+//! sgplay scenario file is one of the formats. [`export`] writes a scenario in a [`Format`].
+//! Other clouds and tools (Terraform, Alibaba) join [`Format`] as modules next to
+//! [`huawei_api`].
+//!
+//! ## What import promises
+//! - **Nothing is dropped silently.** Fields the model does not hold are either documented
+//!   bookkeeping (`created_at`, `project_id`, `max_capacity`, …, listed in each object's reader
+//!   and in `docs/import-export.md`) or reported as a warning naming their path. Data that has a
+//!   meaning the model cannot hold (a second NIC's address, remarks, a switched-off rule) is a
+//!   warning that says what was left out.
+//! - **A rule with `enabled: false` is not imported.** It is not in force in the cloud, and a
+//!   scenario has no switched-off rules; importing it would make the simulator apply it. The
+//!   warning names it, so the user can enable it and import again.
+//! - **Errors name the API field.** The imported scenario is validated by the scenario's own
+//!   rules ([`ScenarioSpec::build`]), and each error's path is traced back to where the value was
+//!   in the pasted text (`rules.json: security_group_rules[3].multiport`).
+//! - **Round trip.** Export then import gives back every field the model holds; import then
+//!   export writes every field of the API that the model holds.
+//! - **Linear.** Hash maps throughout; large estates import in one pass.
+
+pub mod huawei_api;
+mod origins;
+
+pub use origins::Origins;
+
+use crate::diagnostic::Problem;
+use crate::scenario::{from_json, ScenarioSpec};
+
+/// A format [`import_any`] recognises and [`export`] writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// sgplay's own scenario file (`docs/scenario-format.md`).
+    Scenario,
+    /// Huawei Cloud VPC v3 and ECS API JSON (`docs/import-export.md`).
+    HuaweiApi,
+}
+
+impl Format {
+    pub const ALL: [Format; 2] = [Format::Scenario, Format::HuaweiApi];
+
+    /// The name on the command line: `scenario`, `huawei-api`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Scenario => "scenario",
+            Format::HuaweiApi => "huawei-api",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.name() == text)
+    }
+}
+
+/// What an import produced.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Imported {
+    pub scenario: ScenarioSpec,
+    /// The format the inputs were read as.
+    pub format: Format,
+    /// What was left out or assumed, each naming where in the input.
+    pub warnings: Vec<Problem>,
+    /// Where the scenario's parts came from, to say the scenario's own findings (validation
+    /// notices, advice) at the input's paths. Empty for a scenario file.
+    pub origins: Origins,
+}
+
+/// The format of one text, by the shape of its first JSON document; text that is not JSON is
+/// taken for a scenario, whose reader reports the syntax error as it always has.
+pub fn detect(text: &str) -> Format {
+    match from_json::<huawei_api::detect::Shape>(text) {
+        Ok(shape) if shape.is_huawei_api() => Format::HuaweiApi,
+        _ => Format::Scenario,
+    }
+}
+
+/// Reads `(name, text)` inputs, each detected by shape, into one scenario. API inputs of any
+/// mix combine (groups from one, rules from another, servers from a third); a scenario file
+/// stands alone. `Err` holds every problem found, each naming the input and the field.
+pub fn import_any(inputs: &[(&str, &str)]) -> Result<Imported, Vec<Problem>> {
+    import_as(inputs, None)
+}
+
+/// [`import_any`] with the format given instead of detected (`None`: detect).
+pub fn import_as(inputs: &[(&str, &str)], format: Option<Format>) -> Result<Imported, Vec<Problem>> {
+    // One bound for everything read together, before any of it is parsed.
+    crate::scenario::limits::check_size(inputs.iter().map(|(_, text)| text.len()).sum()).map_err(|p| vec![p])?;
+    let formats: Vec<Format> = inputs.iter().map(|(_, text)| format.unwrap_or_else(|| detect(text))).collect();
+    let scenarios: Vec<&str> = inputs.iter().zip(&formats).filter(|(_, f)| **f == Format::Scenario).map(|((n, _), _)| *n).collect();
+    match (scenarios.as_slice(), inputs) {
+        (_, []) => Err(vec![Problem::error("", "import", "", "", "nothing to import: give at least one file or text")]),
+        ([_], [(_, text)]) => {
+            let scenario = ScenarioSpec::parse(text).map_err(|p| vec![p])?;
+            Ok(Imported { scenario, format: Format::Scenario, warnings: Vec::new(), origins: Origins::default() })
+        }
+        ([], _) => {
+            let (scenario, warnings, origins) = huawei_api::import(inputs)?;
+            Ok(Imported { scenario, format: Format::HuaweiApi, warnings, origins })
+        }
+        (names, _) => Err(names
+            .iter()
+            .map(|name| {
+                Problem::error(
+                    *name,
+                    format!("`{name}`"),
+                    "",
+                    "",
+                    "is an sgplay scenario, which is imported alone, not combined with other inputs (only API listings combine)",
+                )
+            })
+            .collect()),
+    }
+}
+
+/// What an export produced: the text, and what the format could not carry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Exported {
+    pub text: String,
+    pub left_out: Vec<Problem>,
+}
+
+/// Writes the scenario in `format`. `Err`: the scenario has errors (export writes what the
+/// validated world holds).
+pub fn export(spec: &ScenarioSpec, format: Format) -> Result<Exported, Vec<Problem>> {
+    match format {
+        Format::Scenario => Ok(Exported { text: spec.to_json(), left_out: Vec::new() }),
+        Format::HuaweiApi => export_huawei(spec, &huawei_api::Listing::ALL),
+    }
+}
+
+/// Writes the scenario as the given Huawei API listings, one JSON document each.
+pub fn export_huawei(spec: &ScenarioSpec, listings: &[huawei_api::Listing]) -> Result<Exported, Vec<Problem>> {
+    huawei_api::export(spec, listings).map(|(text, left_out)| Exported { text, left_out })
+}
