@@ -4,8 +4,8 @@
 use serde_json::json;
 use sgplay_core::conntrack::{Opened, Profile, Status};
 use sgplay_core::eval::HopDecision;
-use sgplay_core::sim::{ChangeReport, ClearingRow, Delivery, Simulator};
 use sgplay_core::scenario::ChangeSpec;
+use sgplay_core::sim::{ChangeReport, ClearingRow, Delivery, Simulator};
 use sgplay_core::{Packet, ProbeSpec, Scenario, Verdict};
 
 /// Sg-A admits SSH and ping from anywhere and its own members; Sg-B admits SSH from Sg-A;
@@ -66,7 +66,14 @@ impl Sim {
 
     fn packet(&mut self, from: &str, to: &str, protocol: &str, port: Option<u16>) -> Packet {
         self.next_port += 1;
-        let probe = ProbeSpec { from: from.into(), to: to.into(), protocol: protocol.into(), port, src_port: Some(self.next_port), ..Default::default() };
+        let probe = ProbeSpec {
+            from: from.into(),
+            to: to.into(),
+            protocol: protocol.into(),
+            port,
+            src_port: Some(self.next_port),
+            ..Default::default()
+        };
         probe.resolve(self.sim.world()).expect("valid packet")
     }
 
@@ -130,7 +137,11 @@ fn adding_an_instance_clears_its_inbound_entries_only() {
     let report = s.change(json!({"add_member": {"group": "sg-a", "instance": "x1"}}));
     assert_eq!(cleared(&report), pairs(&[("x1", s.id("x1", &into_x1))]));
     assert_eq!(report.rows[0].row, ClearingRow::InstancesAdded { group_id: "sg-a".into() });
-    assert!(report.rows[0].text.contains("inbound connection tracking entries of the added instances are cleared"), "{}", report.rows[0].text);
+    assert!(
+        report.rows[0].text.contains("inbound connection tracking entries of the added instances are cleared"),
+        "{}",
+        report.rows[0].text
+    );
     assert!(matches!(s.status("x1", &into_x1), Status::Cleared { .. }));
     assert_eq!(s.status("x1", &out_of_x1), Status::Active, "outbound-opened entries survive");
     assert_eq!(s.status("a1", &into_a1), Status::Active, "the group's other members are not cleared");
@@ -209,7 +220,9 @@ fn an_outbound_deny_rule_added_clears_inbound_entries_too() {
     let mut s = Sim::new(Profile::Huawei);
     let into_a1 = s.connect(CLIENT, "a1", 22);
     let out_of_a1 = s.connect("a1", CLIENT, 443);
-    let report = s.change(json!({"add_rule": {"group": "sg-a", "rule": {"direction": "egress", "action": "deny", "remote_ip_prefix": "192.0.2.0/24"}}}));
+    let report = s.change(
+        json!({"add_rule": {"group": "sg-a", "rule": {"direction": "egress", "action": "deny", "remote_ip_prefix": "192.0.2.0/24"}}}),
+    );
     assert_eq!(report.rows[0].row, ClearingRow::DenyRuleAdded { group_id: "sg-a".into() });
     assert_eq!(cleared(&report), pairs(&[("a1", s.id("a1", &into_a1))]));
     assert_eq!(s.status("a1", &out_of_a1), Status::Active);
@@ -335,13 +348,20 @@ fn an_address_group_no_inbound_rule_uses_clears_nothing() {
 fn a_cleared_connection_the_rules_still_allow_goes_on() {
     let mut s = Sim::new(Profile::Huawei);
     let ack = s.connect(CLIENT, "a1", 22);
-    s.change(json!({"add_rule": {"group": "sg-a", "rule": {"direction": "ingress", "action": "deny", "remote_ip_prefix": "192.0.2.0/24"}}}));
+    s.change(
+        json!({"add_rule": {"group": "sg-a", "rule": {"direction": "ingress", "action": "deny", "remote_ip_prefix": "192.0.2.0/24"}}}),
+    );
     let d = s.send(&ack, Verdict::Allow);
-    assert!(matches!(&d.evaluation.hops[0].decision, HopDecision::Rule { rule_id, .. } if rule_id == "A-ssh"), "the live packet shows its rule trace");
+    assert!(
+        matches!(&d.evaluation.hops[0].decision, HopDecision::Rule { rule_id, .. } if rule_id == "A-ssh"),
+        "the live packet shows its rule trace"
+    );
     assert!(d.evaluation.notes.iter().any(|n| n.contains("goes on in state ESTABLISHED")), "{:?}", d.evaluation.notes);
     assert_eq!(s.status("a1", &ack), Status::Active);
     // A reply after another clearing is re-checked with the opening packet and passes tracked.
-    s.change(json!({"add_rule": {"group": "sg-a", "rule": {"direction": "ingress", "action": "deny", "remote_ip_prefix": "192.0.3.0/24"}}}));
+    s.change(
+        json!({"add_rule": {"group": "sg-a", "rule": {"direction": "ingress", "action": "deny", "remote_ip_prefix": "192.0.3.0/24"}}}),
+    );
     let d = s.send(&ack.reply(), Verdict::Allow);
     assert!(matches!(d.evaluation.hops[0].decision, HopDecision::Tracked { .. }));
 }
@@ -357,7 +377,9 @@ fn a_cut_connection_stays_blocked_until_its_timeout_even_if_rules_allow_again() 
     assert!(d.evaluation.notes.iter().any(|n| n.contains("blocked until t=700")), "{:?}", d.evaluation.notes);
     assert_eq!(s.status("a1", &ack), Status::Cut { at: 100, until: 700 });
     // The rule comes back: nothing is cleared, and the connection stays cut.
-    s.change(json!({"add_rule": {"group": "sg-a", "rule": {"id": "A-ssh2", "direction": "ingress", "protocol": "tcp", "multiport": "22"}}}));
+    s.change(
+        json!({"add_rule": {"group": "sg-a", "rule": {"id": "A-ssh2", "direction": "ingress", "protocol": "tcp", "multiport": "22"}}}),
+    );
     let id = s.id("a1", &ack);
     let d = s.send(&ack, Verdict::Deny);
     assert_eq!(d.evaluation.hops[0].decision, HopDecision::Cut { connection_id: id, blocked_until: 700 });

@@ -39,7 +39,9 @@ fn sim() -> Simulator {
 
 fn packet(sim: &Simulator, from: &str, to: &str, protocol: &str, port: Option<u16>, flags: &str) -> Packet {
     let flags = (protocol == "tcp").then(|| flags.to_string());
-    ProbeSpec { from: from.into(), to: to.into(), protocol: protocol.into(), port, flags, ..Default::default() }.resolve(sim.world()).unwrap()
+    ProbeSpec { from: from.into(), to: to.into(), protocol: protocol.into(), port, flags, ..Default::default() }
+        .resolve(sim.world())
+        .unwrap()
 }
 
 fn with_flags(p: &Packet, flags: &str) -> Packet {
@@ -68,14 +70,19 @@ fn replies_pass_on_both_instances_regardless_of_the_rules() {
     let synack = syn.reply();
     assert_eq!(evaluate(s.world(), &synack).verdict, Verdict::Deny, "Sg-A's inbound rules alone would refuse the reply");
     let d = send(&mut s, &synack, Verdict::Allow);
-    let [HopDecision::Tracked { reason: b_reason, .. }, HopDecision::Tracked { reason: a_reason, .. }] = decisions(&d)[..] else { panic!("{:?}", decisions(&d)) };
+    let [HopDecision::Tracked { reason: b_reason, .. }, HopDecision::Tracked { reason: a_reason, .. }] = decisions(&d)[..] else {
+        panic!("{:?}", decisions(&d))
+    };
     assert!(b_reason.starts_with("reply on connection #2, opened inbound at t=0 by rule B-ssh of Sg-B (SYN_SENT → SYN_RECV"), "{b_reason}");
     assert!(a_reason.starts_with("reply on connection #1, opened outbound at t=0 by rule A-out of Sg-A"), "{a_reason}");
     let text = render_text(&d.evaluation);
     assert!(text.contains("ECS-A inbound: allowed — reply on connection #1"), "{text}");
     let d = send(&mut s, &synack.reply(), Verdict::Allow);
     assert!(decisions(&d).iter().all(|h| matches!(h, HopDecision::Tracked { .. })));
-    assert_eq!(s.lookup("b", &syn).map(|c| (c.state, c.opened, c.assured)), Some((ConnState::Tcp(TcpState::Established), Opened::Inbound, true)));
+    assert_eq!(
+        s.lookup("b", &syn).map(|c| (c.state, c.opened, c.assured)),
+        Some((ConnState::Tcp(TcpState::Established), Opened::Inbound, true))
+    );
     assert_eq!(s.lookup("a", &syn).map(|c| c.opened), Some(Opened::Outbound));
 }
 
@@ -208,7 +215,8 @@ fn connection_ids_are_unique_across_instances_and_events_are_logged() {
     send(&mut s, &ping, Verdict::Allow);
     let ids: Vec<u64> = s.conntrack_list().iter().map(|v| v.id).collect();
     assert_eq!(ids, vec![1, 2, 3]);
-    let opened: Vec<&str> = s.events().iter().filter(|e| e.kind == EventKind::Opened).map(|e| e.instance_id.as_deref().unwrap_or("")).collect();
+    let opened: Vec<&str> =
+        s.events().iter().filter(|e| e.kind == EventKind::Opened).map(|e| e.instance_id.as_deref().unwrap_or("")).collect();
     assert_eq!(opened, vec!["a", "b", "x"]);
     assert!(s.events()[1].text.starts_with("connection #2 (tcp 10.0.0.1:49152 → 10.0.0.2:22) opened inbound on ECS-B by rule B-ssh of Sg-B: SYN_SENT, expires in 30 s (huawei profile, interpretation)"), "{}", s.events()[1].text);
 }

@@ -99,7 +99,7 @@ pub(crate) fn assemble(sources: &[Source<'_>]) -> Result<Assembled, Vec<Problem>
     }
     let scenario = ScenarioSpec {
         version: crate::scenario::FORMAT_VERSION,
-        name: format!("Imported from {}", names.join(", ")),
+        name: imported_name(&names),
         security_groups: im.groups,
         address_groups: im.address_groups,
         instances,
@@ -570,4 +570,17 @@ impl Importer {
         }
         out
     }
+}
+
+/// "Imported from rules.json, servers.json and 3 more": file names without their folders, short
+/// enough for a scenario name (at most `limits::MAX_NAME_CHARS`).
+fn imported_name(names: &[&str]) -> String {
+    let base = |n: &&str| n.rsplit(['/', '\\']).next().unwrap_or(n).to_string();
+    let shown: Vec<String> = names.iter().take(2).map(base).collect();
+    let name = match names.len() {
+        0 => "Imported".to_string(),
+        1 | 2 => format!("Imported from {}", shown.join(" and ")),
+        n => format!("Imported from {} and {} more", shown.join(", "), n - 2),
+    };
+    name.chars().take(crate::scenario::limits::MAX_NAME_CHARS).collect()
 }
