@@ -486,6 +486,39 @@ const TCP_CASES: [TcpCase; 8] = [
     (&[SYN, SYN_ACK, REPLY_RST], "CLOSE", 10, 10),
 ];
 
+/// A SYN on a CLOSE entry reopens only after a FIN began the close or when the last packet was
+/// a RST in the SYN's own direction; otherwise netfilter IGNOREs it and the entry stays.
+#[test]
+fn a_syn_on_a_closed_entry_reopens_only_as_netfilter_does() {
+    let flags = |text: &str| sgplay_core::packet::TcpFlags::parse(text).unwrap();
+    for (history, reopens) in [
+        // The server's RST, then its ACK: the last packet is not a RST of the SYN's side.
+        (&[(true, "syn,ack"), (true, "rst,ack"), (true, "ack")][..], false),
+        // The client's own RST last: the client may start again.
+        (&[(true, "syn,ack"), (false, "rst")][..], true),
+        // A FIN began the close before the RST.
+        (&[(true, "syn,ack"), (false, "ack"), (false, "fin,ack"), (true, "rst")][..], true),
+    ] {
+        let mut s = Sim::new(Profile::Huawei);
+        let syn = s.packet(CLIENT, "x1", "tcp", Some(22));
+        s.send(&syn, Verdict::Allow);
+        for (reply, f) in history {
+            let mut p = if *reply { syn.reply() } else { syn.clone() };
+            p.tcp_flags = flags(f);
+            s.send(&p, Verdict::Allow);
+        }
+        assert_eq!(s.sim.lookup("x1", &syn).map(|c| c.state.name()), Some("CLOSE"), "{history:?}");
+        let before = s.sim.lookup("x1", &syn).map(|c| c.id);
+        s.send(&syn, Verdict::Allow);
+        let after = s.sim.lookup("x1", &syn).map(|c| (c.id, c.state.name()));
+        if reopens {
+            assert!(after.is_some_and(|(id, state)| Some(id) != before && state == "SYN_SENT"), "{history:?}: {after:?}");
+        } else {
+            assert_eq!(after, before.map(|id| (id, "CLOSE")), "{history:?}: the SYN must be ignored");
+        }
+    }
+}
+
 #[test]
 fn a_rst_before_any_reply_deletes_the_entry() {
     for profile in [Profile::Huawei, Profile::Linux] {

@@ -160,6 +160,22 @@ pub struct Connection {
     /// The address the admitting rules compared with their remote (the source for inbound, the
     /// destination for outbound).
     pub remote: IpAddr,
+    /// What netfilter remembers of a TCP connection's past beyond its state: whether a SYN may
+    /// reopen it.
+    #[serde(default)]
+    pub tcp: TcpHistory,
+}
+
+/// netfilter's `ip_ct_tcp` fields that decide whether a SYN on a TIME_WAIT or CLOSE entry
+/// reopens the connection (`nf_conntrack_tcp_packet`, case SYN_SENT): only after a FIN began
+/// the close (`IP_CT_TCP_FLAG_CLOSE_INIT`), or when the last packet was a RST in the SYN's own
+/// direction. Otherwise the SYN is IGNOREd: it passes and the entry stays as it is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TcpHistory {
+    /// The state entered FIN_WAIT once (a FIN began the close).
+    pub close_init: bool,
+    /// The direction and class of the last packet the tracker took (valid or IGNOREd).
+    pub last: Option<(FlowDirection, tcp::FlagClass)>,
 }
 
 /// What one packet did to an entry.
@@ -267,17 +283,35 @@ impl Connection {
     pub fn track(&mut self, dir: FlowDirection, packet: &Packet, now: u64, profile: Profile) -> Track {
         let from = self.state;
         let to = match self.state {
-            ConnState::Tcp(state) => match tcp::step(dir, packet.tcp_flags, state) {
-                // The kernel notes a first reply only after this check, so a RST that is itself
-                // the first reply kills the entry too.
-                TcpStep::Move { .. } if packet.tcp_flags.contains(crate::packet::TcpFlags::RST) && !self.assured => {
-                    return Track::Killed { from: state };
+            ConnState::Tcp(state) => {
+                let taken = Some((dir, tcp::FlagClass::of(packet.tcp_flags)));
+                match tcp::step(dir, packet.tcp_flags, state) {
+                    TcpStep::Reopen { state } if self.tcp.close_init || self.tcp.last == Some((dir, tcp::FlagClass::Rst)) => {
+                        return Track::Reopen { state };
+                    }
+                    // netfilter notes a reply as seen whenever the tracker accepts it, an IGNOREd
+                    // one too (`nf_conntrack_in` sets IPS_SEEN_REPLY after the tracker), so a
+                    // later RST closes the entry instead of deleting it.
+                    TcpStep::Reopen { state } | TcpStep::Ignore { state } => {
+                        self.tcp.last = taken;
+                        if dir == FlowDirection::Reply {
+                            self.assured = true;
+                        }
+                        return Track::Ignored { state };
+                    }
+                    TcpStep::Invalid { reason, .. } => return Track::Invalid { reason },
+                    // The kernel notes a first reply only after this check, so a RST that is itself
+                    // the first reply kills the entry too.
+                    TcpStep::Move { .. } if packet.tcp_flags.contains(crate::packet::TcpFlags::RST) && !self.assured => {
+                        return Track::Killed { from: state };
+                    }
+                    TcpStep::Move { to, .. } => {
+                        self.tcp.last = taken;
+                        self.tcp.close_init |= to == TcpState::FinWait && state != TcpState::FinWait;
+                        ConnState::Tcp(to)
+                    }
                 }
-                TcpStep::Move { to, .. } => ConnState::Tcp(to),
-                TcpStep::Ignore { state } => return Track::Ignored { state },
-                TcpStep::Invalid { reason, .. } => return Track::Invalid { reason },
-                TcpStep::Reopen { state } => return Track::Reopen { state },
-            },
+            }
             _ if dir == FlowDirection::Reply => ConnState::Replied,
             other => other,
         };
@@ -330,6 +364,7 @@ mod tests {
             status: Status::Active,
             opening: p.clone(),
             remote: p.src,
+            tcp: Default::default(),
         };
         c.refresh(0, profile);
         c

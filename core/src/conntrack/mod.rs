@@ -17,7 +17,7 @@ pub mod table;
 pub mod tcp;
 pub mod timeouts;
 
-pub use connection::{AdmittedBy, ConnState, Connection, Opened, Status, Track};
+pub use connection::{AdmittedBy, ConnState, Connection, Opened, Status, TcpHistory, Track};
 pub use key::FlowKey;
 pub use table::ConnTable;
 pub use tcp::{FlagClass, FlowDirection, TcpState, TcpStep, Transition};

@@ -170,6 +170,7 @@ mod tests {
             admitted_by: AdmittedBy::Rule { group_id: "g".into(), rule_id: "r".into() },
             status: Status::Active,
             remote: p.dst,
+            tcp: Default::default(),
             opening: p,
         }
     }

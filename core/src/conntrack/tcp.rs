@@ -196,7 +196,8 @@ const TCP_CONNTRACKS: [[[Transition; 10]; 6]; 2] = [
     [
         // ORIGINAL: packets travelling like the one that opened the connection.
         //            sNO  sSS  sSR  sES  sFW  sCW  sLA  sTW  sCL  sS2
-        /* syn    */ [sSS, sSS, sIG, sIG, sIG, sIG, sIG, sSS, sSS, sS2],
+        /* syn    */
+        [sSS, sSS, sIG, sIG, sIG, sIG, sIG, sSS, sSS, sS2],
         // sNO -> sSS  initialise a new connection
         // sSS -> sSS  retransmitted SYN
         // sSR -> sIG  a SYN in window outside SYN_SENT is an error: the receiver answers with a RST,
@@ -208,7 +209,8 @@ const TCP_CONNTRACKS: [[[Transition; 10]; 6]; 2] = [
         // sCL -> sSS
         // sS2 -> sS2  late retransmitted SYN
         //            sNO  sSS  sSR  sES  sFW  sCW  sLA  sTW  sCL  sS2
-        /* synack */ [sIV, sIV, sSR, sIV, sIV, sIV, sIV, sIV, sIV, sSR],
+        /* synack */
+        [sIV, sIV, sSR, sIV, sIV, sIV, sIV, sIV, sIV, sSR],
         // sNO -> sIV  too late and no reason to do anything
         // sSS -> sIV  the client cannot send a SYN and then a SYN-ACK
         // sSR -> sSR  late retransmitted SYN-ACK in a simultaneous open
@@ -220,7 +222,8 @@ const TCP_CONNTRACKS: [[[Transition; 10]; 6]; 2] = [
         // sCL -> sIV
         // sS2 -> sSR  SYN-ACK sent to SYN_SENT2 in a simultaneous open
         //            sNO  sSS  sSR  sES  sFW  sCW  sLA  sTW  sCL  sS2
-        /* fin    */ [sIV, sIV, sFW, sFW, sLA, sLA, sLA, sTW, sCL, sIV],
+        /* fin    */
+        [sIV, sIV, sFW, sFW, sLA, sLA, sLA, sTW, sCL, sIV],
         // sNO -> sIV  too late and no reason to do anything
         // sSS -> sIV  the client may not send a FIN before the SYN-ACK reply
         // sSR -> sFW  close started
@@ -232,7 +235,8 @@ const TCP_CONNTRACKS: [[[Transition; 10]; 6]; 2] = [
         // sCL -> sCL
         // sS2 -> sIV
         //            sNO  sSS  sSR  sES  sFW  sCW  sLA  sTW  sCL  sS2
-        /* ack    */ [sES, sIV, sES, sES, sCW, sCW, sTW, sTW, sCL, sIV],
+        /* ack    */
+        [sES, sIV, sES, sES, sCW, sCW, sTW, sTW, sCL, sIV],
         // sNO -> sES  assumed: a connection picked up mid-stream
         // sSS -> sIV  an ACK before any SYN-ACK is invalid
         // sSR -> sES  the handshake completes
@@ -244,16 +248,19 @@ const TCP_CONNTRACKS: [[[Transition; 10]; 6]; 2] = [
         // sCL -> sCL
         // sS2 -> sIV
         //            sNO  sSS  sSR  sES  sFW  sCW  sLA  sTW  sCL  sS2
-        /* rst    */ [sIV, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL],
+        /* rst    */
+        [sIV, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL],
         // sNO -> sIV  a RST cannot open a connection; from any other state a RST closes it
         //            sNO  sSS  sSR  sES  sFW  sCW  sLA  sTW  sCL  sS2
-        /* none   */ [sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV],
+        /* none   */
+        [sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV],
         // a segment without SYN, FIN, ACK or RST is invalid in every state
     ],
     [
         // REPLY: packets travelling the other way.
         //            sNO  sSS  sSR  sES  sFW  sCW  sLA  sTW  sCL  sS2
-        /* syn    */ [sIV, sS2, sIV, sIV, sIV, sIV, sIV, sSS, sIV, sS2],
+        /* syn    */
+        [sIV, sS2, sIV, sIV, sIV, sIV, sIV, sSS, sIV, sS2],
         // sNO -> sIV  never reached
         // sSS -> sS2  simultaneous open
         // sSR -> sIV  invalid SYN sent by the server
@@ -265,7 +272,8 @@ const TCP_CONNTRACKS: [[[Transition; 10]; 6]; 2] = [
         // sCL -> sIV
         // sS2 -> sS2  retransmitted simultaneous SYN
         //            sNO  sSS  sSR  sES  sFW  sCW  sLA  sTW  sCL  sS2
-        /* synack */ [sIV, sSR, sIG, sIG, sIG, sIG, sIG, sIG, sIG, sSR],
+        /* synack */
+        [sIV, sSR, sIG, sIG, sIG, sIG, sIG, sIG, sIG, sSR],
         // sNO -> sIV  never reached
         // sSS -> sSR  standard open
         // sSR -> sIG  retransmitted SYN-ACK: ignore it
@@ -277,7 +285,8 @@ const TCP_CONNTRACKS: [[[Transition; 10]; 6]; 2] = [
         // sCL -> sIG
         // sS2 -> sSR  simultaneous open
         //            sNO  sSS  sSR  sES  sFW  sCW  sLA  sTW  sCL  sS2
-        /* fin    */ [sIV, sIV, sFW, sFW, sLA, sLA, sLA, sTW, sCL, sIV],
+        /* fin    */
+        [sIV, sIV, sFW, sFW, sLA, sLA, sLA, sTW, sCL, sIV],
         // sNO -> sIV  never reached
         // sSS -> sIV  the server may not send a FIN in this state
         // sSR -> sFW  close started
@@ -289,7 +298,8 @@ const TCP_CONNTRACKS: [[[Transition; 10]; 6]; 2] = [
         // sCL -> sCL
         // sS2 -> sIV
         //            sNO  sSS  sSR  sES  sFW  sCW  sLA  sTW  sCL  sS2
-        /* ack    */ [sIV, sIG, sSR, sES, sCW, sCW, sTW, sTW, sCL, sIG],
+        /* ack    */
+        [sIV, sIG, sSR, sES, sCW, sCW, sTW, sTW, sCL, sIG],
         // sNO -> sIV  never reached
         // sSS -> sIG  might be a half-open connection
         // sSR -> sSR  might answer a late resent SYN
@@ -301,10 +311,12 @@ const TCP_CONNTRACKS: [[[Transition; 10]; 6]; 2] = [
         // sCL -> sCL
         // sS2 -> sIG
         //            sNO  sSS  sSR  sES  sFW  sCW  sLA  sTW  sCL  sS2
-        /* rst    */ [sIV, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL],
+        /* rst    */
+        [sIV, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL],
         // sNO -> sIV  never reached; from any other state a RST closes the connection
         //            sNO  sSS  sSR  sES  sFW  sCW  sLA  sTW  sCL  sS2
-        /* none   */ [sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV],
+        /* none   */
+        [sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV],
         // a segment without SYN, FIN, ACK or RST is invalid in every state
     ],
 ];
@@ -337,8 +349,9 @@ pub fn step(dir: FlowDirection, flags: TcpFlags, state: TcpState) -> TcpStep {
     match lookup(dir, class, state) {
         Transition::Ignore => TcpStep::Ignore { state },
         Transition::Invalid => TcpStep::Invalid { state, reason: invalid_reason(dir, class, flags, state) },
-        // netfilter kills the old conntrack and looks the SYN up again. The kernel only does so
-        // after a FIN or a RST was seen, which is how TIME_WAIT and CLOSE are reached anyway.
+        // netfilter kills the old conntrack and looks the SYN up again, but only after a FIN began
+        // the close or a RST in the SYN's own direction was the last packet; otherwise the SYN
+        // is IGNOREd. That needs the connection's history: `Connection::track` decides.
         Transition::To(TcpState::SynSent) if matches!(state, TcpState::TimeWait | TcpState::Close) => TcpStep::Reopen { state },
         Transition::To(to) => TcpStep::Move { from: state, to },
     }
@@ -352,7 +365,9 @@ pub fn initial_state(flags: TcpFlags) -> Result<TcpState, String> {
         TcpStep::Move { to, .. } => Ok(to),
         TcpStep::Invalid { reason, .. } => Err(reason),
         // INVARIANT: the NONE column of the ORIGINAL table holds only sSS, sES and sIV.
-        TcpStep::Ignore { .. } | TcpStep::Reopen { .. } => Err(invalid_reason(FlowDirection::Original, FlagClass::of(flags), flags, TcpState::None)),
+        TcpStep::Ignore { .. } | TcpStep::Reopen { .. } => {
+            Err(invalid_reason(FlowDirection::Original, FlagClass::of(flags), flags, TcpState::None))
+        }
     }
 }
 
@@ -479,7 +494,11 @@ mod tests {
     // Tests for the TIME_WAIT state.
     #[test]
     fn time_wait() {
-        column(TimeWait, [to(SynSent), IV, to(TimeWait), to(TimeWait), to(Close), IV], [to(SynSent), IG, to(TimeWait), to(TimeWait), to(Close), IV]);
+        column(
+            TimeWait,
+            [to(SynSent), IV, to(TimeWait), to(TimeWait), to(Close), IV],
+            [to(SynSent), IG, to(TimeWait), to(TimeWait), to(Close), IV],
+        );
     }
 
     // Tests for the CLOSE state.
@@ -571,7 +590,10 @@ mod tests {
 
     #[test]
     fn simultaneous_close() {
-        run(Established, &[(Original, "fin,ack", FinWait), (Reply, "fin,ack", LastAck), (Original, "ack", TimeWait), (Reply, "ack", TimeWait)]);
+        run(
+            Established,
+            &[(Original, "fin,ack", FinWait), (Reply, "fin,ack", LastAck), (Original, "ack", TimeWait), (Reply, "ack", TimeWait)],
+        );
     }
 
     #[test]

@@ -347,6 +347,11 @@ impl Crossing<'_> {
             status: Status::Active,
             opening: packet.clone(),
             remote,
+            tcp: crate::conntrack::TcpHistory {
+                close_init: false,
+                last: (packet.protocol == crate::model::protocol::TCP)
+                    .then(|| (FlowDirection::Original, crate::conntrack::FlagClass::of(packet.tcp_flags))),
+            },
         };
         conn.refresh(self.now, self.profile);
         let origin = match state {

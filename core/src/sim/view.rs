@@ -151,6 +151,7 @@ mod tests {
             admitted_by: AdmittedBy::Rule { group_id: "sg-b".into(), rule_id: "B-gre".into() },
             status: Status::Cut { at: 10, until: 190 },
             remote: p.src,
+            tcp: Default::default(),
             opening: p,
         };
         let v = ConnView::of(&conn, "ECS-B", 20);
