@@ -561,14 +561,22 @@ fn huawei_timeouts_of_other_protocols() {
     expires_after(Profile::Huawei, "132", None, BOTH_WAYS, "REPLIED", 180);
 }
 
+/// A reply, then packets 1 s apart until the flow is 3 s old.
+const STREAM: &[(bool, &str)] = &[(false, ""), (true, ""), (false, ""), (false, "")];
+
+/// Linux gives the longer timeout only from the packet after the first reply, and UDP's only
+/// once the flow is over 2 s old.
 #[test]
 fn linux_timeouts_of_other_protocols() {
     expires_after(Profile::Linux, "udp", Some(53), ONE_WAY, "UNREPLIED", 30);
-    expires_after(Profile::Linux, "udp", Some(53), BOTH_WAYS, "REPLIED", 120);
+    expires_after(Profile::Linux, "udp", Some(53), BOTH_WAYS, "REPLIED", 30);
+    expires_after(Profile::Linux, "udp", Some(53), &STREAM[..3], "REPLIED", 30);
+    expires_after(Profile::Linux, "udp", Some(53), STREAM, "REPLIED", 120);
+    expires_after(Profile::Linux, "gre", None, &STREAM[..3], "REPLIED", 180);
     expires_after(Profile::Linux, "icmp", None, ONE_WAY, "UNREPLIED", 30);
     expires_after(Profile::Linux, "icmp", None, BOTH_WAYS, "REPLIED", 30);
     expires_after(Profile::Linux, "gre", None, ONE_WAY, "UNREPLIED", 30);
-    expires_after(Profile::Linux, "gre", None, BOTH_WAYS, "REPLIED", 180);
+    expires_after(Profile::Linux, "gre", None, BOTH_WAYS, "REPLIED", 30);
     expires_after(Profile::Linux, "132", None, ONE_WAY, "UNREPLIED", 600);
     expires_after(Profile::Linux, "132", None, BOTH_WAYS, "REPLIED", 600);
 }

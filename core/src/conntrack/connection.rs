@@ -5,7 +5,7 @@
 use super::key::{icmp_reply_type, is_icmp_error_type, is_icmp_reply_type, FlowKey};
 use super::tcp::{self, FlowDirection, TcpState, TcpStep};
 use super::timeouts::Profile;
-use crate::model::protocol::TCP;
+use crate::model::protocol::{TCP, UDP};
 use crate::model::Direction;
 use crate::packet::Packet;
 use serde::{Deserialize, Serialize};
@@ -320,6 +320,15 @@ impl Connection {
             self.assured = true;
         }
         self.refresh(now, profile);
+        // Linux: a reply is marked seen only after its tracker ran (`nf_conntrack_in`), so the
+        // first reply of a UDP, GRE or other flow still gets the one-way timeout and the longer
+        // one starts with a packet after it; UDP's also waits until the flow is over 2 s old
+        // (`nf_conntrack_udp_packet`, Linux 6.4 and later). The Huawei seed gives 180 s "if
+        // packets are received in both directions", which they are at the reply.
+        if profile == Profile::Linux && !matches!(to, ConnState::Tcp(_)) {
+            let stream = from == ConnState::Replied && (self.key.protocol != UDP || now > self.opened_at.saturating_add(2));
+            self.expires_at = now.saturating_add(profile.other(self.key.protocol, stream));
+        }
         Track::Moved { from, to }
     }
 }

@@ -342,7 +342,9 @@ impl Harness<'_> {
         let scripts: Vec<(u8, Vec<Step>)> = vec![
             (UDP, vec![pkt(Original, TcpFlags::empty())]),
             (GRE, vec![pkt(Original, TcpFlags::empty())]),
-            (GRE, vec![pkt(Original, TcpFlags::empty()), pkt(Reply, TcpFlags::empty())]),
+            // A packet after the reply: Linux gives the stream timeout only from the packet after
+            // the first reply (the engine's Linux profile does too); the Huawei seed at the reply.
+            (GRE, vec![pkt(Original, TcpFlags::empty()), pkt(Reply, TcpFlags::empty()), pkt(Original, TcpFlags::empty())]),
             (1, vec![pkt(Original, TcpFlags::empty()), pkt(Reply, TcpFlags::empty())]),
             (TCP, vec![pkt(Original, TcpFlags::SYN)]),
             (TCP, vec![pkt(Original, TcpFlags::SYN), pkt(Reply, TcpFlags::SYN_ACK), pkt(Original, TcpFlags::ACK)]),
