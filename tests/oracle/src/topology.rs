@@ -150,21 +150,23 @@ impl Topology {
                 s.push_str(&format!("ip -n {ns} addr add {} dev eth0{extra}\n", cidr(addr)));
             }
             s.push_str(&format!("ip -n {r} link set {ri} up\nip -n {ns} link set eth0 up\n"));
-            s.push_str(&format!("ip -n {ns} neigh add 169.254.1.1 lladdr {rmac} dev eth0 nud permanent\n"));
-            s.push_str(&format!("ip -n {ns} neigh add fe80::1 lladdr {rmac} dev eth0 nud permanent\n"));
-            s.push_str(&format!("ip -n {ns} route add default via 169.254.1.1 dev eth0 onlink\n"));
-            s.push_str(&format!("ip -n {ns} -6 route add default via fe80::1 dev eth0\n"));
-            s.push_str(&format!("ip -n {r} neigh add fe80::2 lladdr {imac} dev {ri} nud permanent\n"));
+            s.push_str(&format!("ip -n {ns} neigh replace 169.254.1.1 lladdr {rmac} dev eth0 nud permanent\n"));
+            s.push_str(&format!("ip -n {ns} neigh replace fe80::1 lladdr {rmac} dev eth0 nud permanent\n"));
+            s.push_str(&format!("ip -n {ns} route replace default via 169.254.1.1 dev eth0 onlink\n"));
+            s.push_str(&format!("ip -n {ns} -6 route replace default via fe80::1 dev eth0\n"));
+            s.push_str(&format!("ip -n {r} neigh replace fe80::2 lladdr {imac} dev {ri} nud permanent\n"));
             for addr in held_addresses(instance) {
                 match addr {
                     IpAddr::V4(a) => {
-                        s.push_str(&format!("ip -n {r} route add {a}/32 dev {ri}\n"));
-                        s.push_str(&format!("ip -n {r} neigh add {a} lladdr {imac} dev {ri} nud permanent\n"));
+                        s.push_str(&format!("ip -n {r} route replace {a}/32 dev {ri}\n"));
+                        s.push_str(&format!("ip -n {r} neigh replace {a} lladdr {imac} dev {ri} nud permanent\n"));
                     }
-                    IpAddr::V6(a) => s.push_str(&format!("ip -n {r} -6 route add {a}/128 via fe80::2 dev {ri}\n")),
+                    IpAddr::V6(a) => s.push_str(&format!("ip -n {r} -6 route replace {a}/128 via fe80::2 dev {ri}\n")),
                 }
             }
         }
+        // Routes and neighbours are `replace`d, not `add`ed: a link coming up can race an entry of
+        // its own into the table (seen once in 200 worlds as "File exists").
         // From here on, a failure still deletes what exists (Drop).
         run_script(&s)?;
         nft(&r, &harness_table(false))?;
