@@ -47,6 +47,37 @@ pub fn shown_path(path: &Path) -> String {
     sgplay_core::diagnostic::printable(&path.display().to_string()).into_owned()
 }
 
+/// Writes a command's document to stdout, or to `path` with a line on stderr saying what was
+/// written (`what`, and the size). A file that cannot be written is a usage error (exit 2).
+pub fn write_out(err: crate::output::Painter, text: &str, path: Option<&Path>, what: &str) -> crate::commands::Exit {
+    let Some(path) = path else {
+        crate::output::emit(text);
+        return crate::commands::Exit::Success;
+    };
+    let shown = shown_path(path);
+    if let Err(e) = std::fs::write(path, text) {
+        crate::output::error(err, &format!("cannot write `{shown}`: {}", reason(&e)));
+        return crate::commands::Exit::Usage;
+    }
+    let what = if what.is_empty() { String::new() } else { format!(": {what}") };
+    crate::output::emit_err(&format!("wrote {shown}{what} ({} bytes)\n", sgplay_core::diagnostic::thousands(text.len())));
+    crate::commands::Exit::Success
+}
+
+/// "3 instances, 2 security groups, 9 rules, 1 IP address group, 4 checks": what a scenario holds.
+pub fn contents(spec: &sgplay_core::ScenarioSpec) -> String {
+    use crate::output::plural;
+    let rules: usize = spec.security_groups.iter().map(|g| g.rules.len()).sum();
+    [
+        plural(spec.instances.len(), "instance", "instances"),
+        plural(spec.security_groups.len(), "security group", "security groups"),
+        plural(rules, "rule", "rules"),
+        plural(spec.address_groups.len(), "IP address group", "IP address groups"),
+        plural(spec.checks.len(), "check", "checks"),
+    ]
+    .join(", ")
+}
+
 /// Why an I/O operation failed, in lowercase words.
 pub fn reason(error: &std::io::Error) -> String {
     match error.kind() {

@@ -40,7 +40,7 @@ pub fn run(args: &ExportArgs, color: ColorChoice) -> Exit {
         }
         Err(LoadError::Invalid(problems)) => {
             output::emit_err(&output::problem_list(err, &problems, ""));
-            output::error(err, &format!("`{}` has errors; fix them first (`sgplay validate`)", args.file.display()));
+            output::error(err, &format!("`{}` has errors; fix them first (`sgplay validate`)", scenario_file::shown_path(&args.file)));
             return Exit::Failure;
         }
     };
@@ -56,20 +56,10 @@ pub fn run(args: &ExportArgs, color: ColorChoice) -> Exit {
         Err(problems) => {
             let errors: Vec<_> = problems.into_iter().filter(|p| p.is_error()).collect();
             output::emit_err(&output::problem_list(err, &errors, ""));
-            output::error(err, &format!("`{}` has errors; fix them first (`sgplay validate`)", args.file.display()));
+            output::error(err, &format!("`{}` has errors; fix them first (`sgplay validate`)", scenario_file::shown_path(&args.file)));
             return Exit::Failure;
         }
     };
     output::emit_err(&output::problem_list(err, &exported.left_out, ""));
-    match &args.output {
-        None => output::emit(&exported.text),
-        Some(path) => {
-            if let Err(e) = std::fs::write(path, &exported.text) {
-                output::error(err, &format!("cannot write `{}`: {}", path.display(), scenario_file::reason(&e)));
-                return Exit::Usage;
-            }
-            output::emit_err(&format!("wrote {} ({} bytes)\n", path.display(), exported.text.len()));
-        }
-    }
-    Exit::Success
+    scenario_file::write_out(err, &exported.text, args.output.as_deref(), "")
 }

@@ -82,25 +82,5 @@ pub fn run(args: &GenerateArgs, color: ColorChoice) -> Exit {
         output::error(err, "cannot write the scenario as JSON");
         return Exit::Usage;
     };
-    match &args.output {
-        None => output::emit(&text),
-        Some(path) => {
-            if let Err(e) = std::fs::write(path, &text) {
-                output::error(err, &format!("cannot write `{}`: {}", crate::scenario_file::shown_path(path), scenario_file::reason(&e)));
-                return Exit::Usage;
-            }
-            let rules: usize = spec.security_groups.iter().map(|g| g.rules.len()).sum();
-            output::emit_err(&format!(
-                "wrote {}: {}, {}, {}, {}, {} ({} bytes)\n",
-                crate::scenario_file::shown_path(path),
-                output::plural(spec.instances.len(), "instance", "instances"),
-                output::plural(spec.security_groups.len(), "security group", "security groups"),
-                output::plural(rules, "rule", "rules"),
-                output::plural(spec.address_groups.len(), "IP address group", "IP address groups"),
-                output::plural(spec.checks.len(), "check", "checks"),
-                text.len()
-            ));
-        }
-    }
-    Exit::Success
+    scenario_file::write_out(err, &text, args.output.as_deref(), &scenario_file::contents(&spec))
 }

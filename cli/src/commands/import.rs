@@ -54,24 +54,5 @@ pub fn run(args: &ImportArgs, color: ColorChoice) -> Exit {
         output::error(err, "cannot write the scenario as JSON");
         return Exit::Usage;
     };
-    match &args.output {
-        None => output::emit(&text),
-        Some(path) => {
-            if let Err(e) = std::fs::write(path, &text) {
-                output::error(err, &format!("cannot write `{}`: {}", path.display(), scenario_file::reason(&e)));
-                return Exit::Usage;
-            }
-            let spec = &imported.scenario;
-            let rules: usize = spec.security_groups.iter().map(|g| g.rules.len()).sum();
-            output::emit_err(&format!(
-                "wrote {}: {}, {}, {}, {}\n",
-                path.display(),
-                output::plural(spec.security_groups.len(), "security group", "security groups"),
-                output::plural(rules, "rule", "rules"),
-                output::plural(spec.address_groups.len(), "IP address group", "IP address groups"),
-                output::plural(spec.instances.len(), "instance", "instances"),
-            ));
-        }
-    }
-    Exit::Success
+    scenario_file::write_out(err, &text, args.output.as_deref(), &scenario_file::contents(&imported.scenario))
 }
