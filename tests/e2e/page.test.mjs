@@ -385,7 +385,9 @@ test('the large estate: search a group, the matrix, a baseline, an edit and its 
 });
 
 test('Export downloads the scenario file', async () => {
-  const [download] = await Promise.all([page.waitForEvent('download'), id('export').click()]);
+  await id('export').click();
+  await id('export-dialog').waitFor();
+  const [download] = await Promise.all([page.waitForEvent('download'), id('export-download').click()]);
   assert.equal(download.suggestedFilename(), 'sg-a-and-sg-b.json');
   const path = await download.path();
   const spec = JSON.parse(readFileSync(path, 'utf8'));
