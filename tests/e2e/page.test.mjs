@@ -481,10 +481,12 @@ for (const [device, width, height] of VIEWPORTS) {
         await p.evaluate(() => window.scrollTo(0, 0));
         await p.screenshot({ path: shot('page') });
         await p.screenshot({ path: shot('page-full'), fullPage: true });
-        for (const panel of PANELS) {
-          // The sticky masthead would cover the top of a panel scrolled into view.
-          await id(panel, p).screenshot({ path: shot(panel), style: '.masthead { position: static !important; }' });
-        }
+        // The sticky masthead would cover the top of a panel scrolled into view. Set through the
+        // CSSOM: the page's Content-Security-Policy refuses the <style> the `style` option adds.
+        const masthead = (position) => p.evaluate((v) => document.querySelector('.masthead').style.setProperty('position', v, 'important'), position);
+        await masthead('static');
+        for (const panel of PANELS) await id(panel, p).screenshot({ path: shot(panel) });
+        await masthead('');
         await id('gallery-open', p).click();
         await id('gallery', p).waitFor();
         await settle(p);
