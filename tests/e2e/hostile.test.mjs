@@ -310,6 +310,17 @@ test('a save from a newer sgplay is kept as it is, and the user is told', async 
     await p.reload();
     await ready(p);
     assert.equal(await p.evaluate((key) => localStorage.getItem(key), SAVE_KEY), newer);
+    // A newer sgplay in another tab saves while this page is open and autosaving: kept too.
+    await p.evaluate((key) => localStorage.clear(), SAVE_KEY);
+    await p.reload();
+    await ready(p);
+    await rename(p, 'Older tab');
+    await p.evaluate(([key, raw]) => localStorage.setItem(key, raw), [SAVE_KEY, newer]);
+    await id(p, 'scenario-name').fill('Older tab, edited');
+    await id(p, 'scenario-name').press('Enter');
+    const told = await until('the notice', () => notices(p), (n) => n.some((t) => t.includes('Autosave failed')));
+    assert.ok(told.some((t) => t.includes('a newer sgplay (save format 99) saved its work here')), `${told}`);
+    assert.equal(await p.evaluate((key) => localStorage.getItem(key), SAVE_KEY), newer);
   } finally {
     await ctx.close();
   }

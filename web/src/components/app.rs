@@ -106,6 +106,9 @@ pub fn Playground(start: Start, #[prop(default = None)] embed: Option<Embed>, #[
                         persist::WriteError::Refused(name) => {
                             format!("the browser refused to store it (`{name}`: storage is full or blocked)")
                         }
+                        persist::WriteError::Newer(v) => format!(
+                            "a newer sgplay (save format {v}) saved its work here since this page opened, and this page does not overwrite it"
+                        ),
                     };
                     app.notify(
                         NoticeKind::Warning,

@@ -116,12 +116,28 @@ pub enum WriteError {
     Serialize,
     /// `setItem` threw (`QuotaExceededError` when full): the previous save is unchanged.
     Refused(String),
+    /// The save there now was written by a newer sgplay (another tab): it is left alone.
+    Newer(u64),
+}
+
+/// The format version at the head of a save (`{"version":3,…`, as [`serialize`] writes it),
+/// read without parsing the rest: checked before every write, so a newer sgplay's save (written
+/// in another tab since this page started) is never replaced by an older format.
+pub fn stored_version(raw: &str) -> Option<u64> {
+    let digits = raw.trim_start().strip_prefix("{\"version\":")?;
+    let end = digits.find(|c: char| !c.is_ascii_digit()).unwrap_or(digits.len());
+    digits[..end].parse().ok()
 }
 
 /// Writes the save whole or not at all (see the module's documentation).
 pub fn write(scenario: &ScenarioSpec, probe: &ProbeSpec, simulator: &Simulator) -> Result<(), WriteError> {
     let text = serde_json::to_string(&SaveRef { version: SAVE_VERSION, scenario, probe, simulator }).map_err(|_| WriteError::Serialize)?;
     let storage = storage().ok_or(WriteError::Unavailable)?;
+    if let Some(v) = storage.get_item(STORAGE_KEY).ok().flatten().as_deref().and_then(stored_version) {
+        if v > u64::from(SAVE_VERSION) {
+            return Err(WriteError::Newer(v));
+        }
+    }
     storage.set_item(STORAGE_KEY, &text).map_err(|e| WriteError::Refused(error_name(&e)))
 }
 
@@ -192,6 +208,16 @@ mod tests {
                 other => panic!("{raw}: {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn the_stored_version_is_read_from_the_head_of_a_save() {
+        let save = Save { version: SAVE_VERSION, scenario: scenario(), probe: None, simulator: None };
+        assert_eq!(stored_version(&serialize(&save)), Some(u64::from(SAVE_VERSION)));
+        assert_eq!(stored_version("{\"version\":12,\"scenario\":{}}"), Some(12));
+        assert_eq!(stored_version("{\"scenario\":{},\"version\":12}"), None);
+        assert_eq!(stored_version("{\"version\":"), None);
+        assert_eq!(stored_version(""), None);
     }
 
     #[test]
