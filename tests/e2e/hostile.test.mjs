@@ -219,6 +219,7 @@ test('a bomb, a cut, garbage or a newer link gets a notice and the saved work st
       ['garbage', '1.@@not-base64@@', /damaged/],
       ['not a link', 'hello', /not an sgplay share link/],
       ['a newer link', `7.${good.slice(2)}`, /newer sgplay \(link format 7\)/],
+      ['a link to a newer scenario format', shareValue({ scenario: { ...HOSTILE, version: 2 } }), /newer sgplay \(scenario format 2\)/],
     ];
     for (const [what, value, message] of cases) {
       const started = Date.now();

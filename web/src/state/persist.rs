@@ -7,7 +7,7 @@
 //! calls are thin.
 
 use serde::{Deserialize, Serialize};
-use sgplay_core::scenario::{from_json, ProbeSpec, ScenarioSpec};
+use sgplay_core::scenario::{from_json, ProbeSpec, ScenarioSpec, FORMAT_VERSION};
 use sgplay_core::sim::Simulator;
 
 pub const STORAGE_KEY: &str = "sgplay.autosave";
@@ -67,6 +67,15 @@ pub fn restore(raw: Option<&str>) -> Restored {
             }
         }
         Some(_) => {}
+    }
+    // A save of this format holding a scenario of a newer one: a newer sgplay's too.
+    let scenario_version = value.get("scenario").and_then(|s| s.get("version")).and_then(|v| v.as_u64());
+    if let Some(v) = scenario_version.filter(|v| *v > u64::from(FORMAT_VERSION)) {
+        return Restored::Newer {
+            reason: format!(
+                "your saved work holds a scenario written by a newer sgplay (scenario format {v}); this one reads format {FORMAT_VERSION}"
+            ),
+        };
     }
     let mut save: Save = match from_json(raw) {
         Ok(s) => s,
@@ -224,6 +233,10 @@ mod tests {
     fn a_save_from_a_newer_sgplay_is_kept_not_set_aside() {
         match restore(Some("{\"version\":7,\"scenario\":{\"future\":true}}")) {
             Restored::Newer { reason } => assert!(reason.contains("newer sgplay (save format 7)"), "{reason}"),
+            other => panic!("{other:?}"),
+        }
+        match restore(Some("{\"version\":1,\"scenario\":{\"version\":5}}")) {
+            Restored::Newer { reason } => assert!(reason.contains("newer sgplay (scenario format 5)"), "{reason}"),
             other => panic!("{other:?}"),
         }
     }

@@ -12,7 +12,7 @@ use miniz_oxide::inflate::stream::{inflate, InflateState};
 use miniz_oxide::{DataFormat, MZError, MZFlush, MZStatus};
 use serde::{Deserialize, Serialize};
 use sgplay_core::scenario::limits::MAX_INPUT_BYTES;
-use sgplay_core::scenario::{from_json, ProbeSpec, ScenarioSpec};
+use sgplay_core::scenario::{from_json, ProbeSpec, ScenarioSpec, FORMAT_VERSION};
 
 /// The fragment key a share link uses.
 pub const FRAGMENT_KEY: &str = "s";
@@ -63,7 +63,14 @@ pub fn decode(value: &str) -> Result<Shared, String> {
         .map_err(|_| "this share link is damaged: it is not valid base64url; was it cut short when copied?".to_string())?;
     let json = inflate_capped(&packed, MAX_INPUT_BYTES)?;
     let text = String::from_utf8(json).map_err(|_| "this share link is damaged: its data is not text".to_string())?;
-    from_json(&text).map_err(|e| format!("this share link holds a scenario this sgplay cannot read: {e}"))
+    let shared: Shared = from_json(&text).map_err(|e| format!("this share link holds a scenario this sgplay cannot read: {e}"))?;
+    if shared.scenario.version > FORMAT_VERSION {
+        return Err(format!(
+            "this share link holds a scenario written by a newer sgplay (scenario format {}); this one reads format {FORMAT_VERSION}. Open it with the newer sgplay",
+            shared.scenario.version
+        ));
+    }
+    Ok(shared)
 }
 
 fn too_large() -> String {
@@ -148,6 +155,11 @@ mod tests {
     fn a_link_from_a_newer_sgplay_says_so() {
         let e = decode("2.abc").unwrap_err();
         assert!(e.contains("newer sgplay (link format 2)"), "{e}");
+        // Link format 1, but a scenario of a newer format inside.
+        let mut s = sample();
+        s.scenario.version = FORMAT_VERSION + 1;
+        let e = decode(&encode(&s)).unwrap_err();
+        assert!(e.contains("newer sgplay (scenario format 2)"), "{e}");
     }
 
     /// A few kilobytes that inflate past the limit are refused without being inflated whole.
