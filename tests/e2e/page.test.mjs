@@ -385,7 +385,9 @@ test('the large estate: search a group, the matrix, a baseline, an edit and its 
 });
 
 test('Export downloads the scenario file', async () => {
-  const [download] = await Promise.all([page.waitForEvent('download'), id('export').click()]);
+  await id('export').click();
+  await id('export-dialog').waitFor();
+  const [download] = await Promise.all([page.waitForEvent('download'), id('export-download').click()]);
   assert.equal(download.suggestedFilename(), 'sg-a-and-sg-b.json');
   const path = await download.path();
   const spec = JSON.parse(readFileSync(path, 'utf8'));
@@ -479,10 +481,12 @@ for (const [device, width, height] of VIEWPORTS) {
         await p.evaluate(() => window.scrollTo(0, 0));
         await p.screenshot({ path: shot('page') });
         await p.screenshot({ path: shot('page-full'), fullPage: true });
-        for (const panel of PANELS) {
-          // The sticky masthead would cover the top of a panel scrolled into view.
-          await id(panel, p).screenshot({ path: shot(panel), style: '.masthead { position: static !important; }' });
-        }
+        // The sticky masthead would cover the top of a panel scrolled into view. Set through the
+        // CSSOM: the page's Content-Security-Policy refuses the <style> the `style` option adds.
+        const masthead = (position) => p.evaluate((v) => document.querySelector('.masthead').style.setProperty('position', v, 'important'), position);
+        await masthead('static');
+        for (const panel of PANELS) await id(panel, p).screenshot({ path: shot(panel) });
+        await masthead('');
         await id('gallery-open', p).click();
         await id('gallery', p).waitFor();
         await settle(p);

@@ -11,7 +11,7 @@ use super::shell::{EmbedFooter, Header, Notices, SkipLinks};
 use super::tester::TesterPanel;
 use super::topology::CanvasPanel;
 use crate::gallery;
-use crate::state::boot::{self, Start};
+use crate::state::boot::{self, SaveFate, Start};
 use crate::state::route::{self, Embed, Panel, Route};
 use crate::state::{persist, AppState, NoticeKind};
 use leptos::prelude::*;
@@ -47,10 +47,25 @@ pub fn App() -> impl IntoView {
 fn begin(route: Route) -> impl IntoView {
     let location = window().location();
     let saved = if route.embed.is_none() { persist::read() } else { None };
-    let start = boot::start(&route, saved.as_deref());
-    if start.set_aside_save {
-        if let Some(raw) = &saved {
-            persist::set_aside_raw(raw);
+    let mut start = boot::start(&route, saved.as_deref());
+    let mut autosave = route.embed.is_none();
+    if let Some(raw) = &saved {
+        match &start.save {
+            SaveFate::Use => {}
+            SaveFate::Keep => autosave = false,
+            SaveFate::SetAside(reason) => match persist::set_aside_raw(raw) {
+                Some(key) => start.notices.push((NoticeKind::Warning, boot::set_aside_notice(reason, &key))),
+                None => {
+                    // Storage is full: the save stays where it is, and nothing overwrites it.
+                    autosave = false;
+                    let reason = format!("Your saved work could not be opened ({reason}) nor moved aside (storage is full)");
+                    start.notices.push((NoticeKind::Warning, boot::kept_in_place_notice(&reason)));
+                }
+            },
+        }
+        if start.previous.is_some() {
+            let kept = persist::keep_copy(persist::BEFORE_LINK_KEY, raw);
+            start.notices.push((NoticeKind::Info, boot::linked_notice(kept.as_deref())));
         }
     }
     // The link has been read: drop it from the address bar, so a reload reopens the autosave
@@ -60,7 +75,6 @@ fn begin(route: Route) -> impl IntoView {
             let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&location.pathname().unwrap_or_default()));
         }
     }
-    let autosave = route.embed.is_none();
     view! { <Playground start embed=route.embed autosave/> }
 }
 
@@ -80,9 +94,28 @@ pub fn Playground(start: Start, #[prop(default = None)] embed: Option<Embed>, #[
         let warned = StoredValue::new(false);
         Effect::new(move |_| {
             let written = app.doc.with(|doc| app.probe.with(|probe| app.sim.with(|sim| persist::write(doc, probe, sim))));
-            if !written && !warned.get_value() {
-                warned.set_value(true);
-                app.notify(NoticeKind::Warning, "Autosave failed: this browser does not let the page use localStorage (private mode or full). Export the scenario to keep your work.");
+            match written {
+                Ok(()) => warned.set_value(false),
+                Err(error) if !warned.get_value() => {
+                    warned.set_value(true);
+                    let why = match error {
+                        persist::WriteError::Unavailable => {
+                            "this browser does not let the page use localStorage (private mode, or blocked)".to_string()
+                        }
+                        persist::WriteError::Serialize => "the scenario could not be written out".to_string(),
+                        persist::WriteError::Refused(name) => {
+                            format!("the browser refused to store it (`{name}`: storage is full or blocked)")
+                        }
+                        persist::WriteError::Newer(v) => format!(
+                            "a newer sgplay (save format {v}) saved its work here since this page opened, and this page does not overwrite it"
+                        ),
+                    };
+                    app.notify(
+                        NoticeKind::Warning,
+                        format!("Autosave failed: {why}. What was saved before is kept as it was; use Export to keep your latest work."),
+                    );
+                }
+                Err(_) => {}
             }
         });
     }

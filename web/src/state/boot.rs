@@ -19,14 +19,47 @@ pub struct Start {
     /// The saved work a link replaced: recorded as the first undo step.
     pub previous: Option<ScenarioSpec>,
     pub notices: Vec<(NoticeKind, String)>,
-    /// The autosave could not be used and must be moved aside before anything overwrites it.
-    pub set_aside_save: bool,
+    /// What becomes of the autosave that was there.
+    pub save: SaveFate,
+}
+
+/// What start-up does with the save it found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SaveFate {
+    /// Nothing saved, or the save was opened: autosave goes on as usual.
+    Use,
+    /// It could not be opened: move it aside (naming why), then autosave afresh.
+    SetAside(String),
+    /// A newer sgplay wrote it: leave it in place and do not autosave over it.
+    Keep,
+}
+
+/// The notice for a save moved to `key` because of `reason`.
+pub fn set_aside_notice(reason: &str, key: &str) -> String {
+    format!("Your saved work could not be opened: {reason}. It is kept in this browser's localStorage under `{key}`.")
+}
+
+/// The notice when a link replaced the saved work, which was also copied to `kept` if that
+/// could be written.
+pub fn linked_notice(kept: Option<&str>) -> String {
+    match kept {
+        Some(key) => format!("Opened the linked scenario. Your previous work is one Undo away, and a copy is kept in this browser's localStorage under `{key}`."),
+        None => "Opened the linked scenario. Your previous work is one Undo away.".into(),
+    }
+}
+
+/// The notice when a save cannot be moved aside (storage full): it stays, autosave stops.
+pub fn kept_in_place_notice(reason: &str) -> String {
+    format!(
+        "{reason}. It is kept as it is in this browser's localStorage (`{}`), and this page will not autosave over it: use Export to keep what you do here.",
+        persist::STORAGE_KEY
+    )
 }
 
 impl Start {
     /// A start on `scenario` with nothing saved, linked or to say: what tests and embedders use.
     pub fn fresh(scenario: ScenarioSpec, probe: ProbeSpec) -> Start {
-        Start { scenario, probe, simulator: None, previous: None, notices: Vec::new(), set_aside_save: false }
+        Start { scenario, probe, simulator: None, previous: None, notices: Vec::new(), save: SaveFate::Use }
     }
 }
 
@@ -34,18 +67,17 @@ pub fn start(route: &Route, saved: Option<&str>) -> Start {
     let mut notices = Vec::new();
     // Embedded views never read or write the visitor's own playground.
     let restored = if route.embed.is_some() { Restored::Nothing } else { persist::restore(saved) };
-    let mut set_aside_save = false;
+    let mut save = SaveFate::Use;
     let saved = match restored {
         Restored::Loaded(save) => Some(*save),
+        // The notice comes once it is known where the save went (`App`).
         Restored::SetAside { reason } => {
-            set_aside_save = true;
-            notices.push((
-                NoticeKind::Warning,
-                format!(
-                    "Your saved work could not be opened: {reason}. It is kept in this browser's localStorage under `{}`.",
-                    persist::SET_ASIDE_KEY
-                ),
-            ));
+            save = SaveFate::SetAside(reason);
+            None
+        }
+        Restored::Newer { reason } => {
+            notices.push((NoticeKind::Warning, kept_in_place_notice(&upper_first(&reason))));
+            save = SaveFate::Keep;
             None
         }
         Restored::Nothing => None,
@@ -54,17 +86,20 @@ pub fn start(route: &Route, saved: Option<&str>) -> Start {
     let linked = linked_scenario(route, &mut notices);
     let (scenario, probe, simulator, previous) = match (linked, saved) {
         (Some((scenario, probe)), saved) => {
+            // The notice comes once it is known whether a copy was kept (`App`).
             let previous = saved.map(|s| s.scenario).filter(|s| *s != scenario);
-            if previous.is_some() {
-                notices.push((NoticeKind::Info, "Opened the linked scenario. Your previous work is one Undo away.".into()));
-            }
             (scenario, probe, None, previous)
         }
         (None, Some(save)) => (save.scenario, save.probe, save.simulator, None),
         (None, None) => (gallery::load(gallery::DEFAULT_SLUG).unwrap_or_default(), None, None, None),
     };
     let probe = probe.unwrap_or_else(|| first_check_probe(&scenario));
-    Start { scenario, probe, simulator, previous, notices, set_aside_save }
+    Start { scenario, probe, simulator, previous, notices, save }
+}
+
+fn upper_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// The scenario a share link or a gallery deep link asks for, if it can be opened.
@@ -136,7 +171,7 @@ mod tests {
         let s = start(&parse("", &hash), Some(&saved("mine")));
         assert_eq!(s.scenario, shared.scenario);
         assert_eq!(s.previous.map(|p| p.name), Some("mine".to_string()));
-        assert_eq!(s.notices.len(), 1);
+        assert!(linked_notice(Some(persist::BEFORE_LINK_KEY)).contains("sgplay.autosave.before-link"));
     }
 
     #[test]
@@ -149,9 +184,19 @@ mod tests {
     #[test]
     fn a_corrupt_save_is_set_aside_and_the_default_opens() {
         let s = start(&parse("", ""), Some("{not json"));
-        assert!(s.set_aside_save);
+        assert!(matches!(&s.save, SaveFate::SetAside(reason) if reason.contains("not valid JSON")), "{:?}", s.save);
         assert_eq!(Some(s.scenario), gallery::load(gallery::DEFAULT_SLUG));
-        assert!(s.notices[0].1.contains("set-aside"));
+        assert!(set_aside_notice("x", persist::SET_ASIDE_KEY).contains("set-aside"));
+    }
+
+    #[test]
+    fn a_save_from_a_newer_sgplay_is_kept_and_the_user_told() {
+        let s = start(&parse("", ""), Some(r#"{"version":9,"scenario":{}}"#));
+        assert_eq!(s.save, SaveFate::Keep);
+        assert_eq!(Some(s.scenario), gallery::load(gallery::DEFAULT_SLUG));
+        assert_eq!(s.notices.len(), 1);
+        assert!(s.notices[0].1.starts_with("Your saved work was written by a newer sgplay (save format 9)"), "{}", s.notices[0].1);
+        assert!(s.notices[0].1.contains("will not autosave over it"));
     }
 
     #[test]

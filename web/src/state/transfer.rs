@@ -1,26 +1,72 @@
-//! Import and export of scenario files: the CLI's format (`ScenarioSpec::to_json`), so a file
-//! exported from the page runs with `sgplay test` and a file from the repository opens in the
-//! page. Importing validates with the engine and reports *every* problem; nothing is loaded
-//! unless the whole scenario validates. Pure, tested natively; the file and download calls are
-//! thin code in `components/shell`.
+//! Import and export. Import reads whatever the user gives, through the engine's one entry for
+//! every loader, [`interop::import_any`]: a scenario file (the CLI's format), Huawei Cloud API
+//! listings (several at once, combined), or a pasted share link. Every problem is reported and
+//! nothing is loaded unless the whole scenario validates; warnings (what was left out or
+//! assumed, each at its input path) are listed for the user to confirm. Export writes every
+//! [`Format`] through [`interop::export`], with what the format could not carry. Pure, tested
+//! natively; the file and download calls are thin code in `components/shell`.
 
 use super::boot::first_check_probe;
 use super::share::{self, FRAGMENT_KEY};
-use sgplay_core::scenario::{Problem, ProbeSpec, ScenarioSpec};
+use sgplay_core::interop::{self, Format};
+use sgplay_core::scenario::{ProbeSpec, Problem, ScenarioSpec};
 
-/// What an import brings: a scenario that validates, and the tester's inputs when the source
-/// carried them (a pasted share link does).
+/// What an import brings: a scenario that validates, the tester's inputs when the source
+/// carried them (a pasted share link does), the format it was read as, and what the reader
+/// left out or assumed (each naming where in the input).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Imported {
     pub scenario: ScenarioSpec,
     pub probe: Option<ProbeSpec>,
+    pub format: Format,
+    pub warnings: Vec<Problem>,
 }
 
-/// The exported file's text: exactly what `sgplay test` and `sgplay validate` read.
+/// One text to import: where it came from (a file's name, "pasted text 2") and its content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Input {
+    pub name: String,
+    pub text: String,
+}
+
+impl Input {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Input {
+        Input { name: name.into(), text: text.into() }
+    }
+}
+
+/// The exported file's text in sgplay's own format: exactly what `sgplay test` and
+/// `sgplay validate` read.
 pub fn export_text(spec: &ScenarioSpec) -> String {
     let mut text = spec.to_json();
     text.push('\n');
     text
+}
+
+/// What Export offers for each format: a label and what the file is for.
+pub fn format_label(format: Format) -> (&'static str, &'static str) {
+    match format {
+        Format::Scenario => ("sgplay scenario", "the JSON `sgplay test` runs and this page imports"),
+        Format::HuaweiApi => (
+            "Huawei Cloud API JSON",
+            "security groups with their rules, IP address groups and servers, as the VPC v3 and ECS APIs list them",
+        ),
+    }
+}
+
+/// The scenario in `format`: the file's text, its name and what the format left out.
+/// `Err`: the engine's problems (the scenario does not validate).
+pub fn export(spec: &ScenarioSpec, format: Format) -> Result<(String, String, Vec<Problem>), Vec<Problem>> {
+    let exported = interop::export(spec, format)?;
+    let mut text = exported.text;
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    let name = match format {
+        Format::Scenario => file_name(&spec.name),
+        other => file_name(&spec.name).replace(".json", &format!("-{}.json", other.name())),
+    };
+    Ok((text, name, exported.left_out))
 }
 
 /// A file name for the scenario: its name in lowercase words joined by `-`, then `.json`
@@ -45,19 +91,44 @@ pub fn file_name(name: &str) -> String {
     }
 }
 
-/// Reads what the user gave: a scenario file's JSON, or a share link (`…#s=1.…`) pasted in.
-/// `Err` holds every problem the engine finds, errors first; the caller loads nothing then.
+/// Reads one text the user gave: a scenario file, an API listing, or a share link.
 pub fn import(text: &str) -> Result<Imported, Vec<Problem>> {
-    let text = text.trim_start_matches('\u{feff}').trim();
-    if text.is_empty() {
-        return Err(vec![Problem::error("", "scenario file", "", "", "the file is empty: a scenario file is a JSON object like `{\"security_groups\": [], \"instances\": []}`")]);
+    import_all(&[Input::new("the pasted text", text)])
+}
+
+/// Reads every input together, as [`interop::import_any`] does: API listings combine, a
+/// scenario file or a share link stands alone. `Err` holds every problem the engine finds,
+/// errors first; the caller loads nothing then.
+pub fn import_all(inputs: &[Input]) -> Result<Imported, Vec<Problem>> {
+    let texts: Vec<(&str, &str)> = inputs.iter().map(|i| (i.name.as_str(), i.text.trim_start_matches('\u{feff}').trim())).collect();
+    if let Some((name, _)) = texts.iter().find(|(_, text)| text.is_empty()) {
+        let what = if inputs.len() == 1 { "scenario file".to_string() } else { format!("`{name}`") };
+        return Err(vec![Problem::error("", what, "", "", "is empty: a scenario file is a JSON object like `{\"security_groups\": [], \"instances\": []}`, an API listing one like `{\"security_groups\": [...]}`")]);
     }
-    let imported = match share_value(text) {
-        Some(value) => {
+    let links: Vec<(&str, &str)> = texts.iter().filter_map(|(name, text)| share_value(text).map(|v| (*name, v))).collect();
+    let imported = match (links.as_slice(), texts.len()) {
+        ([(_, value)], 1) => {
             let shared = share::decode(value).map_err(|message| vec![Problem::error("", "share link", "", "", message)])?;
-            Imported { scenario: shared.scenario, probe: shared.probe }
+            Imported { scenario: shared.scenario, probe: shared.probe, format: Format::Scenario, warnings: Vec::new() }
         }
-        None => Imported { scenario: ScenarioSpec::parse(text).map_err(|p| vec![p])?, probe: None },
+        ([], _) => {
+            let imported = interop::import_any(&texts)?;
+            Imported { scenario: imported.scenario, probe: None, format: imported.format, warnings: imported.warnings }
+        }
+        (links, _) => {
+            return Err(links
+                .iter()
+                .map(|(name, _)| {
+                    Problem::error(
+                        "",
+                        format!("`{name}`"),
+                        "",
+                        "",
+                        "is a share link, which is opened alone, not combined with other inputs",
+                    )
+                })
+                .collect())
+        }
     };
     imported.scenario.build()?;
     Ok(imported)
@@ -65,7 +136,7 @@ pub fn import(text: &str) -> Result<Imported, Vec<Problem>> {
 
 /// The share value when `text` is a share link (or just its fragment), not JSON.
 fn share_value(text: &str) -> Option<&str> {
-    if text.starts_with('{') {
+    if text.starts_with('{') || text.starts_with('[') {
         return None;
     }
     let fragment = &text[text.find('#')?..];
@@ -104,7 +175,7 @@ mod tests {
     fn an_exported_scenario_imports_as_the_same_scenario() {
         let spec = gallery::load(gallery::DEFAULT_SLUG).unwrap();
         let back = import(&export_text(&spec)).unwrap();
-        assert_eq!(back, Imported { scenario: spec, probe: None });
+        assert_eq!(back, Imported { scenario: spec, probe: None, format: Format::Scenario, warnings: Vec::new() });
     }
 
     #[test]
@@ -138,21 +209,69 @@ mod tests {
     fn a_pasted_share_link_imports_with_its_probe() {
         let scenario = gallery::load("huawei/examples-ftp").unwrap();
         let probe = ProbeSpec { from: "1.2.3.4".into(), to: "x".into(), protocol: "udp".into(), port: Some(53), ..Default::default() };
-        let link = format!("http://127.0.0.1:8080/?x=1#s={}", share::encode(&Shared { scenario: scenario.clone(), probe: Some(probe.clone()) }));
+        let link =
+            format!("http://127.0.0.1:8080/?x=1#s={}", share::encode(&Shared { scenario: scenario.clone(), probe: Some(probe.clone()) }));
         let imported = import(&link).unwrap();
-        assert_eq!(imported, Imported { scenario, probe: Some(probe.clone()) });
+        assert_eq!(imported, Imported { scenario, probe: Some(probe.clone()), format: Format::Scenario, warnings: Vec::new() });
         assert_eq!(probe_after_import(&imported, &ProbeSpec::default()), probe);
     }
 
     #[test]
     fn the_tester_keeps_its_inputs_only_when_they_still_resolve() {
         let scenario = gallery::load(gallery::DEFAULT_SLUG).unwrap();
-        let imported = Imported { scenario: scenario.clone(), probe: None };
+        let imported = Imported { scenario: scenario.clone(), probe: None, format: Format::Scenario, warnings: Vec::new() };
         let works = first_check_probe(&scenario);
         let mut custom = works.clone();
         custom.port = Some(8443);
         assert_eq!(probe_after_import(&imported, &custom), custom);
         let stale = ProbeSpec { from: "gone".into(), to: "also-gone".into(), protocol: "tcp".into(), port: Some(1), ..Default::default() };
         assert_eq!(probe_after_import(&imported, &stale), works);
+    }
+
+    fn fixture(name: &str) -> Input {
+        let path = format!("{}/../tests/fixtures/huawei-api/{name}", env!("CARGO_MANIFEST_DIR"));
+        Input::new(name, std::fs::read_to_string(&path).unwrap())
+    }
+
+    #[test]
+    fn api_listings_combine_and_their_warnings_name_the_input() {
+        let names = [
+            "list-security-groups.json",
+            "list-security-group-rules-page-1.json",
+            "list-security-group-rules-page-2.json",
+            "list-servers-details.json",
+            "rules-disabled-and-unknown.json",
+        ];
+        let inputs: Vec<Input> = names.iter().map(|n| fixture(n)).collect();
+        let imported = import_all(&inputs).unwrap_or_else(|p| panic!("{p:#?}"));
+        assert_eq!(imported.format, Format::HuaweiApi);
+        assert!(!imported.scenario.instances.is_empty());
+        assert!(!imported.warnings.is_empty());
+        assert!(imported.warnings.iter().all(|w| !w.is_error()));
+        assert!(imported.warnings.iter().any(|w| w.path.starts_with("rules-disabled-and-unknown.json")), "{:#?}", imported.warnings);
+    }
+
+    #[test]
+    fn a_scenario_does_not_combine_and_an_empty_input_is_named() {
+        let scenario = Input::new("a.json", export_text(&gallery::load(gallery::DEFAULT_SLUG).unwrap()));
+        let problems = import_all(&[scenario.clone(), fixture("list-servers-details.json")]).unwrap_err();
+        assert!(problems[0].to_string().contains("imported alone"), "{problems:#?}");
+        let problems = import_all(&[fixture("list-servers-details.json"), Input::new("pasted text 2", "  ")]).unwrap_err();
+        assert!(problems[0].to_string().contains("`pasted text 2`"), "{problems:#?}");
+    }
+
+    #[test]
+    fn every_format_exports_and_imports_back() {
+        let spec = gallery::load(gallery::DEFAULT_SLUG).unwrap();
+        for format in Format::ALL {
+            let (text, name, _left_out) = export(&spec, format).unwrap();
+            assert!(name.ends_with(".json"), "{name}");
+            let back = import_all(&[Input::new(&name, &text)]).unwrap_or_else(|p| panic!("{format:?}: {p:#?}"));
+            assert_eq!(back.format, format);
+            let (a, b) = (spec.build().unwrap().world, back.scenario.build().unwrap().world);
+            assert_eq!(a.security_groups.len(), b.security_groups.len(), "{format:?}");
+            assert_eq!(a.instances.len(), b.instances.len(), "{format:?}");
+        }
+        assert_eq!(export(&spec, Format::HuaweiApi).unwrap().1, "sg-a-and-sg-b-huawei-api.json");
     }
 }

@@ -37,7 +37,7 @@ pub(crate) struct DraftOpen(pub RwSignal<bool>);
 pub(crate) fn focus_later(testid: String) {
     request_animation_frame(move || {
         use wasm_bindgen::JsCast;
-        let found = document().query_selector(&format!("[data-testid='{testid}']")).ok().flatten();
+        let found = document().query_selector(&crate::components::testid_selector(&testid)).ok().flatten();
         if let Some(el) = found.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
             let _ = el.focus();
         }

@@ -60,7 +60,7 @@ pub fn GroupSequence(instance_id: String) -> impl IntoView {
     let refocus = |testid: String, fallback: String| {
         request_animation_frame(move || {
             for id in [testid, fallback] {
-                let found = document().query_selector(&format!("[data-testid='{id}']")).ok().flatten();
+                let found = document().query_selector(&crate::components::testid_selector(&id)).ok().flatten();
                 if let Some(el) = found.and_then(|e| e.dyn_into::<web_sys::HtmlButtonElement>().ok()) {
                     if !el.disabled() {
                         let _ = el.focus();

@@ -1,29 +1,114 @@
-//! Export: downloads the scenario as a file in the CLI's format (`sgplay test` runs it).
+//! Export: the scenario in every format the engine writes (`interop::Format`, through
+//! `state::transfer::export`): sgplay's own scenario file (`sgplay test` runs it) or Huawei
+//! Cloud API JSON. The dialog lists what the chosen format cannot carry before the download.
 
-use crate::state::transfer;
+use super::modal::Modal;
+use super::notices::rich_text;
+use crate::state::transfer::{self, format_label};
 use crate::state::use_app;
 use leptos::prelude::*;
+use sgplay_core::interop::Format;
 use std::time::Duration;
 use wasm_bindgen::{JsCast, JsValue};
 
 #[component]
 pub fn ExportButton() -> impl IntoView {
     let app = use_app();
-    let export = move |_| {
-        let spec = app.doc.get_untracked();
-        download(&transfer::file_name(&spec.name), "application/json", &transfer::export_text(&spec));
+    let open = RwSignal::new(false);
+    let format = RwSignal::new(Format::Scenario);
+    // Only while the dialog is open: the export of the current scenario in the chosen format.
+    let exported = Memo::new(move |_| open.get().then(|| app.doc.with(|spec| transfer::export(spec, format.get()))));
+    let download_now = move |_| {
+        if let Some(Ok((text, name, _))) = exported.get_untracked() {
+            download(&name, "application/json", &text);
+            open.set(false);
+        }
+    };
+    let choices = move || {
+        Format::ALL
+            .into_iter()
+            .map(|f| {
+                let (label, about) = format_label(f);
+                view! {
+                    <label class="export__choice">
+                        <input
+                            type="radio"
+                            name="export-format"
+                            data-testid=format!("export-format-{}", f.name())
+                            prop:checked=move || format.get() == f
+                            on:change=move |_| format.set(f)
+                        />
+                        <span class="export__label">{label}</span>
+                        <span class="export__about">{about}</span>
+                    </label>
+                }
+            })
+            .collect_view()
+    };
+    let details = move || {
+        match exported.get() {
+        Some(Ok((_, name, left_out))) => {
+            let items = left_out
+                .iter()
+                .map(|p| view! { <li class="import__problem" data-testid="export-left-out">{rich_text(&p.to_string())}</li> })
+                .collect_view();
+            let summary = if left_out.is_empty() {
+                format!("{name}: the whole scenario.")
+            } else {
+                format!("{name}: {} {} this format cannot carry:", left_out.len(), if left_out.len() == 1 { "thing" } else { "things" })
+            };
+            view! {
+                <div class="export__details" data-testid="export-details" role="status">
+                    <p class="export__summary">{summary}</p>
+                    <ul class="import__problems">{items}</ul>
+                </div>
+            }
+            .into_any()
+        }
+        Some(Err(problems)) => view! {
+            <div class="import__error" data-testid="export-error" role="alert">
+                <p class="import__error-heading">"The scenario cannot be written in this format:"</p>
+                <ul class="import__problems">
+                    {problems.iter().map(|p| view! { <li class="import__problem import__problem--error">{rich_text(&p.to_string())}</li> }).collect_view()}
+                </ul>
+            </div>
+        }
+        .into_any(),
+        None => ().into_any(),
+    }
     };
     view! {
         <button
             type="button"
             class="toolbar__button"
             data-testid="export"
-            title="Download the scenario as a JSON file (the format `sgplay test` reads)"
-            on:click=export
+            aria-haspopup="dialog"
+            title="Download the scenario as a file: sgplay's own (the one `sgplay test` reads) or Huawei Cloud API JSON"
+            on:click=move |_| open.set(true)
         >
             <span class="toolbar__icon" aria-hidden="true">"⤓"</span>
             "Export"
         </button>
+        <Modal open title="Export the scenario" testid="export-dialog" class="import export">
+            <fieldset class="export__formats">
+                <legend class="field__label">"Format"</legend>
+                {choices}
+            </fieldset>
+            {details}
+            <div class="import__actions">
+                <button
+                    type="button"
+                    class="button"
+                    data-testid="export-download"
+                    autofocus
+                    disabled=move || !matches!(exported.get(), Some(Ok(_)))
+                    on:click=download_now
+                >
+                    "Download"
+                </button>
+                <button type="button" class="button button--quiet" on:click=move |_| open.set(false)>"Cancel"</button>
+            </div>
+        </Modal>
     }
 }
 

@@ -1,11 +1,13 @@
-//! Import: a scenario file (the CLI's format), chosen with the file picker or pasted, or a
-//! share link pasted. The engine validates it; only a scenario without errors replaces the
-//! current one (undoably). Otherwise every problem is listed and nothing changes.
+//! Import: scenario files, Huawei Cloud API listings or a share link, chosen with the file
+//! picker (several files at once) or pasted (several texts at once). The engine reads them
+//! (`interop::import_any`, through `state::transfer`) and validates the result; warnings (what
+//! was left out or assumed, each at its input path) are listed and the user confirms before the
+//! scenario is replaced (undoably). With errors every problem is listed and nothing changes.
 
-use super::file_pick::read_chosen_file;
+use super::file_pick::read_chosen_files;
 use super::modal::Modal;
 use super::notices::rich_text;
-use crate::state::transfer::{self, Imported};
+use crate::state::transfer::{self, format_label, Imported, Input};
 use crate::state::use_app;
 use leptos::html;
 use leptos::prelude::*;
@@ -18,50 +20,131 @@ struct Refusal {
     problems: Vec<Problem>,
 }
 
+/// An import that read without errors but with warnings, waiting for the user's word.
+#[derive(Clone, Debug, PartialEq)]
+struct Pending {
+    source: String,
+    imported: Imported,
+}
+
+/// "“a.json”", "“a.json” and “b.json”", "“a.json” and 2 more files".
+fn sources(names: &[String]) -> String {
+    match names {
+        [] => "nothing".into(),
+        [one] => format!("“{one}”"),
+        [a, b] => format!("“{a}” and “{b}”"),
+        [first, rest @ ..] => format!("“{first}” and {} more files", rest.len()),
+    }
+}
+
 /// The toolbar's Import button, the hidden file input (`import-file`) and the dialog.
 #[component]
 pub fn ImportButton() -> impl IntoView {
     let app = use_app();
     let open = RwSignal::new(false);
-    let text = RwSignal::new(String::new());
+    // The pasted texts: one box to start with, "Add another text" adds one.
+    let texts = RwSignal::new(vec![String::new()]);
     let refusal = RwSignal::new(None::<Refusal>);
+    let pending = RwSignal::new(None::<Pending>);
     let file_input = NodeRef::<html::Input>::new();
 
-    // Loads `input` if it validates; otherwise shows why, in the dialog, and changes nothing.
-    let apply = move |input: String, source: String| {
-        let result = transfer::import(&input).and_then(|imported: Imported| {
-            let probe = transfer::probe_after_import(&imported, &app.probe.get_untracked());
-            let name = if imported.scenario.name.is_empty() { source.clone() } else { imported.scenario.name.clone() };
-            app.load(&format!("import {name}"), imported.scenario, Some(probe))
-        });
-        match result {
+    let load = move |pending_import: Pending| {
+        let Pending { source, imported } = pending_import;
+        let probe = transfer::probe_after_import(&imported, &app.probe.get_untracked());
+        let name = if imported.scenario.name.is_empty() { source.clone() } else { imported.scenario.name.clone() };
+        match app.load(&format!("import {name}"), imported.scenario, Some(probe)) {
             Ok(()) => {
                 refusal.set(None);
-                text.set(String::new());
+                pending.set(None);
+                texts.set(vec![String::new()]);
                 open.set(false);
             }
             Err(problems) => {
+                pending.set(None);
                 refusal.set(Some(Refusal { source, problems }));
-                open.set(true);
+            }
+        }
+    };
+
+    // Reads `inputs`: without warnings it loads at once; with warnings it waits for the user;
+    // with errors it shows them, in the dialog, and changes nothing.
+    let apply = move |inputs: Vec<Input>, source: String| {
+        open.set(true);
+        match transfer::import_all(&inputs) {
+            Ok(imported) if imported.warnings.is_empty() => load(Pending { source, imported }),
+            Ok(imported) => {
+                refusal.set(None);
+                pending.set(Some(Pending { source, imported }));
+            }
+            Err(problems) => {
+                pending.set(None);
+                refusal.set(Some(Refusal { source, problems }));
             }
         }
     };
 
     let on_file = move |_| {
         let Some(input) = file_input.get_untracked() else { return };
-        read_chosen_file(&input, move |name, text| match text {
-            Some(content) => apply(content, format!("“{name}”")),
-            None => {
-                let problem = Problem::error("", format!("file `{name}`"), "", "", "the file could not be read as text");
-                refusal.set(Some(Refusal { source: format!("“{name}”"), problems: vec![problem] }));
+        read_chosen_files(&input, move |files| {
+            let names: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
+            let unreadable: Vec<Problem> = files
+                .iter()
+                .filter(|(_, text)| text.is_none())
+                .map(|(name, _)| Problem::error("", format!("file `{name}`"), "", "", "the file could not be read as text"))
+                .collect();
+            if !unreadable.is_empty() {
+                refusal.set(Some(Refusal { source: sources(&names), problems: unreadable }));
+                pending.set(None);
                 open.set(true);
+                return;
             }
+            let inputs = files.into_iter().map(|(name, text)| Input::new(name, text.unwrap_or_default())).collect();
+            apply(inputs, sources(&names));
         });
     };
     let choose_file = move || {
         if let Some(input) = file_input.get_untracked() {
             input.click();
         }
+    };
+    let paste_import = move || {
+        let all = texts.get_untracked();
+        let several = all.iter().filter(|t| !t.trim().is_empty()).count() > 1;
+        let inputs: Vec<Input> = all
+            .into_iter()
+            .enumerate()
+            .filter(|(_, t)| !t.trim().is_empty())
+            .map(|(i, t)| Input::new(format!("pasted text {}", i + 1), t))
+            .collect();
+        let source = if several { "the pasted texts".to_string() } else { "the pasted text".to_string() };
+        apply(inputs, source);
+    };
+
+    let boxes = move || {
+        let count = texts.with(Vec::len);
+        (0..count)
+            .map(|i| {
+                let testid = if i == 0 { "import-text".to_string() } else { format!("import-text-{}", i + 1) };
+                let label = if count == 1 { "Or paste JSON or a share link".to_string() } else { format!("Pasted text {}", i + 1) };
+                view! {
+                    <label class="import__paste">
+                        <span class="field__label">{label}</span>
+                        <textarea
+                            class="import__text"
+                            data-testid=testid
+                            rows=if count == 1 { "10" } else { "6" }
+                            spellcheck="false"
+                            placeholder="{\"name\": \"…\", \"security_groups\": […], \"instances\": […]}"
+                            prop:value=move || texts.with(|t| t.get(i).cloned().unwrap_or_default())
+                            on:input=move |ev| {
+                                let value = event_target_value(&ev);
+                                texts.update(|t| if let Some(slot) = t.get_mut(i) { *slot = value });
+                            }
+                        ></textarea>
+                    </label>
+                }
+            })
+            .collect_view()
     };
 
     view! {
@@ -70,7 +153,7 @@ pub fn ImportButton() -> impl IntoView {
             class="toolbar__button"
             data-testid="import"
             aria-haspopup="dialog"
-            title="Open a scenario file, or paste one"
+            title="Open a scenario file or Huawei Cloud API listings, or paste them"
             on:click=move |_| open.set(true)
         >
             <span class="toolbar__icon" aria-hidden="true">"⤒"</span>
@@ -79,6 +162,7 @@ pub fn ImportButton() -> impl IntoView {
         <input
             node_ref=file_input
             type="file"
+            multiple
             class="visually-hidden"
             accept=".json,application/json"
             tabindex="-1"
@@ -89,35 +173,34 @@ pub fn ImportButton() -> impl IntoView {
         <Modal open title="Import a scenario" testid="import-dialog" class="import">
             <p class="import__intro">
                 "Open a scenario file (the JSON that Export writes and " <code>"sgplay test"</code>
-                " reads), or paste one, or paste a share link. Your current scenario stays until the new one validates, and Undo brings it back."
+                " reads), or what the Huawei Cloud API printed (security groups, rules, address groups, servers: several listings at once combine), or paste them, or paste a share link. Your current scenario stays until the new one validates, and Undo brings it back."
             </p>
             {move || refusal.get().map(|r| view! { <ImportProblems refusal=r/> })}
+            {move || pending.get().map(|p| view! { <ImportWarnings pending=p load=Callback::new(load) cancel=Callback::new(move |_| pending.set(None))/> })}
             <div class="import__file">
                 <button type="button" class="button" data-testid="import-choose" autofocus on:click=move |_| choose_file()>
-                    "Choose a file…"
+                    "Choose files…"
                 </button>
             </div>
-            <label class="import__paste">
-                <span class="field__label">"Or paste JSON or a share link"</span>
-                <textarea
-                    class="import__text"
-                    data-testid="import-text"
-                    rows="10"
-                    spellcheck="false"
-                    placeholder="{\"name\": \"…\", \"security_groups\": […], \"instances\": […]}"
-                    prop:value=move || text.get()
-                    on:input=move |ev| text.set(event_target_value(&ev))
-                ></textarea>
-            </label>
+            {boxes}
             <div class="import__actions">
                 <button
                     type="button"
                     class="button"
                     data-testid="import-apply"
-                    disabled=move || text.with(|t| t.trim().is_empty())
-                    on:click=move |_| apply(text.get_untracked(), "the pasted text".into())
+                    disabled=move || texts.with(|t| t.iter().all(|t| t.trim().is_empty()))
+                    on:click=move |_| paste_import()
                 >
                     "Import"
+                </button>
+                <button
+                    type="button"
+                    class="button button--quiet"
+                    data-testid="import-add-text"
+                    title="Paste several API listings (groups, rules, servers) to combine them"
+                    on:click=move |_| texts.update(|t| t.push(String::new()))
+                >
+                    "Add another text"
                 </button>
                 <button type="button" class="button button--quiet" on:click=move |_| open.set(false)>"Cancel"</button>
             </div>
@@ -147,5 +230,55 @@ fn ImportProblems(refusal: Refusal) -> impl IntoView {
             <p class="import__error-heading">{heading}</p>
             <ul class="import__problems">{items}</ul>
         </div>
+    }
+}
+
+/// What the import read and what it left out or assumed; the user loads it or not.
+#[component]
+fn ImportWarnings(pending: Pending, load: Callback<Pending>, cancel: Callback<()>) -> impl IntoView {
+    let spec = &pending.imported.scenario;
+    let rules: usize = spec.security_groups.iter().map(|g| g.rules.len()).sum();
+    let summary = format!(
+        "{} read as {}: {} security groups, {rules} rules, {} IP address groups, {} instances. {} {}:",
+        pending.source,
+        format_label(pending.imported.format).0,
+        spec.security_groups.len(),
+        spec.address_groups.len(),
+        spec.instances.len(),
+        pending.imported.warnings.len(),
+        if pending.imported.warnings.len() == 1 { "warning" } else { "warnings" },
+    );
+    let items = pending
+        .imported
+        .warnings
+        .iter()
+        .map(|p| view! { <li class="import__problem" data-testid="import-warning">{rich_text(&p.to_string())}</li> })
+        .collect_view();
+    let pending = StoredValue::new(pending);
+    view! {
+        <div class="import__warnings" data-testid="import-warnings" role="status">
+            <p class="import__error-heading import__warnings-heading">{summary}</p>
+            <ul class="import__problems">{items}</ul>
+            <div class="import__actions">
+                <button type="button" class="button" data-testid="import-confirm" on:click=move |_| load.run(pending.get_value())>
+                    "Import with these warnings"
+                </button>
+                <button type="button" class="button button--quiet" data-testid="import-cancel" on:click=move |_| cancel.run(())>
+                    "Do not import"
+                </button>
+            </div>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_in_words() {
+        assert_eq!(sources(&["a.json".into()]), "“a.json”");
+        assert_eq!(sources(&["a".into(), "b".into()]), "“a” and “b”");
+        assert_eq!(sources(&["a".into(), "b".into(), "c".into()]), "“a” and 2 more files");
     }
 }
