@@ -67,6 +67,13 @@ fn read_resource<'a>(
     let index = index_text(r.get("index"));
     let address = r.get("address").and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| format!("{prefix}{kind}.{name}{index}"));
     if text("mode") == "data" {
+        warnings.push(warning(
+            path,
+            format!("data source `{address}`"),
+            "mode",
+            "data",
+            "is read from the cloud, not managed by this configuration; not imported",
+        ));
         return;
     }
     let Some(kind) = MODELLED.iter().find(|k| **k == kind) else {

@@ -15,7 +15,8 @@ pub const ADDRESS_GROUP: &str = "huaweicloud_vpc_address_group";
 
 /// Arguments and attributes that say nothing about matching, read past. Terraform's own
 /// meta-arguments (`depends_on`, `provider`, `lifecycle`, `timeouts`) are among them.
-const BOOKKEEPING: [&str; 15] = [
+const BOOKKEEPING: [&str; 16] = [
+    "status_message",
     "region",
     "enterprise_project_id",
     "tags",
