@@ -53,5 +53,11 @@ fn export_writes_hcl_that_import_and_the_other_commands_read() {
     sgplay().arg("validate").arg(&tf).assert().code(0);
     sgplay().arg("lint").arg(&tf).assert().code(0);
     // --only is for the API listings.
-    sgplay().arg("export").arg(&small).args(["--format", "huawei-terraform", "--only", "servers"]).assert().code(2).stderr(contains("--only"));
+    sgplay()
+        .arg("export")
+        .arg(&small)
+        .args(["--format", "huawei-terraform", "--only", "servers"])
+        .assert()
+        .code(2)
+        .stderr(contains("--only"));
 }

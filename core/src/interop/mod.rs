@@ -221,3 +221,27 @@ pub fn export(spec: &ScenarioSpec, format: Format) -> Result<Exported, Vec<Probl
 pub fn export_huawei(spec: &ScenarioSpec, listings: &[huawei_api::Listing]) -> Result<Exported, Vec<Problem>> {
     huawei_api::export(spec, listings).map(|(text, left_out)| Exported { text, left_out })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hcl_is_told_from_json_by_its_first_word() {
+        for text in [
+            "resource \"a\" \"b\" {}",
+            "\n  variable \"x\" {}",
+            "locals {}",
+            "terraform {",
+            "provider \"huaweicloud\" {}",
+            "# c",
+            "// c",
+            "/* c */",
+        ] {
+            assert!(looks_like_hcl(text), "{text}");
+        }
+        for text in ["{\"resource\": 1}", "resources = 1", "[]", "", "resourceful {}"] {
+            assert!(!looks_like_hcl(text), "{text}");
+        }
+    }
+}

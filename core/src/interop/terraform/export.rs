@@ -160,3 +160,28 @@ fn left_out(spec: &ScenarioSpec) -> Vec<Problem> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_identifiers() {
+        let mut taken = HashSet::new();
+        assert_eq!(name_for("sg-web", &mut taken), "sg-web");
+        assert_eq!(name_for("sg web", &mut taken), "sg_web");
+        assert_eq!(name_for("sg.web", &mut taken), "sg_web_2");
+        assert_eq!(name_for("1", &mut taken), "_1");
+        assert_eq!(name_for("tier[db]", &mut taken), "tier_db_");
+        assert_eq!(name_for("", &mut taken), "_");
+    }
+
+    #[test]
+    fn strings_stay_text() {
+        assert_eq!(quoted("a \"b\" \\ ${x} %{y} $z\n"), r#""a \"b\" \\ $${x} %%{y} $z\n""#);
+        let parsed: hcl::Value = hcl::from_str(&format!("x = {}", quoted("a \"b\" ${x} %{if}\u{7}")))
+            .map(|b: hcl::Body| hcl::eval::Evaluate::evaluate(b.attributes().next().unwrap().expr(), &hcl::eval::Context::new()).unwrap())
+            .unwrap();
+        assert_eq!(parsed, hcl::Value::String("a \"b\" ${x} %{if}\u{7}".into()));
+    }
+}
