@@ -251,3 +251,69 @@ fn terraform_json_is_not_written() {
     let problems = interop::export(&sample(), Format::TerraformJson).unwrap_err();
     assert!(problems[0].message.contains("writes HCL"), "{}", lines(&problems));
 }
+
+#[test]
+fn what_cannot_be_resolved_is_a_warning_with_the_address() {
+    let tf = r#"
+module "network" {
+  source = "./network"
+}
+
+resource "huaweicloud_networking_secgroup" "a" {
+  name                 = "a"
+  delete_default_rules = true
+  colour               = "blue"
+}
+
+resource "huaweicloud_networking_secgroup_rule" "from_module" {
+  security_group_id = huaweicloud_networking_secgroup.a.id
+  direction         = "ingress"
+  ethertype         = "IPv4"
+  remote_group_id   = module.network.group_id
+}
+
+resource "huaweicloud_networking_secgroup_rule" "fn" {
+  count             = 2
+  security_group_id = huaweicloud_networking_secgroup.a.id
+  direction         = "ingress"
+  ethertype         = "IPv4"
+  remote_ip_prefix  = cidrsubnet("10.0.0.0/8", 8, count.index)
+}
+
+resource "huaweicloud_networking_secgroup_rule" "many" {
+  count             = var.how_many
+  security_group_id = huaweicloud_networking_secgroup.a.id
+  direction         = "ingress"
+  ethertype         = "IPv4"
+}
+
+resource "huaweicloud_vpc_address_group" "dyn" {
+  name = "dyn"
+  dynamic "ip_extra_set" {
+    for_each = ["10.0.0.1"]
+    content {
+      ip = ip_extra_set.value
+    }
+  }
+}
+
+resource "huaweicloud_networking_secgroup_rule" "pasted" {
+  security_group_id = "0c4a2336-b036-4fa2-bc3c-1a291ed4c431"
+  direction         = "egress"
+  ethertype         = "IPv4"
+}
+"#;
+    let im = import_any(&[("edge.tf", tf)]).unwrap_or_else(|p| panic!("{}", lines(&p)));
+    warned(&im, "edge.tf: module.network", "not followed");
+    warned(&im, "edge.tf: huaweicloud_networking_secgroup.a.colour", "not an argument sgplay models");
+    warned(&im, "edge.tf: huaweicloud_networking_secgroup_rule.from_module.remote_group_id", "cannot be evaluated");
+    warned(&im, "edge.tf: huaweicloud_networking_secgroup_rule.fn[0].remote_ip_prefix", "cannot be evaluated");
+    warned(&im, "edge.tf: huaweicloud_networking_secgroup_rule.fn[1].remote_ip_prefix", "cannot be evaluated");
+    warned(&im, "edge.tf: huaweicloud_networking_secgroup_rule.many", "cannot be evaluated");
+    warned(&im, "edge.tf: huaweicloud_vpc_address_group.dyn.dynamic", "not expanded");
+    warned(&im, "edge.tf: huaweicloud_networking_secgroup_rule.pasted.security_group_id", "not declared");
+    // Only what was fully read is imported: group `a` with no rule, the pasted group with one.
+    assert!(group(&im, "a").rules.is_empty());
+    assert_eq!(group(&im, "0c4a2336-b036-4fa2-bc3c-1a291ed4c431").rules.len(), 1);
+    assert!(im.scenario.address_groups.is_empty());
+}

@@ -67,10 +67,7 @@ impl Format {
 
     /// Whether this build reads and writes it (Terraform needs the `terraform` feature).
     pub fn is_available(self) -> bool {
-        match self {
-            Format::HuaweiTerraform | Format::TerraformJson => cfg!(feature = "terraform"),
-            _ => true,
-        }
+        !matches!(self, Format::HuaweiTerraform | Format::TerraformJson) || cfg!(feature = "terraform")
     }
 
     pub fn parse(text: &str) -> Option<Format> {
