@@ -165,6 +165,11 @@ fn a_plan_resolves_what_is_known_after_apply_from_its_configuration() {
     assert_eq!(group(&im, "legacy").template.as_deref(), Some("default"));
     // A remote that stays unknown would make the rule match everyone: it is left out.
     warned(&im, "plan.json: planned_values.root_module.resources[4].remote_group_id", "not known until apply");
+    // A module's resources, under their module's address; references inside it made absolute.
+    let db = group(&im, "module.db.this");
+    assert_eq!(db.name, "sg-db");
+    assert!(db.rules.is_empty(), "the rule's remote is a variable of the module, unknown until apply");
+    warned(&im, "plan.json: planned_values.root_module.child_modules[0].resources[1].remote_group_id", "not known until apply");
     im.scenario.build().expect("validates");
 }
 

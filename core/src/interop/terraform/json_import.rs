@@ -102,6 +102,26 @@ fn read_resource<'a>(
     });
 }
 
+/// The `references` of each rule argument that may point at another resource, by the
+/// resource's address (without index) and the argument; modules' (`module_calls`) with their
+/// addresses and references made absolute (`module.m.…`).
+fn read_configuration(module: &Value, prefix: &str, references: &mut HashMap<(String, String), Vec<String>>) {
+    for r in module.get("resources").and_then(Value::as_array).into_iter().flatten() {
+        let Some(address) = r.get("address").and_then(Value::as_str) else { continue };
+        for (field, _) in REFERENCES {
+            if let Some(refs) = r.pointer(&format!("/expressions/{field}/references")).and_then(Value::as_array) {
+                let refs = refs.iter().filter_map(Value::as_str).map(|r| format!("{prefix}{r}")).collect();
+                references.insert((format!("{prefix}{address}"), field.to_string()), refs);
+            }
+        }
+    }
+    for (name, call) in module.get("module_calls").and_then(Value::as_object).into_iter().flatten() {
+        if let Some(child) = call.get("module") {
+            read_configuration(child, &format!("{prefix}module.{name}."), references);
+        }
+    }
+}
+
 pub(crate) fn import(inputs: &[(&str, &str)]) -> Result<(ScenarioSpec, Vec<Problem>, Origins), Vec<Problem>> {
     let mut documents = Vec::new();
     let mut errors = Vec::new();
@@ -154,15 +174,7 @@ pub(crate) fn import(inputs: &[(&str, &str)]) -> Result<(ScenarioSpec, Vec<Probl
             ));
         }
         if let Some(root) = doc.pointer("/configuration/root_module") {
-            for r in root.get("resources").and_then(Value::as_array).into_iter().flatten() {
-                let Some(address) = r.get("address").and_then(Value::as_str) else { continue };
-                for (field, _) in REFERENCES {
-                    if let Some(refs) = r.pointer(&format!("/expressions/{field}/references")).and_then(Value::as_array) {
-                        let refs = refs.iter().filter_map(Value::as_str).map(str::to_string).collect();
-                        references.insert((address.to_string(), field.to_string()), refs);
-                    }
-                }
-            }
+            read_configuration(root, "", &mut references);
         }
     }
     if !errors.is_empty() {
