@@ -14,8 +14,10 @@ use crate::diagnostic::Problem;
 use crate::interop::Origins;
 use crate::scenario::ScenarioSpec;
 use hcl::eval::{Context, Evaluate, FuncArgs, FuncDef, ParamType};
+use hcl::expr::{TraversalOperator, Variable};
 use hcl::{Block, Body, Expression, Map as HMap, Value as HValue};
 use serde_json::{Map, Value};
+use std::collections::HashSet;
 
 const MODELLED: [&str; 3] = [SECGROUP, ADDRESS_GROUP, RULE];
 const META_ARGUMENTS: [&str; 4] = ["count", "for_each", "depends_on", "provider"];
@@ -165,10 +167,11 @@ pub(crate) fn import(inputs: &[(&str, &str)]) -> Result<(ScenarioSpec, Vec<Probl
 
     // Groups and address groups first, then rules, which refer to them.
     let mut resources = Vec::new();
+    let mut shortcuts: HashSet<(&'static str, String)> = HashSet::new();
     for kinds in [[SECGROUP, ADDRESS_GROUP].as_slice(), [RULE].as_slice()] {
         let mut values: HMap<String, HMap<String, HValue>> = HMap::new();
         for d in declared.iter().filter(|d| kinds.contains(&d.kind)) {
-            let instances = expand(d, &ctx, &mut warnings);
+            let instances = expand(d, &mut ctx, &shortcuts, &mut warnings);
             let value = resource_value(&instances);
             for inst in instances {
                 resources.push(Resource {
@@ -180,6 +183,8 @@ pub(crate) fn import(inputs: &[(&str, &str)]) -> Result<(ScenarioSpec, Vec<Probl
                 });
             }
             if let Some(value) = value {
+                ctx.declare_var(Variable::unchecked(shortcut_name(d.kind, &d.name)).into_inner(), value.clone());
+                shortcuts.insert((d.kind, d.name.clone()));
                 values.entry(d.kind.to_string()).or_default().insert(d.name.clone(), value);
             }
         }
@@ -211,7 +216,11 @@ fn resource_value(instances: &[Instance]) -> Option<HValue> {
 /// The block's instances (one, `count` of them, one per `for_each` key), each with its
 /// arguments evaluated; an instance any of whose arguments cannot be evaluated is left out
 /// with a warning.
-fn expand(d: &Declared<'_>, ctx: &Context, warnings: &mut Vec<Problem>) -> Vec<Instance> {
+fn expand(d: &Declared<'_>, ctx: &mut Context, shortcuts: &Shortcuts, warnings: &mut Vec<Problem>) -> Vec<Instance> {
+    // `count` and `each` exist only inside a block that has them (one context for every
+    // instance: cloning it would copy every resource's value per instance).
+    ctx.declare_var("count", HValue::Null);
+    ctx.declare_var("each", HValue::Null);
     let address = format!("{}.{}", d.kind, d.name);
     let object = format!("resource `{address}`");
     let attr = |key: &str| d.body.attributes().find(|a| a.key() == key).map(|a| a.expr());
@@ -274,19 +283,19 @@ fn expand(d: &Declared<'_>, ctx: &Context, warnings: &mut Vec<Problem>) -> Vec<I
             Some(HValue::String(k)) => (format!("{address}[{}]", super::export::quoted(k)), format!("{}[{k}]", d.name)),
             Some(k) => (format!("{address}[{k}]"), format!("{}[{k}]", d.name)),
         };
-        let mut inner = ctx.clone();
         match (&key, value) {
             (Some(k @ HValue::Number(_)), _) => {
-                inner.declare_var("count", HValue::Object([("index".to_string(), k.clone())].into_iter().collect()))
+                ctx.declare_var("count", HValue::Object([("index".to_string(), k.clone())].into_iter().collect()))
             }
             (Some(k), Some(v)) => {
-                inner.declare_var("each", HValue::Object([("key".to_string(), k.clone()), ("value".to_string(), v)].into_iter().collect()))
+                ctx.declare_var("each", HValue::Object([("key".to_string(), k.clone()), ("value".to_string(), v)].into_iter().collect()))
             }
             _ => {}
         }
+        let inner: &Context = ctx;
         let mut args = HMap::new();
         for a in d.body.attributes().filter(|a| !META_ARGUMENTS.contains(&a.key())) {
-            match a.expr().evaluate(&inner) {
+            match shortcut(a.expr(), shortcuts).evaluate(inner).or_else(|_| a.expr().evaluate(inner)) {
                 Ok(v) => {
                     args.insert(a.key().to_string(), v);
                 }
@@ -311,7 +320,7 @@ fn expand(d: &Declared<'_>, ctx: &Context, warnings: &mut Vec<Problem>) -> Vec<I
             }
             let mut object = HMap::new();
             for a in b.body().attributes() {
-                match a.expr().evaluate(&inner) {
+                match shortcut(a.expr(), shortcuts).evaluate(inner).or_else(|_| a.expr().evaluate(inner)) {
                     Ok(v) => {
                         object.insert(a.key().to_string(), v);
                     }
@@ -339,7 +348,65 @@ fn expand(d: &Declared<'_>, ctx: &Context, warnings: &mut Vec<Problem>) -> Vec<I
         }
         out.push(Instance { address: at, id, key, args });
     }
+    ctx.declare_var("count", HValue::Null);
+    ctx.declare_var("each", HValue::Null);
     out
+}
+
+type Shortcuts = HashSet<(&'static str, String)>;
+
+/// The variable one resource's value is also declared under.
+fn shortcut_name(kind: &str, name: &str) -> String {
+    format!("sgplay__{kind}__{name}")
+}
+
+/// `expr` with each reference to a resource (`huaweicloud_networking_secgroup.web…`) read
+/// from the variable of that resource alone: the evaluator copies a variable's whole value
+/// before it traverses it, and the variable of the type holds every resource of the type
+/// (quadratic on a large estate). References elsewhere (inside templates) read the type's
+/// variable, which is the same value.
+fn shortcut(expr: &Expression, shortcuts: &Shortcuts) -> Expression {
+    let mut expr = expr.clone();
+    rewrite(&mut expr, shortcuts);
+    expr
+}
+
+fn rewrite(expr: &mut Expression, shortcuts: &Shortcuts) {
+    match expr {
+        Expression::Traversal(t) => {
+            for op in &mut t.operators {
+                if let TraversalOperator::Index(e) = op {
+                    rewrite(e, shortcuts);
+                }
+            }
+            let target = match (&t.expr, t.operators.first()) {
+                (Expression::Variable(v), Some(TraversalOperator::GetAttr(name))) => MODELLED
+                    .iter()
+                    .find(|k| **k == v.as_str())
+                    .filter(|k| shortcuts.contains(&(**k, name.to_string())))
+                    .map(|k| shortcut_name(k, name)),
+                _ => None,
+            };
+            if let Some(target) = target {
+                t.operators.remove(0);
+                t.expr = Expression::Variable(Variable::unchecked(target));
+                if t.operators.is_empty() {
+                    *expr = t.expr.clone();
+                }
+            } else {
+                rewrite(&mut t.expr, shortcuts);
+            }
+        }
+        Expression::Array(items) => items.iter_mut().for_each(|e| rewrite(e, shortcuts)),
+        Expression::FuncCall(f) => f.args.iter_mut().for_each(|e| rewrite(e, shortcuts)),
+        Expression::Parenthesis(e) => rewrite(e, shortcuts),
+        Expression::Conditional(c) => {
+            rewrite(&mut c.cond_expr, shortcuts);
+            rewrite(&mut c.true_expr, shortcuts);
+            rewrite(&mut c.false_expr, shortcuts);
+        }
+        _ => {}
+    }
 }
 
 fn to_json(v: HValue) -> Value {
