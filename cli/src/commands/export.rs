@@ -1,4 +1,4 @@
-//! `sgplay export`: a scenario as Huawei Cloud API output.
+//! `sgplay export`: a scenario as Huawei Cloud API output or Terraform HCL.
 
 use super::Exit;
 use crate::output::{self, ColorChoice, Painter};
@@ -6,20 +6,23 @@ use crate::scenario_file::{self, LoadError};
 use sgplay_core::interop::{self, huawei_api::Listing, Format};
 use std::path::PathBuf;
 
-/// Write a scenario as API output: ListSecurityGroups with each group's rules,
-/// ListAddressGroup and the ECS server list, one JSON document each
+/// Write a scenario as API output (ListSecurityGroups with each group's rules,
+/// ListAddressGroup and the ECS server list, one JSON document each) or as Terraform HCL
+/// for the huaweicloud provider (groups, rules and address groups, with references)
 ///
-/// What the format cannot carry (VPCs, virtual IPs, load balancers, checks) is listed on stderr.
+/// What the format cannot carry (VPCs, virtual IPs, load balancers, instances, checks) is
+/// listed on stderr.
 /// Exit code: 0 when exported, 1 when the scenario has errors, 2 when it cannot be read.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  \
     sgplay export estate.json --format huawei-api -o estate-api.json\n  \
-    sgplay export estate.json --format huawei-api --only security-group-rules")]
+    sgplay export estate.json --format huawei-api --only security-group-rules\n  \
+    sgplay export estate.json --format huawei-terraform -o security-groups.tf")]
 pub struct ExportArgs {
     /// Scenario file (or API output, which is read as `import` reads it)
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
-    #[arg(long, value_name = "FORMAT", value_parser = ["huawei-api", "scenario"])]
+    #[arg(long, value_name = "FORMAT", value_parser = ["huawei-api", "huawei-terraform", "scenario"])]
     pub format: String,
     /// huawei-api only: the listings to write, comma-separated, instead of all of them
     #[arg(long, value_name = "LISTINGS", value_delimiter = ',',
@@ -45,6 +48,10 @@ pub fn run(args: &ExportArgs, color: ColorChoice) -> Exit {
         }
     };
     let format = Format::parse(&args.format).unwrap_or(Format::HuaweiApi);
+    if !args.only.is_empty() && format != Format::HuaweiApi {
+        output::error(err, &format!("`--only` picks huawei-api listings; `{}` writes everything it can carry", format.name()));
+        return Exit::Usage;
+    }
     let exported = if args.only.is_empty() || format != Format::HuaweiApi {
         interop::export(&spec, format)
     } else {

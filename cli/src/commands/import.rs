@@ -1,5 +1,5 @@
-//! `sgplay import`: Huawei Cloud API output (several listings, files in any mix) as one
-//! scenario file.
+//! `sgplay import`: Huawei Cloud API output (several listings, files in any mix), Terraform
+//! HCL (`.tf` files of one module) or `terraform show -json` as one scenario file.
 
 use super::Exit;
 use crate::output::{self, ColorChoice, Painter};
@@ -8,20 +8,24 @@ use sgplay_core::interop::{self, Format};
 use std::path::PathBuf;
 
 /// Turn API output into a scenario: VPC security groups, rules (every page), IP address
-/// groups, ECS servers or VPC ports, detected by their shape
+/// groups, ECS servers or VPC ports; or Terraform (`.tf` files, `terraform show -json`),
+/// detected by their shape
 ///
 /// Prints the scenario on stdout (or writes FILE) and what was left out on stderr. Exit code:
 /// 0 when imported (warnings allowed), 1 when the input has errors, 2 when a file cannot be read.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  \
     sgplay import groups.json rules-page-1.json rules-page-2.json servers.json -o estate.json\n  \
-    hcloud VPC ListSecurityGroupRules ... | sgplay import /dev/stdin")]
+    hcloud VPC ListSecurityGroupRules ... | sgplay import /dev/stdin\n  \
+    sgplay import main.tf variables.tf -o estate.json\n  \
+    terraform show -json | sgplay import /dev/stdin")]
 pub struct ImportArgs {
-    /// Files of API output (a file may hold several responses one after another)
+    /// Files of API output (a file may hold several responses one after another), `.tf` files
+    /// or `terraform show -json` output
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
     /// `auto` detects each file's format by its shape
-    #[arg(long, value_name = "FORMAT", default_value = "auto", value_parser = ["auto", "huawei-api", "scenario"])]
+    #[arg(long, value_name = "FORMAT", default_value = "auto", value_parser = ["auto", "huawei-api", "huawei-terraform", "terraform-json", "scenario"])]
     pub format: String,
     /// Write the scenario to FILE instead of stdout
     #[arg(short, long, value_name = "FILE")]

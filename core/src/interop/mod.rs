@@ -7,8 +7,9 @@
 //! [`import_any`] is the single entry for every loader (the CLI's commands, the page's import
 //! dialog): it detects each input's format by its shape, so a user never names it, and a plain
 //! sgplay scenario file is one of the formats. [`export`] writes a scenario in a [`Format`].
-//! Other clouds and tools (Terraform, Alibaba) join [`Format`] as modules next to
-//! [`huawei_api`].
+//! Other clouds and tools join [`Format`] as modules next to [`huawei_api`] and `terraform`
+//! (Terraform HCL for the huaweicloud provider and `terraform show -json`; behind the cargo
+//! feature `terraform`, on by default, off in the page, which does not carry the HCL parser).
 //!
 //! ## What import promises
 //! - **Nothing is dropped silently.** Fields the model does not hold are either documented
@@ -28,6 +29,8 @@
 
 pub mod huawei_api;
 mod origins;
+#[cfg(feature = "terraform")]
+pub mod terraform;
 
 pub use origins::Origins;
 
@@ -41,17 +44,30 @@ pub enum Format {
     Scenario,
     /// Huawei Cloud VPC v3 and ECS API JSON (`docs/import-export.md`).
     HuaweiApi,
+    /// Terraform HCL for the huaweicloud provider: `huaweicloud_networking_secgroup`,
+    /// `huaweicloud_networking_secgroup_rule`, `huaweicloud_vpc_address_group`.
+    HuaweiTerraform,
+    /// `terraform show -json` of a state or a plan (import only).
+    TerraformJson,
 }
 
 impl Format {
-    pub const ALL: [Format; 2] = [Format::Scenario, Format::HuaweiApi];
+    pub const ALL: [Format; 4] = [Format::Scenario, Format::HuaweiApi, Format::HuaweiTerraform, Format::TerraformJson];
 
-    /// The name on the command line: `scenario`, `huawei-api`.
+    /// The name on the command line: `scenario`, `huawei-api`, `huawei-terraform`,
+    /// `terraform-json`.
     pub fn name(self) -> &'static str {
         match self {
             Format::Scenario => "scenario",
             Format::HuaweiApi => "huawei-api",
+            Format::HuaweiTerraform => "huawei-terraform",
+            Format::TerraformJson => "terraform-json",
         }
+    }
+
+    /// Whether this build reads and writes it (Terraform needs the `terraform` feature).
+    pub fn is_available(self) -> bool {
+        !matches!(self, Format::HuaweiTerraform | Format::TerraformJson) || cfg!(feature = "terraform")
     }
 
     pub fn parse(text: &str) -> Option<Format> {
@@ -72,13 +88,46 @@ pub struct Imported {
     pub origins: Origins,
 }
 
-/// The format of one text, by the shape of its first JSON document; text that is not JSON is
-/// taken for a scenario, whose reader reports the syntax error as it always has.
+/// Whether a text is HCL rather than JSON: after whitespace it starts with a Terraform block
+/// (`resource`, `variable`, `locals`, `terraform`, `provider`, `data`, `module`, `output`) or
+/// a comment (`#`, `//`, `/*`), which JSON has not.
+pub fn looks_like_hcl(text: &str) -> bool {
+    let text = text.trim_start_matches('\u{feff}').trim_start();
+    if text.starts_with('#') || text.starts_with("//") || text.starts_with("/*") {
+        return true;
+    }
+    let word: String = text.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+    matches!(word.as_str(), "resource" | "variable" | "locals" | "terraform" | "provider" | "data" | "module" | "output")
+        && text[word.len()..].starts_with(|c: char| c.is_whitespace() || c == '"' || c == '{')
+}
+
+/// The format of one text: HCL by its first word; `terraform show -json` by its
+/// `format_version` and `values` or `planned_values`; else by the shape of its first JSON
+/// document. Text that is none of these is taken for a scenario, whose reader reports the
+/// syntax error as it always has.
 pub fn detect(text: &str) -> Format {
+    if looks_like_hcl(text) {
+        return Format::HuaweiTerraform;
+    }
+    #[cfg(feature = "terraform")]
+    if terraform::is_terraform_json(text) {
+        return Format::TerraformJson;
+    }
     match from_json::<huawei_api::detect::Shape>(text) {
         Ok(shape) if shape.is_huawei_api() => Format::HuaweiApi,
         _ => Format::Scenario,
     }
+}
+
+/// The error for a format this build does not have.
+fn unavailable(format: Format) -> Vec<Problem> {
+    vec![Problem::error(
+        "",
+        "import",
+        "",
+        format.name(),
+        format!("this build of sgplay has no `{}` support (the `terraform` feature); use the command line", format.name()),
+    )]
 }
 
 /// Reads `(name, text)` inputs, each detected by shape, into one scenario. API inputs of any
@@ -95,28 +144,47 @@ pub fn import_as(inputs: &[(&str, &str)], format: Option<Format>) -> Result<Impo
     let formats: Vec<Format> = inputs.iter().map(|(_, text)| format.unwrap_or_else(|| detect(text))).collect();
     let scenarios: Vec<&str> = inputs.iter().zip(&formats).filter(|(_, f)| **f == Format::Scenario).map(|((n, _), _)| *n).collect();
     match (scenarios.as_slice(), inputs) {
-        (_, []) => Err(vec![Problem::error("", "import", "", "", "nothing to import: give at least one file or text")]),
+        (_, []) => return Err(vec![Problem::error("", "import", "", "", "nothing to import: give at least one file or text")]),
         ([_], [(_, text)]) => {
             let scenario = ScenarioSpec::parse(text).map_err(|p| vec![p])?;
-            Ok(Imported { scenario, format: Format::Scenario, warnings: Vec::new(), origins: Origins::default() })
+            return Ok(Imported { scenario, format: Format::Scenario, warnings: Vec::new(), origins: Origins::default() });
         }
-        ([], _) => {
-            let (scenario, warnings, origins) = huawei_api::import(inputs)?;
-            Ok(Imported { scenario, format: Format::HuaweiApi, warnings, origins })
+        ([], _) => {}
+        (names, _) => {
+            return Err(names
+                .iter()
+                .map(|name| {
+                    Problem::error(
+                        *name,
+                        format!("`{name}`"),
+                        "",
+                        "",
+                        "is an sgplay scenario, which is imported alone, not combined with other inputs (only API listings combine)",
+                    )
+                })
+                .collect())
         }
-        (names, _) => Err(names
-            .iter()
-            .map(|name| {
-                Problem::error(
-                    *name,
-                    format!("`{name}`"),
-                    "",
-                    "",
-                    "is an sgplay scenario, which is imported alone, not combined with other inputs (only API listings combine)",
-                )
-            })
-            .collect()),
     }
+    // Inputs of one format combine (API listings; `.tf` files of one module; states).
+    let first = formats[0];
+    if let Some(i) = formats.iter().position(|f| *f != first) {
+        return Err(vec![Problem::error(
+            inputs[i].0,
+            format!("`{}`", inputs[i].0),
+            "",
+            formats[i].name(),
+            format!("is {} while `{}` is {}; import inputs of one format together", formats[i].name(), inputs[0].0, first.name()),
+        )]);
+    }
+    let (scenario, warnings, origins) = match first {
+        Format::HuaweiApi => huawei_api::import(inputs)?,
+        #[cfg(feature = "terraform")]
+        Format::HuaweiTerraform => terraform::import_hcl(inputs)?,
+        #[cfg(feature = "terraform")]
+        Format::TerraformJson => terraform::import_json(inputs)?,
+        other => return Err(unavailable(other)),
+    };
+    Ok(Imported { scenario, format: first, warnings, origins })
 }
 
 /// What an export produced: the text, and what the format could not carry.
@@ -132,10 +200,45 @@ pub fn export(spec: &ScenarioSpec, format: Format) -> Result<Exported, Vec<Probl
     match format {
         Format::Scenario => Ok(Exported { text: spec.to_json(), left_out: Vec::new() }),
         Format::HuaweiApi => export_huawei(spec, &huawei_api::Listing::ALL),
+        #[cfg(feature = "terraform")]
+        Format::HuaweiTerraform => terraform::export(spec).map(|(text, left_out)| Exported { text, left_out }),
+        Format::TerraformJson => Err(vec![Problem::error(
+            "",
+            "export",
+            "",
+            format.name(),
+            "is what `terraform show -json` writes; sgplay reads it but writes HCL (`huawei-terraform`)",
+        )]),
+        #[allow(unreachable_patterns)]
+        other => Err(unavailable(other)),
     }
 }
 
 /// Writes the scenario as the given Huawei API listings, one JSON document each.
 pub fn export_huawei(spec: &ScenarioSpec, listings: &[huawei_api::Listing]) -> Result<Exported, Vec<Problem>> {
     huawei_api::export(spec, listings).map(|(text, left_out)| Exported { text, left_out })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hcl_is_told_from_json_by_its_first_word() {
+        for text in [
+            "resource \"a\" \"b\" {}",
+            "\n  variable \"x\" {}",
+            "locals {}",
+            "terraform {",
+            "provider \"huaweicloud\" {}",
+            "# c",
+            "// c",
+            "/* c */",
+        ] {
+            assert!(looks_like_hcl(text), "{text}");
+        }
+        for text in ["{\"resource\": 1}", "resources = 1", "[]", "", "resourceful {}"] {
+            assert!(!looks_like_hcl(text), "{text}");
+        }
+    }
 }

@@ -1,0 +1,187 @@
+//! A scenario as Terraform HCL for the huaweicloud provider: one resource per group (with
+//! `delete_default_rules = true`, so the group holds exactly the rules written), per rule and
+//! per address group, rules pointing at their group, remote group and address group by
+//! reference. Written from the validated world: template groups are expanded, defaults are
+//! explicit (`ethertype`, `action`, `priority`).
+//!
+//! Resource names are the scenario's ids made HCL identifiers (a letter or `_` first, then
+//! letters, digits, `_` and `-`; anything else becomes `_`), unique within their type.
+//! Ports are written as `ports` (a scenario holds `multiport`, never `port_range_min`/`max`).
+
+use super::resources::{ADDRESS_GROUP, RULE, SECGROUP};
+use crate::diagnostic::{Problem, Severity};
+use crate::model::Ethertype;
+use crate::scenario::{RuleSpec, ScenarioSpec};
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write;
+
+/// An identifier made from `id`, not in `taken`.
+fn name_for(id: &str, taken: &mut HashSet<String>) -> String {
+    let mut base: String = id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' }).collect();
+    if !base.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        base.insert(0, '_');
+    }
+    let mut name = base.clone();
+    let mut n = 2;
+    while taken.contains(&name) {
+        name = format!("{base}_{n}");
+        n += 1;
+    }
+    taken.insert(name.clone());
+    name
+}
+
+/// An HCL string literal: quotes, backslashes, control characters escaped, and `${` / `%{`
+/// doubled so they stay text, not interpolation.
+pub fn quoted(text: &str) -> String {
+    let mut out = String::from("\"");
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                out.push(c);
+                out.push(c);
+            }
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// One block, its arguments aligned as `terraform fmt` aligns them.
+fn block(out: &mut String, kind: &str, name: &str, args: &[(&str, String)]) {
+    let width = args.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    let _ = writeln!(out, "resource \"{kind}\" \"{name}\" {{");
+    for (key, value) in args {
+        let _ = writeln!(out, "  {key:width$} = {value}");
+    }
+    out.push_str("}\n\n");
+}
+
+pub(crate) fn export(spec: &ScenarioSpec) -> Result<(String, Vec<Problem>), Vec<Problem>> {
+    let scenario = spec.build()?;
+    let world = &scenario.world;
+    let mut out = String::new();
+    let _ = writeln!(out, "# {} (written by sgplay)\n", spec.name.replace(['\n', '\r'], " "));
+
+    let mut taken = HashSet::new();
+    let group_names: HashMap<&str, String> = world.security_groups.iter().map(|g| (g.id.as_str(), name_for(&g.id, &mut taken))).collect();
+    let mut taken = HashSet::new();
+    let ag_names: HashMap<&str, String> = world.address_groups.iter().map(|a| (a.id.as_str(), name_for(&a.id, &mut taken))).collect();
+    let descriptions: HashMap<&str, &str> = spec.address_groups.iter().map(|a| (a.id.as_str(), a.description.as_str())).collect();
+
+    for ag in &world.address_groups {
+        let mut args = vec![("name", quoted(if ag.name.is_empty() { &ag.id } else { &ag.name }))];
+        if let Some(d) = descriptions.get(ag.id.as_str()).filter(|d| !d.is_empty()) {
+            args.push(("description", quoted(d)));
+        }
+        args.push(("ip_version", if ag.ethertype == Ethertype::IPv6 { "6" } else { "4" }.to_string()));
+        let entries: Vec<String> = ag.entries.iter().map(|e| quoted(&e.to_string())).collect();
+        args.push(("addresses", format!("[{}]", entries.join(", "))));
+        block(&mut out, ADDRESS_GROUP, &ag_names[ag.id.as_str()], &args);
+    }
+    let reference = |kind: &str, name: &str| format!("{kind}.{name}.id");
+    let mut taken = HashSet::new();
+    for g in &world.security_groups {
+        let gname = &group_names[g.id.as_str()];
+        let mut args = vec![("name", quoted(if g.name.is_empty() { &g.id } else { &g.name }))];
+        if !g.description.is_empty() {
+            args.push(("description", quoted(&g.description)));
+        }
+        args.push(("delete_default_rules", "true".to_string()));
+        block(&mut out, SECGROUP, gname, &args);
+        for rule in &g.rules {
+            let r = RuleSpec::from_rule(rule, &g.id);
+            let text = |v: &serde_json::Value| quoted(&crate::scenario::rule_spec::scalar_text(v).unwrap_or_default());
+            let mut args = vec![("security_group_id", reference(SECGROUP, gname))];
+            args.extend(r.direction.as_deref().map(|d| ("direction", quoted(d))));
+            args.extend(r.ethertype.as_deref().map(|e| ("ethertype", quoted(e))));
+            args.extend(r.protocol.as_ref().map(|p| ("protocol", text(p))));
+            args.extend(r.multiport.as_ref().map(|p| ("ports", text(p))));
+            args.extend(r.action.as_deref().map(|a| ("action", quoted(a))));
+            args.extend(r.priority.as_ref().map(|p| ("priority", p.to_string())));
+            args.extend(r.remote_ip_prefix.as_deref().map(|p| ("remote_ip_prefix", quoted(p))));
+            if let Some(remote) = r.remote_group_id.as_deref() {
+                let value = match group_names.get(remote) {
+                    Some(name) => reference(SECGROUP, name),
+                    None => quoted(remote),
+                };
+                args.push(("remote_group_id", value));
+            }
+            if let Some(remote) = r.remote_address_group_id.as_deref() {
+                let value = match ag_names.get(remote) {
+                    Some(name) => reference(ADDRESS_GROUP, name),
+                    None => quoted(remote),
+                };
+                args.push(("remote_address_group_id", value));
+            }
+            args.extend(r.description.as_deref().map(|d| ("description", quoted(d))));
+            block(&mut out, RULE, &name_for(&rule.id, &mut taken), &args);
+        }
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    Ok((out, left_out(spec)))
+}
+
+/// What HCL for these three resources cannot carry.
+fn left_out(spec: &ScenarioSpec) -> Vec<Problem> {
+    let warn = |path: &str, object: &str, message: &str| Problem {
+        severity: Severity::Warning,
+        path: path.to_string(),
+        object: object.to_string(),
+        field: String::new(),
+        value: String::new(),
+        message: message.to_string(),
+    };
+    let mut out = Vec::new();
+    if !spec.vpcs.is_empty() || !spec.peerings.is_empty() {
+        out.push(warn("vpcs", "VPCs, subnets and peerings", "are not security group resources; not exported"));
+    }
+    if !spec.instances.is_empty() {
+        out.push(warn(
+            "instances",
+            "instances",
+            "and their security group associations are not exported (the provider's `huaweicloud_compute_instance` holds them, with much sgplay does not model)",
+        ));
+    }
+    if !spec.checks.is_empty() || !spec.sequences.is_empty() {
+        out.push(warn("checks", "checks and sequences", "are sgplay's own, not the cloud's; not exported"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_identifiers() {
+        let mut taken = HashSet::new();
+        assert_eq!(name_for("sg-web", &mut taken), "sg-web");
+        assert_eq!(name_for("sg web", &mut taken), "sg_web");
+        assert_eq!(name_for("sg.web", &mut taken), "sg_web_2");
+        assert_eq!(name_for("1", &mut taken), "_1");
+        assert_eq!(name_for("tier[db]", &mut taken), "tier_db_");
+        assert_eq!(name_for("", &mut taken), "_");
+    }
+
+    #[test]
+    fn strings_stay_text() {
+        assert_eq!(quoted("a \"b\" \\ ${x} %{y} $z\n"), r#""a \"b\" \\ $${x} %%{y} $z\n""#);
+        let parsed: hcl::Value = hcl::from_str(&format!("x = {}", quoted("a \"b\" ${x} %{if}\u{7}")))
+            .map(|b: hcl::Body| hcl::eval::Evaluate::evaluate(b.attributes().next().unwrap().expr(), &hcl::eval::Context::new()).unwrap())
+            .unwrap();
+        assert_eq!(parsed, hcl::Value::String("a \"b\" ${x} %{if}\u{7}".into()));
+    }
+}

@@ -1,0 +1,185 @@
+//! # Terraform: the huaweicloud provider's resources in and out
+//!
+//! Many estates are not clicked together in the console but written as Terraform: a
+//! `huaweicloud_networking_secgroup` per group (`delete_default_rules = true`, or the cloud adds
+//! its default rules behind the user's back), a `huaweicloud_networking_secgroup_rule` per rule,
+//! a `huaweicloud_vpc_address_group` per address group, each rule pointing at its group by a
+//! reference (`huaweicloud_networking_secgroup.web.id`), not by a pasted id.
+//!
+//! - `resources`: the provider's arguments ↔ `GroupSpec`, `RuleSpec`, `AddressGroupSpec`,
+//!   shared by the readers and the writer.
+//! - `hcl_import`: `.tf` text, parsed by `hcl-rs` and evaluated by its evaluator: `variable`
+//!   defaults, `locals`, `count` and `for_each` over literal collections (`count.index`,
+//!   `each.key`, `each.value`), and references between resources. Whatever it cannot resolve
+//!   (data sources, module calls, variables without a default, functions it does not know) is a
+//!   warning with the resource's address (`huaweicloud_networking_secgroup_rule.x[2]`), and
+//!   that resource is left out: never silently dropped, never half-read (a rule whose remote
+//!   could not be evaluated would otherwise match everyone).
+//! - `json_import`: `terraform show -json` of a state (`values.root_module`) or a plan
+//!   (`planned_values.root_module`, with `resource_changes[].change.after` and the plan's
+//!   `configuration` for references not known until apply).
+//! - `export`: a scenario as HCL, with references between resources and resource names made
+//!   from the scenario's ids.
+//!
+//! A resource's scenario id is its address without the type (`web`, `web[0]`, `web[a]`) in
+//! HCL, the cloud's `id` in a state. Rule ids are the rule resources' names, so export then
+//! import keeps them when they are HCL identifiers (letters, digits, `_`, `-`).
+
+mod export;
+mod hcl_import;
+mod json_import;
+mod resources;
+
+pub(crate) use export::export;
+pub(crate) use hcl_import::import as import_hcl;
+pub(crate) use json_import::import as import_json;
+
+use crate::diagnostic::{Problem, Severity};
+use crate::interop::Origins;
+use crate::scenario::{GroupSpec, ScenarioSpec};
+use resources::Found;
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+/// Does this text look like Terraform's `show -json` output?
+pub(crate) fn is_terraform_json(text: &str) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Shape {
+        format_version: Option<Value>,
+        values: Option<Value>,
+        planned_values: Option<Value>,
+    }
+    matches!(serde_json::from_str::<Shape>(text), Ok(s) if s.format_version.is_some() && (s.values.is_some() || s.planned_values.is_some()))
+}
+
+/// One resource instance of a modelled type, with its arguments evaluated.
+pub(crate) struct Resource {
+    pub kind: &'static str,
+    /// The scenario id it gets.
+    pub id: String,
+    /// `huaweicloud_networking_secgroup_rule.x[2]`
+    pub address: String,
+    /// Where it is in the input: `main.tf: huaweicloud_networking_secgroup_rule.x[2]`.
+    pub path: String,
+    pub args: Map<String, Value>,
+}
+
+pub(crate) fn warning(
+    path: String,
+    object: impl Into<String>,
+    field: &str,
+    value: impl Into<String>,
+    message: impl Into<String>,
+) -> Problem {
+    Problem::error(path, object, field, value, message).with_severity(Severity::Warning)
+}
+
+/// The resources as a scenario, validated; `warnings` are what the reader already found.
+pub(crate) fn assemble(
+    name: String,
+    resources: &[Resource],
+    mut warnings: Vec<Problem>,
+) -> Result<(ScenarioSpec, Vec<Problem>, Origins), Vec<Problem>> {
+    let mut found = Found::default();
+    let mut origins = Origins::default();
+    let mut groups: Vec<GroupSpec> = Vec::new();
+    let mut group_index: HashMap<String, usize> = HashMap::new();
+    let mut address_groups = Vec::new();
+    for r in resources {
+        match r.kind {
+            resources::SECGROUP => {
+                if group_index.contains_key(&r.id) {
+                    found.error(r.path.clone(), &resources::object_of(&r.address), "", &r.id, "declares a security group already declared");
+                    continue;
+                }
+                origins.insert(format!("security_groups[{}]", groups.len()), r.path.clone());
+                group_index.insert(r.id.clone(), groups.len());
+                groups.push(resources::group(&r.id, &r.args, &r.path, &r.address, &mut found));
+            }
+            resources::ADDRESS_GROUP => {
+                origins.insert(format!("address_groups[{}]", address_groups.len()), r.path.clone());
+                address_groups.push(resources::address_group(&r.id, &r.args, &r.path, &r.address, &mut found));
+            }
+            _ => {}
+        }
+    }
+    // Rules, in the order written, each in its group; a group no resource declares (a pasted
+    // id, a variable) is imported with no rules of its own, with a warning.
+    for r in resources.iter().filter(|r| r.kind == resources::RULE) {
+        let (group, spec) = resources::rule(&r.id, &r.args, &r.path, &r.address, &mut found);
+        let Some(group) = group else { continue };
+        let g = placeholder(&group, &format!("{}.security_group_id", r.path), &mut groups, &mut group_index, &mut origins, &mut found);
+        origins.insert(format!("security_groups[{g}].rules[{}]", groups[g].rules.len()), r.path.clone());
+        groups[g].rules.push(spec);
+    }
+    let remotes: Vec<(String, String)> = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(g, group)| {
+            group.rules.iter().enumerate().filter_map(move |(i, rule)| rule.remote_group_id.clone().map(|id| (id, format!("{g}.{i}"))))
+        })
+        .collect();
+    for (id, at) in remotes {
+        if !group_index.contains_key(&id) {
+            let (g, i) = at.split_once('.').unwrap_or_default();
+            let path = origins.input_path(&format!("security_groups[{g}].rules[{i}]"));
+            placeholder(&id, &format!("{path}.remote_group_id"), &mut groups, &mut group_index, &mut origins, &mut found);
+        }
+    }
+    warnings.append(&mut found.warnings);
+    if !found.errors.is_empty() {
+        return Err(found.errors);
+    }
+    let scenario = ScenarioSpec {
+        version: crate::scenario::FORMAT_VERSION,
+        name: name.chars().take(crate::scenario::limits::MAX_NAME_CHARS).collect(),
+        security_groups: groups,
+        address_groups,
+        ..Default::default()
+    };
+    if let Err(problems) = scenario.build() {
+        let errors: Vec<Problem> =
+            problems.into_iter().filter(Problem::is_error).map(|p| Problem { path: origins.input_path(&p.path), ..p }).collect();
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+    }
+    Ok((scenario, warnings, origins))
+}
+
+/// The group with this id, or (a group no resource declares: a pasted id, a variable) a new one
+/// holding only the rules given, with a warning.
+fn placeholder(
+    id: &str,
+    path: &str,
+    groups: &mut Vec<GroupSpec>,
+    group_index: &mut HashMap<String, usize>,
+    origins: &mut Origins,
+    found: &mut Found,
+) -> usize {
+    if let Some(&g) = group_index.get(id) {
+        return g;
+    }
+    found.warnings.push(warning(
+        path.to_string(),
+        format!("security group `{id}`"),
+        "",
+        id,
+        "is not declared by any `huaweicloud_networking_secgroup` resource given; imported as a group holding only the rules given here",
+    ));
+    origins.insert(format!("security_groups[{}]", groups.len()), path.to_string());
+    group_index.insert(id.to_string(), groups.len());
+    groups.push(GroupSpec { id: id.to_string(), name: id.to_string(), ..Default::default() });
+    groups.len() - 1
+}
+
+/// "Imported from main.tf and variables.tf": file names without their folders.
+pub(crate) fn imported_name(names: &[&str]) -> String {
+    let base = |n: &&str| n.rsplit(['/', '\\']).next().unwrap_or(n).to_string();
+    let shown: Vec<String> = names.iter().take(2).map(base).collect();
+    match names.len() {
+        0 => "Imported".to_string(),
+        1 | 2 => format!("Imported from {}", shown.join(" and ")),
+        n => format!("Imported from {} and {} more", shown.join(", "), n - 2),
+    }
+}
