@@ -51,7 +51,14 @@ pub fn format_label(format: Format) -> (&'static str, &'static str) {
             "Huawei Cloud API JSON",
             "security groups with their rules, IP address groups and servers, as the VPC v3 and ECS APIs list them",
         ),
+        Format::HuaweiTerraform => ("Terraform (huaweicloud provider)", "security groups, rules and IP address groups as HCL resources"),
+        Format::TerraformJson => ("terraform show -json", "a Terraform state or plan (import only)"),
     }
+}
+
+/// The formats Export offers: those this build carries that can be written.
+pub fn export_formats() -> impl Iterator<Item = Format> {
+    Format::ALL.into_iter().filter(|f| f.is_available() && *f != Format::TerraformJson)
 }
 
 /// The scenario in `format`: the file's text, its name and what the format left out.
@@ -64,6 +71,7 @@ pub fn export(spec: &ScenarioSpec, format: Format) -> Result<(String, String, Ve
     }
     let name = match format {
         Format::Scenario => file_name(&spec.name),
+        Format::HuaweiTerraform => file_name(&spec.name).replace(".json", ".tf"),
         other => file_name(&spec.name).replace(".json", &format!("-{}.json", other.name())),
     };
     Ok((text, name, exported.left_out))

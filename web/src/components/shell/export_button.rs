@@ -20,13 +20,13 @@ pub fn ExportButton() -> impl IntoView {
     let exported = Memo::new(move |_| open.get().then(|| app.doc.with(|spec| transfer::export(spec, format.get()))));
     let download_now = move |_| {
         if let Some(Ok((text, name, _))) = exported.get_untracked() {
-            download(&name, "application/json", &text);
+            let mime = if name.ends_with(".tf") { "text/plain" } else { "application/json" };
+            download(&name, mime, &text);
             open.set(false);
         }
     };
     let choices = move || {
-        Format::ALL
-            .into_iter()
+        transfer::export_formats()
             .map(|f| {
                 let (label, about) = format_label(f);
                 view! {
