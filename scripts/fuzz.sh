@@ -41,14 +41,21 @@ run_one() {
     dict="$(dict_for "$t")"
     mkdir -p "fuzz/corpus/$t" "fuzz/artifacts/$t" fuzz/logs
     echo "== $t for ${seconds}s (log fuzz/logs/$t.log)"
+    # With -jobs, libFuzzer's own output goes to ./fuzz-0.log; an earlier run's is kept aside.
+    [ -f fuzz-0.log ] && mv fuzz-0.log "fuzz/logs/unclaimed-$(date +%s).log"
+    local rc=0
     # -a: debug assertions (integer overflow checks) on, as in tests.
     cargo +nightly fuzz run -a "$t" "fuzz/corpus/$t" -- \
         -jobs=1 -workers=1 -max_total_time="$seconds" -timeout=10 \
         -rss_limit_mb=2048 -malloc_limit_mb=1024 -max_len=131072 -print_final_stats=1 \
-        ${dict:+-dict="$dict"} >"fuzz/logs/$t.log" 2>&1 || {
+        ${dict:+-dict="$dict"} >"fuzz/logs/$t.log" 2>&1 || rc=$?
+    [ -f fuzz-0.log ] && cat fuzz-0.log >>"fuzz/logs/$t.log" && rm fuzz-0.log
+    # In -jobs mode the exit code may not tell a crash: the artifacts folder does.
+    if [ -n "$(ls -A "fuzz/artifacts/$t")" ]; then rc=1; fi
+    if [ $rc -ne 0 ]; then
         echo "   $t FAILED: see fuzz/logs/$t.log and fuzz/artifacts/$t/"
         return 1
-    }
+    fi
     grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb)|#[0-9]+ *(DONE|pulse)' "fuzz/logs/$t.log" | tail -3
 }
 

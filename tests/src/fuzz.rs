@@ -21,7 +21,10 @@ use sgplay_core::{Scenario, ScenarioSpec};
 use std::sync::OnceLock;
 
 /// The targets, by name: the folder names under `tests/fuzz-regressions/` and `fuzz/fuzz_targets/`.
-pub const TARGETS: [(&str, fn(&[u8])); 7] = [
+/// A target body: any bytes in, a panic on a failure.
+pub type Target = fn(&[u8]);
+
+pub const TARGETS: [(&str, Target); 7] = [
     ("ports", ports),
     ("address_entry", address_entry),
     ("address_group", address_group),
@@ -201,7 +204,8 @@ fn exercise(scenario: &Scenario) {
 
 /// Packets from each instance address and a few outside ones to each instance address.
 fn probe_packets(world: &World) -> Vec<Packet> {
-    let mut addrs: Vec<std::net::IpAddr> = world.instances.iter().flat_map(|i| i.private_ips.iter().copied().chain(i.eip)).take(6).collect();
+    let mut addrs: Vec<std::net::IpAddr> =
+        world.instances.iter().flat_map(|i| i.private_ips.iter().copied().chain(i.eip)).take(6).collect();
     addrs.extend(["203.0.113.9".parse::<std::net::IpAddr>().unwrap(), "2001:db8::9".parse().unwrap()]);
     let mut out = Vec::new();
     for &src in &addrs {
@@ -380,8 +384,9 @@ fn change(b: &mut Bytes) -> ChangeSpec {
     let rule_id = b.pick(&["a-ssh", "a-ag", "a-deny", "a-icmp", "a-out", "b-from-a", "b-udp", "b-out", "new-1", "nope"]).to_string();
     let instance = b.pick(&INSTANCES).to_string();
     let address_group = b.pick(&["ipg-4", "ipg-6", "ipg-missing"]).to_string();
-    let entry =
-        b.pick(&["203.0.113.0/28", "203.0.113.5", "198.51.100.7", "192.0.2.1-192.0.2.9", "2001:db8::/48", "10.0.0.0/8", "bad", ""]).to_string();
+    let entry = b
+        .pick(&["203.0.113.0/28", "203.0.113.5", "198.51.100.7", "192.0.2.1-192.0.2.9", "2001:db8::/48", "10.0.0.0/8", "bad", ""])
+        .to_string();
     match b.below(7) {
         0 => ChangeSpec::AddRule { group, rule: rule_spec(b) },
         1 => ChangeSpec::DeleteRule { group, rule_id },
@@ -413,7 +418,19 @@ fn step(b: &mut Bytes) -> StepSpec {
                 label: b.pick(&LABELS).to_string(),
                 instance: b.pick(&INSTANCES).to_string(),
                 state: b
-                    .pick(&["SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT", "CLOSE", "UNREPLIED", "REPLIED", "CUT", "NONE", "CLEARED", "?"])
+                    .pick(&[
+                        "SYN_SENT",
+                        "SYN_RECV",
+                        "ESTABLISHED",
+                        "FIN_WAIT",
+                        "CLOSE",
+                        "UNREPLIED",
+                        "REPLIED",
+                        "CUT",
+                        "NONE",
+                        "CLEARED",
+                        "?",
+                    ])
                     .to_string(),
                 expires_in: opt(b, &[0, 30, 120, 432000]),
             })
@@ -514,7 +531,13 @@ fn world_bp(b: &mut Bytes) -> WorldBp {
             }
             let keep = b.between(1, n_groups);
             order.truncate(keep);
-            InstanceBp { has_v6: b.bool(), has_vip: b.below(5) < 2, has_eip: b.below(3) == 0, load_balancer: b.below(7) == 0, groups: order }
+            InstanceBp {
+                has_v6: b.bool(),
+                has_vip: b.below(5) < 2,
+                has_eip: b.below(3) == 0,
+                load_balancer: b.below(7) == 0,
+                groups: order,
+            }
         })
         .collect();
     WorldBp { groups, address_groups, instances }
@@ -577,7 +600,13 @@ pub fn matcher(data: &[u8]) {
     let mut n = 0;
     while n == 0 || (!b.is_empty() && n < 16) {
         n += 1;
-        let pb = PacketBp { six: b.below(10) < 3, src: end_bp(&mut b), dst: end_bp(&mut b), protocol: b.below(5) as u8, port: b.below(PACKET_PORTS.len()) };
+        let pb = PacketBp {
+            six: b.below(10) < 3,
+            src: end_bp(&mut b),
+            dst: end_bp(&mut b),
+            protocol: b.below(5) as u8,
+            port: b.below(PACKET_PORTS.len()),
+        };
         let packet = random_world::build_packet(&world, &pb);
         compare(&world, &matchers, &packet);
         compare(&world, &matchers, &packet.reply());
