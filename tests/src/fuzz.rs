@@ -20,10 +20,10 @@ use sgplay_core::scenario::{ProbeSpec, SequenceSpec, StepSpec};
 use sgplay_core::{Scenario, ScenarioSpec};
 use std::sync::OnceLock;
 
-/// The targets, by name: the folder names under `tests/fuzz-regressions/` and `fuzz/fuzz_targets/`.
 /// A target body: any bytes in, a panic on a failure.
 pub type Target = fn(&[u8]);
 
+/// The targets, by name: the folder names under `tests/fuzz-regressions/` and `fuzz/fuzz_targets/`.
 pub const TARGETS: [(&str, Target); 7] = [
     ("ports", ports),
     ("address_entry", address_entry),
