@@ -24,6 +24,7 @@
 //! Nothing here knows the engine's internals: it uses the public API only, as the CLI and the
 //! web app do.
 
+pub mod fuzz;
 pub mod random_world;
 
 use sgplay_core::{Scenario, ScenarioSpec};
