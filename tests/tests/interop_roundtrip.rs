@@ -3,8 +3,8 @@
 
 use proptest::prelude::*;
 use sgplay_core::interop::{self, import_any, Format};
-use sgplay_core::model::{Ethertype, InstanceKind, World};
-use sgplay_core::scenario::{AddressGroupSpec, GroupSpec, InstanceSpec, RuleSpec, ScenarioSpec, FORMAT_VERSION};
+use sgplay_core::model::{InstanceKind, World};
+use sgplay_tests::documents::scenario_of;
 use sgplay_tests::random_world::{build, world_bp};
 
 /// The part of a random world the API listings carry: no VPCs (the server list has no blocks),
@@ -19,58 +19,13 @@ fn api_world(mut world: World) -> World {
     world
 }
 
-/// The world as a scenario document, written independently of the import: rules as an editor
-/// writes them (`RuleSpec::from_rule`), entries and addresses as text.
-fn document(world: &World) -> ScenarioSpec {
-    let family = |six: bool| if six { 6u64 } else { 4 };
-    ScenarioSpec {
-        version: FORMAT_VERSION,
-        security_groups: world
-            .security_groups
-            .iter()
-            .map(|g| GroupSpec {
-                id: g.id.clone(),
-                name: g.name.clone(),
-                description: g.description.clone(),
-                template: None,
-                rules: g.rules.iter().map(|r| RuleSpec::from_rule(r, &g.id)).collect(),
-            })
-            .collect(),
-        address_groups: world
-            .address_groups
-            .iter()
-            .map(|ag| AddressGroupSpec {
-                id: ag.id.clone(),
-                name: ag.name.clone(),
-                ip_version: Some(family(ag.ethertype == Ethertype::IPv6).into()),
-                ip_set: ag.entries.iter().map(|e| serde_json::Value::String(e.to_string())).collect(),
-                description: format!("entries of {}", ag.id),
-            })
-            .collect(),
-        instances: world
-            .instances
-            .iter()
-            .map(|i| InstanceSpec {
-                id: i.id.clone(),
-                name: i.name.clone(),
-                ip: i.private_ip(Ethertype::IPv4).map(|a| a.to_string()),
-                ipv6: i.private_ip(Ethertype::IPv6).map(|a| a.to_string()),
-                eip: i.eip.map(|a| a.to_string()),
-                security_groups: i.security_groups.clone(),
-                ..Default::default()
-            })
-            .collect(),
-        ..Default::default()
-    }
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
     fn export_then_import_is_the_identity(bp in world_bp()) {
         let world = api_world(build(&bp));
-        let spec = document(&world);
+        let spec = scenario_of(&world);
         let exported = interop::export(&spec, Format::HuaweiApi).map_err(|p| TestCaseError::fail(format!("{p:?}")))?;
         prop_assert!(exported.left_out.is_empty(), "{:?}", exported.left_out);
         let imported = import_any(&[("exported.json", &exported.text)]).map_err(|p| TestCaseError::fail(format!("{p:?}\n{}", exported.text)))?;

@@ -5,8 +5,9 @@
 
 use proptest::prelude::*;
 use sgplay_core::interop::{self, import_any, Format};
-use sgplay_core::model::{Ethertype, World};
-use sgplay_core::scenario::{AddressGroupSpec, GroupSpec, RuleSpec, ScenarioSpec, FORMAT_VERSION};
+use sgplay_core::model::World;
+use sgplay_core::scenario::ScenarioSpec;
+use sgplay_tests::documents::scenario_of;
 use sgplay_tests::random_world::{build, world_bp};
 
 /// The part of a random world the three resources carry: groups, rules, address groups.
@@ -16,40 +17,14 @@ fn terraform_world(mut world: World) -> World {
     world
 }
 
-/// The world as the scenario import writes: rule ids the resource names, every default
-/// explicit, address entries as text.
+/// The world as the scenario import writes: named after the file, rules without the group
+/// id they sit in (HCL refers to the resource instead).
 fn document(world: &World) -> ScenarioSpec {
-    ScenarioSpec {
-        version: FORMAT_VERSION,
-        name: "Imported from exported.tf".into(),
-        security_groups: world
-            .security_groups
-            .iter()
-            .map(|g| GroupSpec {
-                id: g.id.clone(),
-                name: g.name.clone(),
-                description: g.description.clone(),
-                template: None,
-                rules: g
-                    .rules
-                    .iter()
-                    .map(|r| RuleSpec { security_group_id: None, ..RuleSpec::from_rule(r, &g.id) })
-                    .collect(),
-            })
-            .collect(),
-        address_groups: world
-            .address_groups
-            .iter()
-            .map(|ag| AddressGroupSpec {
-                id: ag.id.clone(),
-                name: ag.name.clone(),
-                ip_version: Some(if ag.ethertype == Ethertype::IPv6 { 6u64 } else { 4 }.into()),
-                ip_set: ag.entries.iter().map(|e| serde_json::Value::String(e.to_string())).collect(),
-                description: format!("entries of {}", ag.id),
-            })
-            .collect(),
-        ..Default::default()
+    let mut spec = ScenarioSpec { name: "Imported from exported.tf".into(), ..scenario_of(world) };
+    for rule in spec.security_groups.iter_mut().flat_map(|g| g.rules.iter_mut()) {
+        rule.security_group_id = None;
     }
+    spec
 }
 
 proptest! {
