@@ -8,6 +8,8 @@
 //! end of the input and every count they read is bounded.
 
 use crate::random_world::{self, EndBp, InstanceBp, PacketBp, RemoteBp, RuleBp, WorldBp, PACKET_PORTS, PORT_POOL};
+use crate::reference::reference;
+use sgplay_core::conntrack::Connection;
 use sgplay_core::diagnostic::Problems;
 use sgplay_core::eval::{decide, evaluate};
 use sgplay_core::interop::{self, Format};
@@ -575,6 +577,14 @@ fn compare(world: &World, matchers: &[Matcher], packet: &Packet) {
     assert_eq!(fast, eval.verdict, "decide and evaluate disagree on {packet}");
     let want_rules: Vec<String> = eval.deciding_rules().iter().map(|(_, _, r)| r.to_string()).collect();
     let want_stop = eval.denied_at().map(|h| h.direction);
+    // The reference does not track connections: it judges packets that can open one.
+    if Connection::can_open(packet) {
+        let (reference_verdict, sides) = reference(world, packet);
+        assert_eq!(reference_verdict, fast, "the engine and the reference model disagree on {packet}; reference sides: {sides:?}");
+        let reference_rules: Vec<String> = sides.iter().filter_map(|s| s.rule.as_ref().map(|(r, _)| r.clone())).collect();
+        assert_eq!(reference_rules, want_rules, "the reference model names other deciding rules on {packet}");
+        assert_eq!(sides.iter().find(|s| !s.allows()).map(|s| s.direction), want_stop, "the reference model stops elsewhere on {packet}");
+    }
     for (layout, matcher) in matchers.iter().enumerate() {
         let compiled = matcher.decide_rule(packet);
         assert_eq!(compiled.verdict, fast, "matcher layout {layout} and decide disagree on {packet}: {compiled:?}");
@@ -590,8 +600,9 @@ fn compare(world: &World, matchers: &[Matcher], packet: &Packet) {
 }
 
 /// A world and packets from the bytes (the `random_world` blueprints, read instead of drawn):
-/// `Matcher::decide`/`decide_rule` in every layout equal `decide` and `evaluate`, with the same
-/// deciding rules and the same stopping side, for each packet and its reply.
+/// `Matcher::decide`/`decide_rule` in every layout equal `decide`, `evaluate` and the naive
+/// reference model (`crate::reference`), with the same deciding rules and the same stopping side,
+/// for each packet and its reply (the reference only for packets that can open a connection).
 pub fn matcher(data: &[u8]) {
     let mut b = Bytes::new(data);
     let bp = world_bp(&mut b);

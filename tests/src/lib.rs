@@ -19,8 +19,9 @@
 //!   v3 and ECS references) imported, validated at API paths and exported back.
 //! - `interop_roundtrip.rs`: export to the API shapes then import is the identity on random worlds.
 //!
-//! [`random_world`] holds the random worlds the property tests draw from; [`documents`] writes a
-//! world back as a scenario document.
+//! [`random_world`] holds the random worlds the property tests draw from; [`reference`] is the
+//! naive reference model they compare the engine with; [`documents`] writes a world back as a
+//! scenario document.
 //!
 //! Nothing here knows the engine's internals: it uses the public API only, as the CLI and the
 //! web app do.
@@ -28,6 +29,7 @@
 pub mod documents;
 pub mod fuzz;
 pub mod random_world;
+pub mod reference;
 
 use sgplay_core::{Scenario, ScenarioSpec};
 use std::path::{Path, PathBuf};

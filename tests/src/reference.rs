@@ -1,0 +1,156 @@
+//! The reference model: SEMANTICS §3–4 read literally, written for clarity rather than speed,
+//! sharing no code with the engine's matching (it uses the `model` types only). The property test
+//! `tests/reference_model.rs` and the `matcher` fuzz target compare `eval::decide`,
+//! `eval::evaluate` and every layout of the compiled `Matcher` with it.
+//!
+//! Collect the instance's groups in sequence; in each group collect the matching rules and pick
+//! the smallest priority, deny before allow; the first group with a match decides; nothing
+//! matched means deny; instance to instance crosses the source's outbound and the destination's
+//! inbound rules; a remote security group covers its members' private IPs, not their virtual
+//! IPs; a destination reached at its EIP sees the source's EIP when it has one
+//! (docs/interpretations.md). It does not model connection tracking: a packet that cannot open a
+//! connection is the tracer's business.
+
+use sgplay_core::model::protocol::{TCP, UDP};
+use sgplay_core::model::{Action, AddressEntry, Direction, Ethertype, Instance, InstanceKind, ProtocolMatch, Remote, Rule, World};
+use sgplay_core::packet::Packet;
+use sgplay_core::Verdict;
+use std::net::IpAddr;
+
+/// What decided one side: the rule's id and action, or nothing (default deny).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefSide {
+    pub instance: String,
+    pub direction: Direction,
+    pub rule: Option<(String, Action)>,
+}
+
+impl RefSide {
+    pub fn allows(&self) -> bool {
+        matches!(self.rule, Some((_, Action::Allow)))
+    }
+}
+
+fn family(addr: IpAddr) -> Ethertype {
+    match addr {
+        IpAddr::V4(_) => Ethertype::IPv4,
+        IpAddr::V6(_) => Ethertype::IPv6,
+    }
+}
+
+fn entry_contains(entry: &AddressEntry, addr: IpAddr) -> bool {
+    match entry {
+        AddressEntry::Net(n) => n.contains(&addr),
+        AddressEntry::Range(first, last) => family(*first) == family(addr) && *first <= addr && addr <= *last,
+    }
+}
+
+/// §3: a rule matches when ethertype, protocol, port and remote all match. `addr` is the source for
+/// inbound rules and the destination for outbound rules.
+fn ref_rule_matches(world: &World, rule: &Rule, packet: &Packet, addr: IpAddr) -> bool {
+    if rule.ethertype != family(packet.src) {
+        return false;
+    }
+    if let ProtocolMatch::Number(n) = rule.protocol {
+        if n != packet.protocol {
+            return false;
+        }
+    }
+    if !rule.ports.is_all() {
+        let has_ports = packet.protocol == TCP || packet.protocol == UDP;
+        if !has_ports || !rule.ports.elements().iter().any(|r| r.first <= packet.dst_port && packet.dst_port <= r.last) {
+            return false;
+        }
+    }
+    match &rule.remote {
+        Remote::Any => family(addr) == rule.ethertype,
+        Remote::Prefix(n) => n.contains(&addr),
+        // Members' private addresses only: virtual IPs do not count.
+        Remote::Group(g) => {
+            family(addr) == rule.ethertype && world.instances.iter().any(|i| i.security_groups.contains(g) && i.private_ips.contains(&addr))
+        }
+        Remote::AddressGroup(a) => {
+            world.address_groups.iter().filter(|ag| &ag.id == a).any(|ag| ag.entries.iter().any(|e| entry_contains(e, addr)))
+        }
+    }
+}
+
+/// §3 order: groups in sequence; in a group the matching rules, smallest priority first, deny
+/// before allow at equal priority (then written order); first group with a match decides.
+fn ref_side(world: &World, inst: &Instance, direction: Direction, packet: &Packet, addr: IpAddr) -> RefSide {
+    let mut side = RefSide { instance: inst.id.clone(), direction, rule: None };
+    for gid in &inst.security_groups {
+        let Some(group) = world.security_groups.iter().find(|g| &g.id == gid) else { continue };
+        let matching: Vec<(usize, &Rule)> =
+            group.rules.iter().enumerate().filter(|(_, r)| r.direction == direction && ref_rule_matches(world, r, packet, addr)).collect();
+        if matching.is_empty() {
+            continue;
+        }
+        let best_priority = matching.iter().map(|(_, r)| r.priority).min().unwrap_or(100);
+        let top: Vec<&(usize, &Rule)> = matching.iter().filter(|(_, r)| r.priority == best_priority).collect();
+        let winner = top.iter().find(|(_, r)| r.action == Action::Deny).or_else(|| top.first()).map(|(_, r)| *r);
+        if let Some(r) = winner {
+            side.rule = Some((r.id.clone(), r.action));
+        }
+        return side;
+    }
+    side
+}
+
+/// §4: the source's outbound rules, then the destination's inbound rules; both must allow. Two
+/// addresses of one instance are not filtered; a load balancer with Transfer Client IP Address
+/// bypasses its own outbound and the backend's inbound rules. Returns the sides in order, up to the first that denies.
+pub fn reference(world: &World, packet: &Packet) -> (Verdict, Vec<RefSide>) {
+    let owner = |addr: IpAddr| {
+        world.instances.iter().find(|i| i.private_ips.contains(&addr) || i.virtual_ips.contains(&addr) || i.eip == Some(addr))
+    };
+    let src = owner(packet.src);
+    let dst = owner(packet.dst);
+    // Reached at its EIP, the destination sees the source's EIP when it has one.
+    let dst_via_eip =
+        dst.is_some_and(|b| b.eip == Some(packet.dst) && !b.private_ips.contains(&packet.dst) && !b.virtual_ips.contains(&packet.dst));
+    // Without an EIP, an IPv4 source leaves through its subnet's NAT gateway EIP (SNAT).
+    let snat = world
+        .vpcs
+        .iter()
+        .flat_map(|v| &v.subnets)
+        .find(|s| src.is_some_and(|a| a.private_ips.iter().any(|ip| s.cidr.contains(ip))))
+        .and_then(|s| s.snat_eip);
+    let src_is_eip =
+        src.is_some_and(|a| a.eip == Some(packet.src) && !a.private_ips.contains(&packet.src) && !a.virtual_ips.contains(&packet.src));
+    let seen_source = match (src.and_then(|a| a.eip).filter(|e| e.is_ipv4() == packet.src.is_ipv4()), snat.filter(|_| packet.src.is_ipv4()))
+    {
+        _ if !dst_via_eip || src_is_eip => packet.src,
+        (Some(a_eip), _) => a_eip,
+        (None, Some(nat)) => nat,
+        _ => packet.src,
+    };
+    if let (Some(a), Some(b)) = (src, dst) {
+        if a.id == b.id {
+            return (Verdict::Allow, Vec::new());
+        }
+    }
+    let mut sides = Vec::new();
+    // Traffic from a load balancer with Transfer Client IP Address is not restricted by security
+    // group rules: neither its own outbound rules nor the destination's inbound rules.
+    let from_transfer_lb = src.is_some_and(|a| matches!(a.kind, InstanceKind::LoadBalancer { transfer_client_ip: true }));
+    if let Some(a) = src.filter(|_| !from_transfer_lb) {
+        let side = ref_side(world, a, Direction::Egress, packet, packet.dst);
+        let allows = side.allows();
+        sides.push(side);
+        if !allows {
+            return (Verdict::Deny, sides);
+        }
+    }
+    if let Some(b) = dst {
+        if !from_transfer_lb {
+            let side = ref_side(world, b, Direction::Ingress, packet, seen_source);
+            let allows = side.allows();
+            sides.push(side);
+            if !allows {
+                return (Verdict::Deny, sides);
+            }
+        }
+    }
+    (Verdict::Allow, sides)
+}
