@@ -7,7 +7,7 @@
 //! Nothing here allocates in proportion to more than the input: the byte readers stop at the
 //! end of the input and every count they read is bounded.
 
-use crate::random_world::{self, EndBp, InstanceBp, PacketBp, RemoteBp, RuleBp, WorldBp, PACKET_PORTS, PORT_POOL};
+use crate::random_world::{self, EndBp, InstanceBp, PacketBp, RemoteBp, RuleBp, VpcsBp, WorldBp, PACKET_PORTS, PORT_POOL};
 use crate::reference::reference;
 use sgplay_core::conntrack::Connection;
 use sgplay_core::diagnostic::Problems;
@@ -542,7 +542,12 @@ fn world_bp(b: &mut Bytes) -> WorldBp {
             }
         })
         .collect();
-    WorldBp { groups, address_groups, instances }
+    let vpcs = match b.below(5) {
+        0..=2 => VpcsBp::One,
+        3 => VpcsBp::TwoPeered,
+        _ => VpcsBp::TwoApart,
+    };
+    WorldBp { groups, address_groups, instances, vpcs }
 }
 
 fn end_bp(b: &mut Bytes) -> EndBp {

@@ -3,13 +3,14 @@
 //! turning them into `model` worlds (valid ones, as validation would accept them).
 //!
 //! Address plan: instance i holds 10.0.0.(10+i) and fd00::(10+i); its VIPs are 10.0.0.(100+i)
-//! and fd00::(100+i); its EIP is 203.0.113.(50+i).
+//! and fd00::(100+i); its EIP is 203.0.113.(50+i). In worlds with two VPCs ([`VpcsBp`]), the
+//! odd instances sit in the second, 10.1.0.0/16 and fd01::/64, at 10.1.0.(10+i) and so on.
 
 use proptest::prelude::*;
 use sgplay_core::model::protocol::{GRE, ICMP, ICMPV6, TCP, UDP};
 use sgplay_core::model::{
-    Action, AddressEntry, AddressGroup, Direction, Ethertype, Instance, InstanceKind, PortRange, PortSet, ProtocolMatch, Remote, Rule,
-    SecurityGroup, Subnet, Vpc, World,
+    Action, AddressEntry, AddressGroup, Direction, Ethertype, Instance, InstanceKind, Peering, PortRange, PortSet, ProtocolMatch, Remote,
+    Rule, SecurityGroup, Subnet, Vpc, World,
 };
 use sgplay_core::packet::{Packet, TcpFlags};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -31,18 +32,28 @@ pub fn doc6(second: u16, last: u16) -> IpAddr {
 }
 
 pub fn private(i: usize, six: bool) -> IpAddr {
-    if six {
-        v6(10 + i as u16)
-    } else {
-        v4(10, 0, 0, 10 + i as u8)
-    }
+    private_in(0, i, six)
 }
 
 pub fn vip(i: usize, six: bool) -> IpAddr {
-    if six {
-        v6(100 + i as u16)
-    } else {
-        v4(10, 0, 0, 100 + i as u8)
+    vip_in(0, i, six)
+}
+
+/// Instance i's private address in VPC `vpc` (0 or 1).
+pub fn private_in(vpc: usize, i: usize, six: bool) -> IpAddr {
+    in_vpc(vpc, 10 + i as u8, six)
+}
+
+pub fn vip_in(vpc: usize, i: usize, six: bool) -> IpAddr {
+    in_vpc(vpc, 100 + i as u8, six)
+}
+
+fn in_vpc(vpc: usize, last: u8, six: bool) -> IpAddr {
+    match (six, vpc) {
+        (false, 0) => v4(10, 0, 0, last),
+        (false, _) => v4(10, 1, 0, last),
+        (true, 0) => v6(last as u16),
+        (true, _) => IpAddr::V6(Ipv6Addr::new(0xfd01, 0, 0, 0, 0, 0, 0, last as u16)),
     }
 }
 
@@ -112,6 +123,10 @@ pub fn entry_pool(six: bool) -> Vec<AddressEntry> {
             AddressEntry::Range(v6(100), v6(101)),
             AddressEntry::Net(net(doc6(0, 0), 48)),
             AddressEntry::Range(doc6(1, 1), doc6(1, 9)),
+            // Two halves: a group holding both holds every address (what an unknown public
+            // source needs to match).
+            AddressEntry::Net(net(v6(0), 1)),
+            AddressEntry::Net(net(IpAddr::V6(Ipv6Addr::new(0x8000, 0, 0, 0, 0, 0, 0, 0)), 1)),
         ]
     } else {
         vec![
@@ -122,6 +137,8 @@ pub fn entry_pool(six: bool) -> Vec<AddressEntry> {
             AddressEntry::Net(net(v4(203, 0, 113, 0), 25)),
             AddressEntry::Range(v4(198, 51, 100, 1), v4(198, 51, 100, 9)),
             AddressEntry::Range(v4(10, 0, 0, 199), v4(10, 0, 0, 201)),
+            AddressEntry::Net(net(v4(0, 0, 0, 0), 1)),
+            AddressEntry::Net(net(v4(128, 0, 0, 0), 1)),
         ]
     }
 }
@@ -161,12 +178,34 @@ pub struct InstanceBp {
     pub groups: Vec<usize>,
 }
 
+/// How many VPCs, and whether they peer: the path outcome's cases.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VpcsBp {
+    One,
+    /// Two VPCs, the odd instances in the second, with a peering between them.
+    TwoPeered,
+    /// Two VPCs without a peering: their private addresses do not reach each other.
+    TwoApart,
+}
+
 #[derive(Clone, Debug)]
 pub struct WorldBp {
     pub groups: Vec<Vec<RuleBp>>,
     /// (IPv6?, entry indices into the family's pool)
     pub address_groups: Vec<(bool, Vec<usize>)>,
     pub instances: Vec<InstanceBp>,
+    pub vpcs: VpcsBp,
+}
+
+impl WorldBp {
+    /// The VPC (0 or 1) instance i sits in.
+    pub fn vpc_of(&self, i: usize) -> usize {
+        if self.vpcs == VpcsBp::One {
+            0
+        } else {
+            i % 2
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -210,7 +249,7 @@ pub fn rule_bp(groups: usize, address_groups: usize) -> impl Strategy<Value = Ru
 pub fn world_bp() -> impl Strategy<Value = WorldBp> {
     (2..=4usize, 2..=5usize, 1..=2usize).prop_flat_map(|(n_groups, n_instances, n_ags)| {
         let groups = prop::collection::vec(prop::collection::vec(rule_bp(n_groups, n_ags), 1..=8), n_groups);
-        let ags = prop::collection::vec((prop::bool::weighted(0.3), prop::collection::vec(0..6usize, 1..=3)), n_ags);
+        let ags = prop::collection::vec((prop::bool::weighted(0.3), prop::collection::vec(0..9usize, 1..=3)), n_ags);
         let order: Vec<usize> = (0..n_groups).collect();
         let instance = (
             prop::bool::weighted(0.5),
@@ -227,7 +266,13 @@ pub fn world_bp() -> impl Strategy<Value = WorldBp> {
                 groups,
             });
         let instances = prop::collection::vec(instance, n_instances);
-        (groups, ags, instances).prop_map(|(groups, address_groups, instances)| WorldBp { groups, address_groups, instances })
+        let vpcs = prop_oneof![3 => Just(VpcsBp::One), 1 => Just(VpcsBp::TwoPeered), 1 => Just(VpcsBp::TwoApart)];
+        (groups, ags, instances, vpcs).prop_map(|(groups, address_groups, instances, vpcs)| WorldBp {
+            groups,
+            address_groups,
+            instances,
+            vpcs,
+        })
     })
 }
 
@@ -283,16 +328,17 @@ pub fn build(bp: &WorldBp) -> World {
         .iter()
         .enumerate()
         .map(|(i, ib)| {
-            let mut private_ips = vec![private(i, false)];
+            let v = bp.vpc_of(i);
+            let mut private_ips = vec![private_in(v, i, false)];
             if ib.has_v6 {
-                private_ips.push(private(i, true));
+                private_ips.push(private_in(v, i, true));
             }
-            let virtual_ips = if ib.has_vip { vec![vip(i, false), vip(i, true)] } else { Vec::new() };
+            let virtual_ips = if ib.has_vip { vec![vip_in(v, i, false), vip_in(v, i, true)] } else { Vec::new() };
             Instance {
                 id: format!("i-{i}"),
                 name: format!("i-{i}"),
                 kind: if ib.load_balancer { InstanceKind::LoadBalancer { transfer_client_ip: true } } else { InstanceKind::Ecs },
-                subnet_id: Some("subnet-0".into()),
+                subnet_id: Some(format!("subnet-{v}")),
                 private_ips,
                 virtual_ips,
                 eip: ib.has_eip.then(|| eip(i)),
@@ -300,7 +346,7 @@ pub fn build(bp: &WorldBp) -> World {
             }
         })
         .collect();
-    let vpc = Vpc {
+    let first = Vpc {
         id: "vpc-0".into(),
         name: "vpc-0".into(),
         cidr: net(v4(10, 0, 0, 0), 16),
@@ -314,7 +360,26 @@ pub fn build(bp: &WorldBp) -> World {
             snat_eip: (bp.instances.len() % 2 == 1).then(|| v4(203, 0, 113, 200)),
         }],
     };
-    World { vpcs: vec![vpc], security_groups, address_groups, instances, peerings: Vec::new() }
+    let mut vpcs = vec![first];
+    let mut peerings = Vec::new();
+    if bp.vpcs != VpcsBp::One {
+        vpcs.push(Vpc {
+            id: "vpc-1".into(),
+            name: "vpc-1".into(),
+            cidr: net(v4(10, 1, 0, 0), 16),
+            subnets: vec![Subnet {
+                id: "subnet-1".into(),
+                name: "subnet-1".into(),
+                cidr: net(v4(10, 1, 0, 0), 24),
+                ipv6_cidr: Some(net(private_in(1, 0, true), 64)),
+                snat_eip: None,
+            }],
+        });
+    }
+    if bp.vpcs == VpcsBp::TwoPeered {
+        peerings.push(Peering { id: "peer-0-1".into(), vpcs: (0, 1) });
+    }
+    World { vpcs, security_groups, address_groups, instances, peerings }
 }
 
 /// A valid rule from its blueprint; `None` when the blueprint cannot be valid (an address group
@@ -367,13 +432,13 @@ pub fn build_packet(world: &World, pb: &PacketBp) -> Packet {
     let six = pb.six;
     let endpoint = |e: EndBp| -> IpAddr {
         match e {
-            EndBp::Private(i) => match world.instances.get(i) {
-                Some(inst) if !six || inst.private_ips.len() > 1 => private(i, six),
-                _ => internet(i, six),
+            EndBp::Private(i) => match world.instances.get(i).and_then(|inst| inst.private_ips.iter().find(|a| a.is_ipv6() == six)) {
+                Some(&a) => a,
+                None => internet(i, six),
             },
-            EndBp::Vip(i) => match world.instances.get(i) {
-                Some(inst) if !inst.virtual_ips.is_empty() => vip(i, six),
-                _ => unassigned(i, six),
+            EndBp::Vip(i) => match world.instances.get(i).and_then(|inst| inst.virtual_ips.iter().find(|a| a.is_ipv6() == six)) {
+                Some(&a) => a,
+                None => unassigned(i, six),
             },
             EndBp::Eip(i) => match world.instances.get(i).and_then(|inst| inst.eip) {
                 Some(a) if !six => a,

@@ -15,7 +15,7 @@ use sgplay_core::model::protocol::{TCP, UDP};
 use sgplay_core::model::{Action, AddressEntry, Direction, Ethertype, Instance, InstanceKind, ProtocolMatch, Remote, Rule, World};
 use sgplay_core::packet::Packet;
 use sgplay_core::Verdict;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// What decided one side: the rule's id and action, or nothing (default deny).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,6 +38,11 @@ fn family(addr: IpAddr) -> Ethertype {
     }
 }
 
+/// IPv6 unique-local addresses (fc00::/7), which do not cross the Internet.
+fn is_ula(addr: IpAddr) -> bool {
+    matches!(addr, IpAddr::V6(v) if (v.segments()[0] & 0xfe00) == 0xfc00)
+}
+
 fn entry_contains(entry: &AddressEntry, addr: IpAddr) -> bool {
     match entry {
         AddressEntry::Net(n) => n.contains(&addr),
@@ -45,9 +50,48 @@ fn entry_contains(entry: &AddressEntry, addr: IpAddr) -> bool {
     }
 }
 
+/// Do the entries, together, hold every address of `ethertype`? Coverage can only change at an
+/// entry's ends, so testing 0, the top, and each side of every end decides it.
+fn entries_hold_everything(entries: &[AddressEntry], ethertype: Ethertype) -> bool {
+    let top: IpAddr = match ethertype {
+        Ethertype::IPv4 => IpAddr::V4(Ipv4Addr::BROADCAST),
+        Ethertype::IPv6 => IpAddr::V6(Ipv6Addr::from(u128::MAX)),
+    };
+    let zero: IpAddr = match ethertype {
+        Ethertype::IPv4 => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+        Ethertype::IPv6 => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+    };
+    let step = |a: IpAddr, up: bool| -> Option<IpAddr> {
+        match a {
+            IpAddr::V4(v) => {
+                let n = u32::from(v);
+                (if up { n.checked_add(1) } else { n.checked_sub(1) }).map(|n| IpAddr::V4(Ipv4Addr::from(n)))
+            }
+            IpAddr::V6(v) => {
+                let n = u128::from(v);
+                (if up { n.checked_add(1) } else { n.checked_sub(1) }).map(|n| IpAddr::V6(Ipv6Addr::from(n)))
+            }
+        }
+    };
+    let mut probes = vec![zero, top];
+    for e in entries {
+        let (first, last) = match e {
+            AddressEntry::Net(n) => (n.network(), n.broadcast()),
+            AddressEntry::Range(a, b) => (*a, *b),
+        };
+        for end in [first, last] {
+            if family(end) == ethertype {
+                probes.extend([Some(end), step(end, true), step(end, false)].into_iter().flatten());
+            }
+        }
+    }
+    probes.iter().all(|&a| entries.iter().any(|e| entry_contains(e, a)))
+}
+
 /// §3: a rule matches when ethertype, protocol, port and remote all match. `addr` is the source for
-/// inbound rules and the destination for outbound rules.
-fn ref_rule_matches(world: &World, rule: &Rule, packet: &Packet, addr: IpAddr) -> bool {
+/// inbound rules and the destination for outbound rules; `None` is a source that crossed the
+/// Internet with no public address (§4): only a rule open to every address matches it.
+fn ref_rule_matches(world: &World, rule: &Rule, packet: &Packet, addr: Option<IpAddr>) -> bool {
     if rule.ethertype != family(packet.src) {
         return false;
     }
@@ -62,6 +106,16 @@ fn ref_rule_matches(world: &World, rule: &Rule, packet: &Packet, addr: IpAddr) -
             return false;
         }
     }
+    let Some(addr) = addr else {
+        return match &rule.remote {
+            Remote::Any => true,
+            Remote::Prefix(n) => n.prefix_len() == 0 && family(n.addr()) == rule.ethertype,
+            Remote::Group(_) => false,
+            Remote::AddressGroup(a) => {
+                world.address_groups.iter().any(|ag| &ag.id == a && entries_hold_everything(&ag.entries, rule.ethertype))
+            }
+        };
+    };
     match &rule.remote {
         Remote::Any => family(addr) == rule.ethertype,
         Remote::Prefix(n) => n.contains(&addr),
@@ -77,7 +131,7 @@ fn ref_rule_matches(world: &World, rule: &Rule, packet: &Packet, addr: IpAddr) -
 
 /// §3 order: groups in sequence; in a group the matching rules, smallest priority first, deny
 /// before allow at equal priority (then written order); first group with a match decides.
-fn ref_side(world: &World, inst: &Instance, direction: Direction, packet: &Packet, addr: IpAddr) -> RefSide {
+fn ref_side(world: &World, inst: &Instance, direction: Direction, packet: &Packet, addr: Option<IpAddr>) -> RefSide {
     let mut side = RefSide { instance: inst.id.clone(), direction, rule: None };
     for gid in &inst.security_groups {
         let Some(group) = world.security_groups.iter().find(|g| &g.id == gid) else { continue };
@@ -99,7 +153,8 @@ fn ref_side(world: &World, inst: &Instance, direction: Direction, packet: &Packe
 
 /// §4: the source's outbound rules, then the destination's inbound rules; both must allow. Two
 /// addresses of one instance are not filtered; a load balancer with Transfer Client IP Address
-/// bypasses its own outbound and the backend's inbound rules. Returns the sides in order, up to the first that denies.
+/// bypasses its own outbound and the backend's inbound rules. Returns the sides in order, up to
+/// the first that denies.
 pub fn reference(world: &World, packet: &Packet) -> (Verdict, Vec<RefSide>) {
     let owner = |addr: IpAddr| {
         world.instances.iter().find(|i| i.private_ips.contains(&addr) || i.virtual_ips.contains(&addr) || i.eip == Some(addr))
@@ -120,10 +175,14 @@ pub fn reference(world: &World, packet: &Packet) -> (Verdict, Vec<RefSide>) {
         src.is_some_and(|a| a.eip == Some(packet.src) && !a.private_ips.contains(&packet.src) && !a.virtual_ips.contains(&packet.src));
     let seen_source = match (src.and_then(|a| a.eip).filter(|e| e.is_ipv4() == packet.src.is_ipv4()), snat.filter(|_| packet.src.is_ipv4()))
     {
-        _ if !dst_via_eip || src_is_eip => packet.src,
-        (Some(a_eip), _) => a_eip,
-        (None, Some(nat)) => nat,
-        _ => packet.src,
+        _ if !dst_via_eip || src_is_eip => Some(packet.src),
+        (Some(a_eip), _) => Some(a_eip),
+        (None, Some(nat)) => Some(nat),
+        // No EIP, no NAT gateway: a global IPv6 source keeps its address; any other source from
+        // an instance has no public address the destination could see.
+        _ if packet.src.is_ipv6() && !is_ula(packet.src) => Some(packet.src),
+        _ if src.is_some() => None,
+        _ => Some(packet.src),
     };
     if let (Some(a), Some(b)) = (src, dst) {
         if a.id == b.id {
@@ -135,7 +194,7 @@ pub fn reference(world: &World, packet: &Packet) -> (Verdict, Vec<RefSide>) {
     // group rules: neither its own outbound rules nor the destination's inbound rules.
     let from_transfer_lb = src.is_some_and(|a| matches!(a.kind, InstanceKind::LoadBalancer { transfer_client_ip: true }));
     if let Some(a) = src.filter(|_| !from_transfer_lb) {
-        let side = ref_side(world, a, Direction::Egress, packet, packet.dst);
+        let side = ref_side(world, a, Direction::Egress, packet, Some(packet.dst));
         let allows = side.allows();
         sides.push(side);
         if !allows {
@@ -153,4 +212,60 @@ pub fn reference(world: &World, packet: &Packet) -> (Verdict, Vec<RefSide>) {
         }
     }
     (Verdict::Allow, sides)
+}
+
+/// §4's path outcome, read literally: `reachable`, `no_peering`, `private_from_outside` or
+/// `no_public_address`. An end is inside when it is an instance's private or virtual address or
+/// an address of a VPC's blocks, outside when it is an EIP or outside every VPC. Inside to inside
+/// needs one VPC or a peering; outside to inside reaches only a global IPv6 address; inside to
+/// outside needs a public address (an EIP of the family, a subnet NAT gateway for IPv4, a global
+/// IPv6 address).
+pub fn reference_path(world: &World, packet: &Packet) -> &'static str {
+    let holder = |addr: IpAddr| world.instances.iter().find(|i| i.private_ips.contains(&addr) || i.virtual_ips.contains(&addr));
+    let eip_holder = |addr: IpAddr| world.instances.iter().find(|i| i.eip == Some(addr));
+    let vpc_holding = |addr: IpAddr| {
+        world.vpcs.iter().position(|v| v.cidr.contains(&addr) || v.subnets.iter().any(|s| s.ipv6_cidr.is_some_and(|c| c.contains(&addr))))
+    };
+    let vpc_of_instance = |inst: &Instance| {
+        let subnet = inst.subnet_id.as_deref();
+        world.vpcs.iter().position(|v| v.subnets.iter().any(|s| Some(s.id.as_str()) == subnet))
+    };
+    // (inside?, its VPC, the instance)
+    let end = |addr: IpAddr| match (holder(addr), eip_holder(addr)) {
+        (Some(inst), _) => (true, vpc_of_instance(inst), Some(inst)),
+        (None, Some(inst)) => (false, None, Some(inst)),
+        (None, None) => {
+            let vpc = vpc_holding(addr);
+            (vpc.is_some(), vpc, None)
+        }
+    };
+    let (src_in, src_vpc, src) = end(packet.src);
+    let (dst_in, dst_vpc, dst) = end(packet.dst);
+    if let (Some(a), Some(b)) = (src, dst) {
+        if a.id == b.id {
+            return "reachable";
+        }
+    }
+    match (src_in, dst_in) {
+        (true, true) => match (src_vpc, dst_vpc) {
+            (Some(a), Some(b)) if a != b && !world.peerings.iter().any(|p| p.vpcs == (a, b) || p.vpcs == (b, a)) => "no_peering",
+            _ => "reachable",
+        },
+        (false, true) if packet.dst.is_ipv4() || is_ula(packet.dst) => "private_from_outside",
+        (true, false) => match src {
+            Some(a) => {
+                let eip = a.eip.is_some_and(|e| e.is_ipv4() == packet.src.is_ipv4());
+                let nat = packet.src.is_ipv4()
+                    && world.vpcs.iter().flat_map(|v| &v.subnets).any(|s| Some(&s.id) == a.subnet_id.as_ref() && s.snat_eip.is_some());
+                let global6 = packet.src.is_ipv6() && !is_ula(packet.src);
+                if eip || nat || global6 {
+                    "reachable"
+                } else {
+                    "no_public_address"
+                }
+            }
+            None => "reachable",
+        },
+        _ => "reachable",
+    }
 }

@@ -23,7 +23,7 @@ use sgplay_core::model::{AddressEntry, Ethertype, Remote, World};
 use sgplay_core::packet::{Packet, TcpFlags};
 use sgplay_core::{decide, Matcher, Verdict};
 use sgplay_tests::random_world::{
-    build, entry_pool, internet, rule_bp, unassigned, world_bp, InstanceBp, RemoteBp, RuleBp, WorldBp, PORT_POOL,
+    build, internet, rule_bp, unassigned, world_bp, InstanceBp, RemoteBp, RuleBp, VpcsBp, WorldBp, PORT_POOL,
 };
 use std::collections::BTreeSet;
 use std::net::IpAddr;
@@ -322,10 +322,11 @@ fn an_address_group_entry_is_part_of_the_diff() {
             InstanceBp { has_v6: false, has_vip: false, has_eip: false, load_balancer: false, groups: vec![0] },
             InstanceBp { has_v6: false, has_vip: false, has_eip: false, load_balancer: false, groups: vec![1] },
         ],
+        vpcs: VpcsBp::One,
     };
     let a = build(&bp);
     let mut changed = bp.clone();
-    changed.address_groups[0].1 = vec![entry_pool(false).len() - 1];
+    changed.address_groups[0].1 = vec![6]; // 10.0.0.199-10.0.0.201;
     let b = build(&changed);
     let report = diff(&a, &b);
     check(&a, &b, &report).expect("exact");
@@ -335,9 +336,10 @@ fn an_address_group_entry_is_part_of_the_diff() {
 }
 
 #[test]
-fn a_source_losing_its_eip_is_seen_by_its_private_address() {
-    // i-1 admits SSH from 203.0.113.0/24 only; i-0 reaches i-1's EIP through its own EIP in A,
-    // with its private address in B (it has no EIP there): closed.
+fn a_source_losing_its_eip_has_no_public_address_its_rules_could_see() {
+    // i-1 admits SSH from 203.0.113.0/24 only; i-0 reaches i-1's EIP through its own EIP in A;
+    // in B it has no EIP (and the subnet no NAT gateway): an unknown public source, which only a
+    // rule open to every address matches. Closed.
     let ssh = RuleBp { ingress: true, six: false, protocol: 1, ports: vec![0], deny: false, priority: 1, remote: RemoteBp::Prefix(7) };
     let out = RuleBp { ingress: false, six: false, protocol: 0, ports: vec![], deny: false, priority: 1, remote: RemoteBp::Any };
     let bp = WorldBp {
@@ -347,6 +349,7 @@ fn a_source_losing_its_eip_is_seen_by_its_private_address() {
             InstanceBp { has_v6: false, has_vip: false, has_eip: true, load_balancer: false, groups: vec![0] },
             InstanceBp { has_v6: false, has_vip: false, has_eip: true, load_balancer: false, groups: vec![1] },
         ],
+        vpcs: VpcsBp::One,
     };
     let a = build(&bp);
     let b = build(&apply(&bp, &Edit::ToggleEip(0)));

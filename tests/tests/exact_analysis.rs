@@ -18,7 +18,7 @@ use proptest::prelude::*;
 use sgplay_core::analysis::shadow::{shadowed_rules, RuleFindingKind, Scope, ShadowReport};
 use sgplay_core::eval::rule_match::rule_matches;
 use sgplay_core::eval::{decide_side, SideDecision};
-use sgplay_core::model::{AddressEntry, Direction, Ethertype, Instance, Remote, World};
+use sgplay_core::model::{AddressEntry, Direction, Ethertype, Instance, Remote, RemoteAddress, World};
 use sgplay_core::packet::{Packet, TcpFlags};
 use sgplay_tests::random_world::{build, world_bp};
 use std::collections::BTreeSet;
@@ -131,12 +131,12 @@ fn decides(world: &World, inst: &Instance, g: usize, r: usize, grid: &[(Packet, 
     let rule = &world.security_groups[g].rules[r];
     let seq = inst.security_groups.iter().position(|x| *x == world.security_groups[g].id);
     grid.iter().any(|(p, a)| {
-        matches!(decide_side(world, inst, rule.direction, p, *a), SideDecision::Rule { group, rule: ri, .. } if Some(group) == seq && ri == r)
+        matches!(decide_side(world, inst, rule.direction, p, RemoteAddress::Known(*a)), SideDecision::Rule { group, rule: ri, .. } if Some(group) == seq && ri == r)
     })
 }
 
 fn verdicts(world: &World, inst: &Instance, direction: Direction, grid: &[(Packet, IpAddr)]) -> Vec<bool> {
-    grid.iter().map(|(p, a)| decide_side(world, inst, direction, p, *a).allows()).collect()
+    grid.iter().map(|(p, a)| decide_side(world, inst, direction, p, RemoteAddress::Known(*a)).allows()).collect()
 }
 
 fn kind_of(report: &ShadowReport, g: usize, r: usize) -> Option<(RuleFindingKind, Scope)> {
@@ -168,8 +168,10 @@ fn check(world: &World) -> Result<(), TestCaseError> {
                     let cover: BTreeSet<(usize, usize)> = finding.covered_by.iter().map(|n| n.at).collect();
                     let judged_on = if scope == Scope::Group { vec![alone(world, g)] } else { on.clone() };
                     for inst in &judged_on {
-                        for (p, a) in grid.iter().filter(|(p, a)| rule_matches(world, rule, p, *a)) {
-                            if let SideDecision::Rule { group: seq, rule: ri, .. } = decide_side(world, inst, rule.direction, p, *a) {
+                        for (p, a) in grid.iter().filter(|(p, a)| rule_matches(world, rule, p, RemoteAddress::Known(*a))) {
+                            if let SideDecision::Rule { group: seq, rule: ri, .. } =
+                                decide_side(world, inst, rule.direction, p, RemoteAddress::Known(*a))
+                            {
                                 let gi = world.security_groups.iter().position(|x| x.id == inst.security_groups[seq]).expect("group");
                                 prop_assert!(
                                     cover.contains(&(gi, ri)),

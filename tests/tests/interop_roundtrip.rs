@@ -7,10 +7,11 @@ use sgplay_core::model::{InstanceKind, World};
 use sgplay_tests::documents::scenario_of;
 use sgplay_tests::random_world::{build, world_bp};
 
-/// The part of a random world the API listings carry: no VPCs (the server list has no blocks),
-/// no virtual IPs (bound to ports, not servers), no load balancers (not servers).
+/// The part of a random world the API listings carry: no VPCs nor peerings (the server list has
+/// no blocks), no virtual IPs (bound to ports, not servers), no load balancers (not servers).
 fn api_world(mut world: World) -> World {
     world.vpcs.clear();
+    world.peerings.clear();
     world.instances.retain(|i| i.kind == InstanceKind::Ecs);
     for inst in &mut world.instances {
         inst.subnet_id = None;

@@ -5,16 +5,19 @@
 //! the same verdict, the same deciding rule on every side and the same stopping point from
 //! `eval::decide`, `eval::evaluate`, the compiled `Matcher` and the reference.
 //!
+//! The path outcome (reachable, no peering, private from outside, no public address) is compared
+//! too: worlds have one VPC, or two with or without a peering.
+//!
 //! Worlds are built from the `model` types directly, and every instance has a group.
 
 use proptest::prelude::*;
-use sgplay_core::eval::{decide, evaluate};
+use sgplay_core::eval::{decide, evaluate, PathOutcome, Reachability};
 use sgplay_core::matcher::{Budget, Matcher, MatcherConfig, SideResult};
 use sgplay_core::model::{Direction, World};
 use sgplay_core::packet::Packet;
 use sgplay_core::Verdict;
 use sgplay_tests::random_world::*;
-use sgplay_tests::reference::reference;
+use sgplay_tests::reference::{reference, reference_path};
 
 // ---------------------------------------------------------------------------------------------
 
@@ -32,12 +35,35 @@ fn compare_all(world: &World, matchers: &[Matcher], packet: &Packet) -> Result<(
     Ok(())
 }
 
+fn traced_path(path: &Reachability) -> &'static str {
+    match path {
+        Reachability::Reachable => "reachable",
+        Reachability::NoPeering { .. } => "no_peering",
+        Reachability::PrivateFromOutside { .. } => "private_from_outside",
+        Reachability::NoPublicAddress { .. } => "no_public_address",
+    }
+}
+
+fn routed_path(path: &PathOutcome<u32>) -> &'static str {
+    match path {
+        PathOutcome::Reachable => "reachable",
+        PathOutcome::NoPeering { .. } => "no_peering",
+        PathOutcome::PrivateFromOutside { .. } => "private_from_outside",
+        PathOutcome::NoPublicAddress { .. } => "no_public_address",
+    }
+}
+
 fn compare(world: &World, matcher: &Matcher, packet: &Packet) -> Result<(), TestCaseError> {
     let (want, sides) = reference(world, packet);
     let fast = decide(world, packet);
     let eval = evaluate(world, packet);
     let compiled = matcher.decide_rule(packet);
     prop_assert_eq!(fast, eval.verdict, "decide and evaluate disagree on {}", packet);
+    // The path outcome: the tracer's (over the world), the matcher's (over its indices), the reference's.
+    let want_path = reference_path(world, packet);
+    prop_assert_eq!(traced_path(&eval.path), want_path, "the tracer's path outcome differs on {}: {:?}", packet, eval.path);
+    let compiled_path = matcher.route(packet).path;
+    prop_assert_eq!(routed_path(&compiled_path), want_path, "the matcher's path outcome differs on {}: {:?}", packet, compiled_path);
     prop_assert_eq!(want, fast, "engine and reference disagree on {}; reference sides: {:?}", packet, sides);
     prop_assert_eq!(want, compiled.verdict, "the matcher and the reference disagree on {}; matcher: {:?}", packet, compiled);
     prop_assert_eq!(compiled.verdict, matcher.decide(packet));
@@ -129,6 +155,7 @@ fn the_reference_model_reads_the_seed_correctly() {
             InstanceBp { has_v6: false, has_vip: true, has_eip: false, load_balancer: false, groups: vec![0] },
             InstanceBp { has_v6: false, has_vip: false, has_eip: false, load_balancer: false, groups: vec![1] },
         ],
+        vpcs: VpcsBp::One,
     };
     let world = build(&bp);
     let ssh = |src| build_packet(&world, &PacketBp { six: false, src, dst: EndBp::Private(0), protocol: 0, port: 0 });

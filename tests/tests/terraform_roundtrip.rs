@@ -13,6 +13,7 @@ use sgplay_tests::random_world::{build, world_bp};
 /// The part of a random world the three resources carry: groups, rules, address groups.
 fn terraform_world(mut world: World) -> World {
     world.vpcs.clear();
+    world.peerings.clear();
     world.instances.clear();
     world
 }

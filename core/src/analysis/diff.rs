@@ -63,7 +63,7 @@
 
 use super::shadow::Skipped;
 use super::space::{TooLarge, GRID_LIMIT};
-use crate::eval::{group_order, route, Crossing, Directory};
+use crate::eval::{group_order, route, Crossing, Directory, RemoteAddress};
 use crate::matcher::shape::{addr_number, address_cuts, family_max, merge, number_to_addr, port_cuts, shape, MemberIndex, RuleShape};
 use crate::matcher::{family_slot, side_slot};
 use crate::model::protocol::{protocol_name, ICMP, ICMPV6, TCP, UDP};
@@ -278,9 +278,23 @@ impl Grid {
     fn build(lists: &[Vec<&RuleShape>], slots: &Slots, max: u128, room: usize) -> Result<Grid, TooLarge> {
         let addr_starts = address_cuts(lists.iter().flatten().copied(), max);
         let class_of = |a: u128| (addr_starts.partition_point(|&s| s <= a) - 1) as u32;
-        let rule_acs: Vec<Vec<Vec<(u32, u32)>>> =
-            lists.iter().map(|l| l.iter().map(|r| r.remote.iter().map(|&(f, l)| (class_of(f), class_of(l))).collect()).collect()).collect();
         let covers_all: Vec<Vec<bool>> = lists.iter().map(|l| l.iter().map(|r| r.covers_every_address(max)).collect()).collect();
+        // A rule holding every address holds the unknown public source's class too (one past the
+        // address classes, `Grid::unknown_class`).
+        let unknown = addr_starts.len() as u32;
+        let rule_acs: Vec<Vec<Vec<(u32, u32)>>> = lists
+            .iter()
+            .zip(&covers_all)
+            .map(|(l, all)| {
+                l.iter()
+                    .zip(all)
+                    .map(|(r, &all)| {
+                        let classes = r.remote.iter().map(|&(f, l)| (class_of(f), class_of(l)));
+                        classes.chain(all.then_some((unknown, unknown))).collect()
+                    })
+                    .collect()
+            })
+            .collect();
 
         // Runs per slot, each with the positions of every list that apply (a list's run stops at
         // its first rule covering every address: nothing after it is ever first there).
@@ -336,7 +350,8 @@ impl Grid {
             class.push(run_class[k..k + cuts.len()].to_vec());
             k += cuts.len();
         }
-        let (pcs, acs) = (class_lists.len(), addr_starts.len());
+        // Address classes and the unknown public source's.
+        let (pcs, acs) = (class_lists.len(), addr_starts.len() + 1);
         let cells = pcs.saturating_mul(acs).saturating_mul(lists.len().max(1));
         if entries.saturating_add(cells) > room {
             return Err(TooLarge { cells: entries.saturating_add(cells) });
@@ -368,12 +383,22 @@ impl Grid {
         self.port_classes * self.addr_starts.len() * self.first.len().max(1)
     }
 
+    /// The address classes (the unknown public source's class is not one of them).
     fn addr_classes(&self) -> usize {
         self.addr_starts.len()
     }
 
     fn addr_class(&self, addr: u128) -> u32 {
         (self.addr_starts.partition_point(|&s| s <= addr) - 1) as u32
+    }
+
+    /// The class a side's rules look up for `remote`: an address's class, or for an unknown
+    /// public source the class past the address classes, held only by rules open to every address.
+    fn remote_class(&self, remote: RemoteAddress) -> u32 {
+        match remote {
+            RemoteAddress::Known(addr) => self.addr_class(addr_number(addr)),
+            RemoteAddress::UnknownPublic { .. } => self.addr_starts.len() as u32,
+        }
     }
 
     fn addr_range(&self, class: u32) -> (u128, u128) {
@@ -389,7 +414,7 @@ impl Grid {
 
     #[inline]
     fn first(&self, list: usize, pc: u32, ac: u32) -> u32 {
-        self.first[list][pc as usize * self.addr_starts.len() + ac as usize]
+        self.first[list][pc as usize * (self.addr_starts.len() + 1) + ac as usize]
     }
 }
 
@@ -736,7 +761,8 @@ impl<'a> Work<'a> {
             }
         }
         let mut joint = Joint { grid, causes, actions, changed_at: Vec::new(), pc_runs, free: None };
-        let mut changed_at = vec![Vec::new(); joint.grid.addr_classes()];
+        // Per address class and the unknown public source's: where the two versions differ.
+        let mut changed_at = vec![Vec::new(); joint.grid.addr_classes() + 1];
         for pc in 0..joint.grid.port_classes as u32 {
             for (ac, at) in changed_at.iter_mut().enumerate() {
                 let (pa, pb) = (joint.grid.first(0, pc, ac as u32), joint.grid.first(1, pc, ac as u32));
@@ -957,7 +983,7 @@ fn regions(pieces: Vec<Piece>) -> Vec<Piece> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Ask {
     func: Func,
-    remote: Option<IpAddr>,
+    remote: Option<RemoteAddress>,
 }
 
 fn ask<'w>(v: &Version<'w>, crossing: Option<Crossing<u32>>) -> Ask {
@@ -1126,7 +1152,7 @@ fn pair(work: &mut Work<'_>, y: IpAddr, x: IpAddr, family: Ethertype, holders: [
                 whole = true;
                 break;
             }
-            (ra, rb) => ra.or(rb).unwrap_or(x),
+            (ra, rb) => ra.or(rb).unwrap_or(RemoteAddress::Known(x)),
         };
         let slot = side_slot(direction, family);
         let what = || {
@@ -1139,7 +1165,7 @@ fn pair(work: &mut Work<'_>, y: IpAddr, x: IpAddr, family: Ethertype, holders: [
             JointState::Unknown => return Err(Unknown),
             JointState::Changed(j) => {
                 let joint = &work.joints[j];
-                let ac = joint.grid.addr_class(addr_number(remote));
+                let ac = joint.grid.remote_class(remote);
                 for &pc in &joint.changed_at[ac as usize] {
                     candidates.extend(joint.pc_runs[pc as usize].iter().copied());
                 }
@@ -1161,11 +1187,11 @@ fn pair(work: &mut Work<'_>, y: IpAddr, x: IpAddr, family: Ethertype, holders: [
             sides.push(match q.func {
                 Func::Pass(p) => Resolved::Pass(p),
                 Func::Sig(s) => {
-                    let remote = addr_number(q.remote.unwrap_or(x));
+                    let remote = q.remote.unwrap_or(RemoteAddress::Known(x));
                     let mut chain = Vec::new();
                     for &g in &versions[w].sigs[s as usize] {
                         let grid = work.group_grid(w, g, slot).ok_or(Unknown)?;
-                        chain.push((grid, work.grids[grid].addr_class(remote), g));
+                        chain.push((grid, work.grids[grid].remote_class(remote), g));
                     }
                     Resolved::Chain(chain)
                 }

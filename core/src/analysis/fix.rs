@@ -18,14 +18,13 @@
 
 use super::diff::{diff, Change, WorldDiff};
 use super::shadow::Skipped;
-use crate::eval::{evaluate, HopDecision, Verdict};
+use crate::eval::{evaluate, HopDecision, RemoteAddress, Verdict};
 use crate::model::protocol::{protocol_name, TCP, UDP};
 use crate::model::{Direction, Ethertype, World};
 use crate::packet::Packet;
 use crate::scenario::{ChangeSpec, RuleSpec};
 use crate::sim::change::Change as Edit;
 use serde::Serialize;
-use std::net::IpAddr;
 
 /// One step of the fix, with why it sits where it sits.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -157,16 +156,24 @@ fn add_allow(
     group: &str,
     priority: u8,
     direction: Direction,
-    remote: IpAddr,
+    remote: RemoteAddress,
     packet: &Packet,
     instance: &str,
-    why: String,
+    mut why: String,
 ) -> FixStep {
-    let family = Ethertype::of(remote);
-    let prefix = match family {
-        Ethertype::IPv4 => format!("{remote}/32"),
-        Ethertype::IPv6 => format!("{remote}/128"),
+    let family = remote.family();
+    // Exactly the flow's remote; an unknown public source is matched only by every address.
+    let prefix = match (remote, family) {
+        (RemoteAddress::Known(addr), Ethertype::IPv4) => format!("{addr}/32"),
+        (RemoteAddress::Known(addr), Ethertype::IPv6) => format!("{addr}/128"),
+        (RemoteAddress::UnknownPublic { .. }, Ethertype::IPv4) => "0.0.0.0/0".to_string(),
+        (RemoteAddress::UnknownPublic { .. }, Ethertype::IPv6) => "::/0".to_string(),
     };
+    if !remote.is_known() {
+        why.push_str(&format!(
+            "; the source's public address is unknown (no EIP, no NAT gateway), so only a rule open to every address, {prefix}, matches it: to admit that source alone, give it an EIP or its subnet a NAT gateway and allow that address instead"
+        ));
+    }
     let taken = |id: &str| world.group(group).is_some_and(|g| g.rules.iter().any(|r| r.id == id));
     let id = (1..).map(|n| format!("fix-{n}")).find(|id| !taken(id)).unwrap_or_else(|| "fix".into());
     let ported = matches!(packet.protocol, TCP | UDP);

@@ -16,7 +16,7 @@
 //! Cost: `(n + 1)² · services` pair verdicts of a few reads each: 1,000 instances × 10 services
 //! is about ten million table reads.
 
-use crate::eval::Crossing;
+use crate::eval::{Crossing, RemoteAddress};
 use crate::matcher::shape::number_to_addr;
 use crate::matcher::Matcher;
 use crate::model::protocol::{TCP, UDP};
@@ -100,8 +100,8 @@ enum Check {
     Pass,
     /// The side's answer for this remote, from the passes' rows.
     Row { instance: u32, column: u32 },
-    /// A remote the passes did not compute (an EIP the route substituted).
-    Direct { instance: u32, remote: IpAddr },
+    /// A remote the passes did not compute (an EIP the route substituted, an unknown public source).
+    Direct { instance: u32, remote: RemoteAddress },
 }
 
 /// A square matrix of bits.
@@ -175,7 +175,7 @@ pub fn reachability(world: &World, matcher: &Matcher, services: &[Service]) -> R
             let check = |direction: Direction, crossing: Option<Crossing<u32>>| match crossing {
                 Some(Crossing::Rules { instance, remote }) => {
                     let (other, seen) = if direction == Direction::Egress { (to, dst) } else { (from, src) };
-                    if remote == seen {
+                    if remote == RemoteAddress::Known(seen) {
                         Check::Row { instance, column: index(other) as u32 }
                     } else {
                         // A remote the passes do not see (e.g. an EIP): judge the side directly.
@@ -230,7 +230,7 @@ pub fn reachability(world: &World, matcher: &Matcher, services: &[Service]) -> R
             Check::Row { instance, column } => sides[d].get(instance as usize, column as usize),
             Check::Direct { instance, remote } => {
                 let direction = if d == 0 { Direction::Egress } else { Direction::Ingress };
-                views[usize::from(remote.is_ipv6())].side_allows(instance, direction, remote)
+                views[usize::from(remote.family() == Ethertype::IPv6)].side_allows(instance, direction, remote)
             }
         };
         for (mask, (_, _, checks)) in masks.iter_mut().zip(&routes) {

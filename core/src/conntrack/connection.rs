@@ -6,11 +6,10 @@ use super::key::{icmp_reply_type, is_icmp_error_type, is_icmp_reply_type, FlowKe
 use super::tcp::{self, FlowDirection, TcpState, TcpStep};
 use super::timeouts::Profile;
 use crate::model::protocol::{TCP, UDP};
-use crate::model::Direction;
+use crate::model::{Direction, RemoteAddress};
 use crate::packet::Packet;
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::net::IpAddr;
 
 /// Which traffic opened the connection, relative to the instance holding the entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -159,7 +158,7 @@ pub struct Connection {
     pub opening: Packet,
     /// The address the admitting rules compared with their remote (the source for inbound, the
     /// destination for outbound).
-    pub remote: IpAddr,
+    pub remote: RemoteAddress,
     /// What netfilter remembers of a TCP connection's past beyond its state: whether a SYN may
     /// reopen it.
     #[serde(default)]
@@ -372,7 +371,7 @@ mod tests {
             admitted_by: AdmittedBy::Rule { group_id: "g".into(), rule_id: "r".into() },
             status: Status::Active,
             opening: p.clone(),
-            remote: p.src,
+            remote: RemoteAddress::Known(p.src),
             tcp: Default::default(),
         };
         c.refresh(0, profile);

@@ -169,7 +169,7 @@ mod tests {
             expires_at,
             admitted_by: AdmittedBy::Rule { group_id: "g".into(), rule_id: "r".into() },
             status: Status::Active,
-            remote: p.dst,
+            remote: crate::model::RemoteAddress::Known(p.dst),
             tcp: Default::default(),
             opening: p,
         }

@@ -9,9 +9,10 @@ pub mod rule_match;
 pub mod side;
 pub mod trace;
 
+pub use crate::model::RemoteAddress;
 pub use explain::{steps, Step, StepKind};
+pub use order::{group_order, instance_order, OrderKey, Ranked};
 pub use path::{decide, evaluate, plan, PathPlan, Side};
 pub use route::{route, Crossing, Directory, PathOutcome, Route};
-pub use order::{group_order, instance_order, OrderKey, Ranked};
 pub use side::{decide_side, trace_side, SideDecision};
 pub use trace::*;

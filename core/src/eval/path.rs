@@ -7,7 +7,7 @@ use super::route::{route, Crossing, PathOutcome};
 use super::side::{decide_side, trace_side};
 use super::trace::{Evaluation, HopDecision, HopTrace, Reachability, Verdict};
 use crate::conntrack::Connection;
-use crate::model::{AddressKind, Direction, Instance, Place, World};
+use crate::model::{AddressKind, Direction, Instance, Place, RemoteAddress, World};
 use crate::packet::Packet;
 use std::net::IpAddr;
 
@@ -15,7 +15,7 @@ use std::net::IpAddr;
 #[derive(Clone, Debug)]
 pub enum Side<'w> {
     /// Rules of `instance` in `direction`, compared with `remote`.
-    Rules { instance: &'w Instance, direction: Direction, remote: IpAddr },
+    Rules { instance: &'w Instance, direction: Direction, remote: RemoteAddress },
     /// Rules of `instance` are not consulted, for `reason`.
     Bypass { instance: &'w Instance, direction: Direction, remote: IpAddr, reason: String },
 }
@@ -74,7 +74,7 @@ pub fn plan<'w>(world: &'w World, packet: &Packet) -> PathPlan<'w> {
     if let Some((b, via)) = route.dst {
         let b = instance(b);
         if let (Some((a, _)), AddressKind::Eip) = (route.src, via) {
-            notes.push(source_through_eip(instance(a), packet));
+            notes.push(source_through_eip(world, instance(a), packet));
         }
         match route.inbound {
             Some(Crossing::Bypass { remote, .. }) => {
@@ -118,17 +118,23 @@ fn note_outside(place: &Place, notes: &mut Vec<String>) {
 }
 
 /// When the destination is reached at its EIP, the packet crossed the Internet: the destination
-/// sees the source's EIP (interpretation: SNAT through the source's EIP; without one, the
-/// private address is kept). `route` chose the address; this says so.
-fn source_through_eip(src: &Instance, packet: &Packet) -> String {
-    match src.eip {
-        Some(eip) => format!(
-            "the destination is reached at its EIP, so the packet leaves {} through its EIP {eip}: inbound rules see {eip} (interpretation)",
-            src.display_name()
+/// sees the source's EIP (interpretation: SNAT through the source's EIP), or its subnet's NAT
+/// gateway EIP, or no address it knows. `route` chose the address; this says so.
+fn source_through_eip(world: &World, src: &Instance, packet: &Packet) -> String {
+    let name = src.display_name();
+    let same_family = |a: &IpAddr| a.is_ipv4() == packet.src.is_ipv4();
+    match (src.eip.filter(same_family), world.snat_of_instance(src).filter(same_family)) {
+        (Some(eip), _) => {
+            format!("the destination is reached at its EIP, so the packet leaves {name} through its EIP {eip}: inbound rules see {eip} (interpretation)")
+        }
+        (None, Some(nat)) => format!(
+            "the destination is reached at its EIP and {name} has none, so the packet leaves through its subnet's NAT gateway EIP {nat}: inbound rules see {nat}"
         ),
-        None => format!(
-            "the destination is reached at its EIP but {} has none: inbound rules see its private address {} or its subnet's NAT gateway EIP when it has one (see the path outcome)",
-            src.display_name(),
+        (None, None) if packet.src.is_ipv6() && !crate::model::is_private_range(packet.src) => {
+            format!("the destination is reached at its EIP; {name}'s global IPv6 address {} is what inbound rules see", packet.src)
+        }
+        (None, None) => format!(
+            "the destination is reached at its EIP, but {name} has no EIP and its subnet no NAT gateway: the packet has no public source (see the path outcome), so inbound rules cannot see its private address {}; only a rule open to every address matches it",
             packet.src
         ),
     }
@@ -161,13 +167,14 @@ pub fn evaluate(world: &World, packet: &Packet) -> Evaluation {
     let mut hops = Vec::new();
     if let (Some(first), Some(reason)) = (plan.sides.first(), Connection::untracked_invalid(packet)) {
         let (instance, direction, remote) = match first {
-            Side::Rules { instance, direction, remote } | Side::Bypass { instance, direction, remote, .. } => (instance, direction, remote),
+            Side::Rules { instance, direction, remote } => (instance, direction, *remote),
+            Side::Bypass { instance, direction, remote, .. } => (instance, direction, RemoteAddress::Known(*remote)),
         };
         hops.push(HopTrace {
             instance_id: instance.id.clone(),
             instance_name: instance.display_name().to_string(),
             direction: *direction,
-            remote_address: *remote,
+            remote_address: remote,
             decision: HopDecision::Invalid { connection_id: 0, reason },
             groups: Vec::new(),
         });
@@ -201,7 +208,7 @@ pub fn trace_one(world: &World, side: &Side<'_>, packet: &Packet) -> HopTrace {
             instance_id: instance.id.clone(),
             instance_name: instance.display_name().to_string(),
             direction: *direction,
-            remote_address: *remote,
+            remote_address: RemoteAddress::Known(*remote),
             decision: HopDecision::Bypass { reason: reason.clone() },
             groups: Vec::new(),
         },

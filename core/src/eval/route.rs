@@ -15,7 +15,7 @@
 //!   balancers take security groups, for the traffic *to* them), so both its own outbound rules
 //!   and the destination's inbound rules are bypassed; traffic to it is filtered as usual.
 
-use crate::model::{AddressKind, World};
+use crate::model::{AddressKind, RemoteAddress, World};
 use crate::packet::Packet;
 use std::net::IpAddr;
 
@@ -43,7 +43,7 @@ pub trait Directory {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Crossing<I> {
     /// The instance's rules decide, compared with `remote`.
-    Rules { instance: I, remote: IpAddr },
+    Rules { instance: I, remote: RemoteAddress },
     /// The instance's rules are bypassed: the source is a load balancer with Transfer Client IP
     /// Address (on its outbound side and on the destination's inbound side).
     Bypass { instance: I, remote: IpAddr },
@@ -106,7 +106,9 @@ pub fn route<D: Directory>(directory: &D, packet: &Packet) -> Route<D::Id> {
         Route { src, dst, same_instance: false, outbound: None, inbound: None, path: path_outcome(directory, packet, src, dst) };
     if let (Some((a, _)), Some((b, _))) = (src, dst) {
         if a == b {
+            // Inside one instance (its EIP to its private address, say): nothing is routed.
             route.same_instance = true;
+            route.path = PathOutcome::Reachable;
             return route;
         }
     }
@@ -114,24 +116,25 @@ pub fn route<D: Directory>(directory: &D, packet: &Packet) -> Route<D::Id> {
         // A load balancer without a group has nothing to bypass: it is simply unfiltered.
         route.outbound = Some(match (directory.has_groups(a), directory.bypasses_backend_rules(a)) {
             (true, true) => Crossing::Bypass { instance: a, remote: packet.dst },
-            (true, false) => Crossing::Rules { instance: a, remote: packet.dst },
+            (true, false) => Crossing::Rules { instance: a, remote: RemoteAddress::Known(packet.dst) },
             (false, _) => Crossing::Unfiltered { instance: a },
         });
     }
     if let Some((b, via)) = dst {
         let remote = match src {
             // Reached at its EIP, the packet crossed the Internet: it carries the source's EIP, or
-            // its subnet's NAT gateway EIP (SNAT); with neither it has no path (`path` says so)
-            // and the rules are shown against the private source.
+            // its subnet's NAT gateway EIP (SNAT), or a global IPv6 source as it is; with none of
+            // them it has no path (`path` says so) and no known public source.
             Some((a, kind)) if via == AddressKind::Eip && kind != AddressKind::Eip => directory
                 .eip(a)
                 .filter(|e| e.is_ipv4() == packet.src.is_ipv4())
                 .or_else(|| directory.snat(a).filter(|_| packet.src.is_ipv4()))
-                .unwrap_or(packet.src),
-            _ => packet.src,
+                .or_else(|| (packet.src.is_ipv6() && !crate::model::is_private_range(packet.src)).then_some(packet.src))
+                .map_or(RemoteAddress::UnknownPublic { sent_from: packet.src }, RemoteAddress::Known),
+            _ => RemoteAddress::Known(packet.src),
         };
         route.inbound = Some(match src {
-            Some((a, _)) if directory.bypasses_backend_rules(a) => Crossing::Bypass { instance: b, remote },
+            Some((a, _)) if directory.bypasses_backend_rules(a) => Crossing::Bypass { instance: b, remote: remote.address() },
             _ if !directory.has_groups(b) => Crossing::Unfiltered { instance: b },
             _ => Crossing::Rules { instance: b, remote },
         });

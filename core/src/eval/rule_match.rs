@@ -3,16 +3,18 @@
 //! they cannot disagree.
 
 use super::trace::{Field, FieldCheck};
+use crate::model::RemoteAddress;
 use crate::model::{AddressKind, Ethertype, ProtocolMatch, Remote, Rule, World};
 use crate::packet::Packet;
 use std::net::IpAddr;
 
-/// `addr` is the packet's source for inbound rules, its destination for outbound rules.
-pub fn rule_matches(world: &World, rule: &Rule, packet: &Packet, addr: IpAddr) -> bool {
+/// `remote` is the packet's source (as the destination sees it) for inbound rules, its
+/// destination for outbound rules.
+pub fn rule_matches(world: &World, rule: &Rule, packet: &Packet, remote: RemoteAddress) -> bool {
     ethertype_matches(rule, packet)
         && rule.protocol.matches(packet.protocol)
         && port_element(rule, packet).is_some()
-        && remote_matches(world, rule, addr)
+        && remote_matches(world, rule, remote)
 }
 
 fn ethertype_matches(rule: &Rule, packet: &Packet) -> bool {
@@ -34,15 +36,31 @@ fn port_element(rule: &Rule, packet: &Packet) -> Option<usize> {
 
 /// A remote covers addresses of the rule's own family only (a packet whose two addresses are of
 /// different families matches no rule on the side that sees the other family).
-pub fn remote_matches(world: &World, rule: &Rule, addr: IpAddr) -> bool {
-    if Ethertype::of(addr) != rule.ethertype {
+/// An unknown public source matches only a rule open to every address of its family.
+pub fn remote_matches(world: &World, rule: &Rule, remote: RemoteAddress) -> bool {
+    if remote.family() != rule.ethertype {
         return false;
     }
+    let addr = match remote {
+        RemoteAddress::Known(addr) => addr,
+        RemoteAddress::UnknownPublic { .. } => return open_to_every_address(world, rule),
+    };
     match &rule.remote {
         Remote::Any => true,
         Remote::Prefix(net) => net.contains(&addr),
         Remote::Group(id) => group_member_with_private(world, id, addr).is_some(),
         Remote::AddressGroup(id) => world.address_group(id).and_then(|g| g.find(addr)).is_some(),
+    }
+}
+
+/// Does the rule's remote hold every address of its family? A security group never does (its
+/// members' private addresses); an IP address group does when its entries add up to the family.
+pub fn open_to_every_address(world: &World, rule: &Rule) -> bool {
+    match &rule.remote {
+        Remote::Any => true,
+        Remote::Prefix(net) => net.prefix_len() == 0 && Ethertype::of(net.addr()) == rule.ethertype,
+        Remote::Group(_) => false,
+        Remote::AddressGroup(id) => world.address_group(id).is_some_and(|g| g.covers_every_address(rule.ethertype)),
     }
 }
 
@@ -53,8 +71,29 @@ fn group_member_with_private<'w>(world: &'w World, group_id: &'w str, addr: IpAd
 }
 
 /// Every field of `rule` tested against the packet, each with a sentence saying why.
-pub fn check_rule(world: &World, rule: &Rule, packet: &Packet, addr: IpAddr) -> Vec<FieldCheck> {
-    vec![check_ethertype(rule, packet), check_protocol(rule, packet), check_port(rule, packet), check_remote(world, rule, addr)]
+pub fn check_rule(world: &World, rule: &Rule, packet: &Packet, remote: RemoteAddress) -> Vec<FieldCheck> {
+    let remote_check = match remote {
+        RemoteAddress::Known(addr) => check_remote(world, rule, addr),
+        RemoteAddress::UnknownPublic { sent_from } => check_unknown_remote(world, rule, sent_from),
+    };
+    vec![check_ethertype(rule, packet), check_protocol(rule, packet), check_port(rule, packet), remote_check]
+}
+
+/// The source crossed the Internet with no public address the model knows: only a rule open to
+/// every address can be said to match it.
+fn check_unknown_remote(world: &World, rule: &Rule, sent_from: IpAddr) -> FieldCheck {
+    let passed = remote_matches(world, rule, RemoteAddress::UnknownPublic { sent_from });
+    let label = super::side::remote_label(world, rule);
+    let detail = if passed {
+        format!(
+            "the source's public address is unknown (it left from {sent_from} with no EIP or NAT gateway), and {label} holds every address"
+        )
+    } else {
+        format!(
+            "the source's public address is unknown (it left from {sent_from} with no EIP or NAT gateway): only a rule open to every address matches it, and {label} is not"
+        )
+    };
+    check(Field::Remote, passed, detail)
 }
 
 fn check(field: Field, passed: bool, detail: String) -> FieldCheck {
@@ -113,7 +152,7 @@ fn check_port(rule: &Rule, packet: &Packet) -> FieldCheck {
 }
 
 fn check_remote(world: &World, rule: &Rule, addr: IpAddr) -> FieldCheck {
-    let passed = remote_matches(world, rule, addr);
+    let passed = remote_matches(world, rule, RemoteAddress::Known(addr));
     match &rule.remote {
         Remote::Any => {
             let detail = if passed {
@@ -146,7 +185,8 @@ fn check_remote(world: &World, rule: &Rule, addr: IpAddr) -> FieldCheck {
             match group.find(addr) {
                 Some(i) => {
                     let entry = group.entries.get(i).map(|e| e.to_string()).unwrap_or_default();
-                    let mut c = check(Field::Remote, passed, format!("{addr} is in {entry}, entry {} of IP address group {}", i + 1, group.name));
+                    let mut c =
+                        check(Field::Remote, passed, format!("{addr} is in {entry}, entry {} of IP address group {}", i + 1, group.name));
                     c.element = Some(i);
                     c
                 }

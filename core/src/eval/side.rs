@@ -1,14 +1,14 @@
 //! One instance, one direction: its groups in sequence order, each group's rules by priority
 //! then deny before allow, the first match decides, nothing matched means deny.
 
-use super::order::{group_order, OrderKey};
 #[cfg(doc)]
 use super::order::instance_order;
+use super::order::{group_order, OrderKey};
 use super::rule_match::{check_rule, rule_matches};
 use super::trace::{GroupOutcome, GroupTrace, HopDecision, HopTrace, RuleTrace, TieBreak};
+use crate::model::RemoteAddress;
 use crate::model::{Action, Direction, Instance, SecurityGroup, World};
 use crate::packet::Packet;
-use std::net::IpAddr;
 
 /// The deciding rule, located by group sequence (0-based) and rule index in that group.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,7 +25,7 @@ impl SideDecision {
 
 /// The matcher of reference: of the rules that match, the first in evaluation order decides
 /// (the smallest [`OrderKey`]; [`instance_order`] is the same order, sorted).
-pub fn decide_side(world: &World, instance: &Instance, direction: Direction, packet: &Packet, addr: IpAddr) -> SideDecision {
+pub fn decide_side(world: &World, instance: &Instance, direction: Direction, packet: &Packet, addr: RemoteAddress) -> SideDecision {
     // The sequence is the key's first field: the first group with a match holds the smallest key.
     for (seq, group_id) in instance.security_groups.iter().enumerate() {
         let Some(group) = world.group(group_id) else { continue };
@@ -43,7 +43,7 @@ pub fn decide_side(world: &World, instance: &Instance, direction: Direction, pac
 }
 
 /// The tracer: the same decision with every group and rule it looked at.
-pub fn trace_side(world: &World, instance: &Instance, direction: Direction, packet: &Packet, addr: IpAddr) -> HopTrace {
+pub fn trace_side(world: &World, instance: &Instance, direction: Direction, packet: &Packet, addr: RemoteAddress) -> HopTrace {
     let of = instance.security_groups.len();
     let mut groups = Vec::with_capacity(of);
     let mut decision = HopDecision::DefaultDeny;
@@ -86,7 +86,7 @@ fn trace_group(
     of: usize,
     direction: Direction,
     packet: &Packet,
-    addr: IpAddr,
+    addr: RemoteAddress,
 ) -> GroupTrace {
     let order = group_order(group, direction);
     let mut rules = Vec::new();

@@ -1,10 +1,10 @@
 //! The trace of one evaluation: every group, every rule looked at, every field tested.
 //! Serialisable as is; `explain` turns it into sentences.
 
+use crate::model::RemoteAddress;
 use crate::model::{Action, Direction, Place};
 use crate::packet::Packet;
 use serde::{Deserialize, Serialize};
-use std::net::IpAddr;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -155,8 +155,8 @@ pub struct HopTrace {
     pub instance_name: String,
     pub direction: Direction,
     /// The address the rules compare with their remote: the source for inbound, the destination
-    /// for outbound.
-    pub remote_address: IpAddr,
+    /// for outbound. In JSON the bare address, or `{"sent_from": …}` for an unknown public source.
+    pub remote_address: RemoteAddress,
     pub decision: HopDecision,
     pub groups: Vec<GroupTrace>,
 }

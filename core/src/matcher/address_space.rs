@@ -5,7 +5,8 @@
 //! rule's remote covers (CIDR blocks, address-group entries and ranges, members' private IPs),
 //! plus every address an instance holds, as an interval of its own. Class `k` is the addresses
 //! from `starts[k]` up to `starts[k + 1] - 1`. One binary search names a packet address's class
-//! and, through it, the instance holding it: the matcher needs no other look-up.
+//! and, through it, the instance holding it: the matcher needs no other look-up. One more class,
+//! past the last, stands for an unknown public source ([`AddressSpace::unknown_class`]).
 
 use crate::model::AddressKind;
 
@@ -66,6 +67,23 @@ impl AddressSpace {
 
     pub fn len(&self) -> usize {
         self.owners.len()
+    }
+
+    /// The class of an unknown public source ([`crate::eval::RemoteAddress::UnknownPublic`]): one
+    /// past the address classes, held only by remotes that cover every address of the family.
+    /// Tables keep an entry for it; the analyses, which enumerate addresses, never meet it.
+    pub fn unknown_class(&self) -> u32 {
+        self.owners.len() as u32
+    }
+
+    /// The classes of a rule's remote (sorted, merged intervals of the family), as ranges, with
+    /// the unknown source's class when the remote holds every address.
+    pub fn remote_classes(&self, remote: &[Interval], max: u128) -> Vec<(u32, u32)> {
+        let mut classes: Vec<(u32, u32)> = remote.iter().map(|&iv| self.classes(iv)).collect();
+        if remote.first() == Some(&(0, max)) {
+            classes.push((self.unknown_class(), self.unknown_class()));
+        }
+        classes
     }
 
     pub fn is_empty(&self) -> bool {

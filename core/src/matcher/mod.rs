@@ -40,7 +40,7 @@ pub use shape::RuleShape;
 pub use table::{Budget, Table};
 
 use crate::conntrack::Connection;
-use crate::eval::{group_order, instance_order, route, Crossing, Directory, Route, Verdict};
+use crate::eval::{group_order, instance_order, route, Crossing, Directory, RemoteAddress, Route, Verdict};
 use crate::model::{Action, AddressKind, Direction, Ethertype, World};
 use crate::packet::Packet;
 use shape::{addr_number, family_max, MemberIndex};
@@ -290,7 +290,8 @@ impl Matcher {
         stats.tables = tables.len();
         stats.scan_tables = tables.iter().filter(|t| matches!(t.table, Table::Scan(_))).count();
         stats.cells = tables.iter().map(|t| t.table.cells()).sum();
-        let vpcs = world.vpcs.iter().map(|v| std::iter::once(v.cidr).chain(v.subnets.iter().filter_map(|s| s.ipv6_cidr)).collect()).collect();
+        let vpcs =
+            world.vpcs.iter().map(|v| std::iter::once(v.cidr).chain(v.subnets.iter().filter_map(|s| s.ipv6_cidr)).collect()).collect();
         let peerings = world.peerings.iter().map(|p| p.vpcs).collect();
         Matcher { spaces, tables, chains, instances, vpcs, peerings, stats }
     }
@@ -330,6 +331,18 @@ impl Matcher {
         (family, self.space(family).class_of(addr_number(addr)))
     }
 
+    /// The class a side's rules look up for `remote`: [`Matcher::address_class`] of a known
+    /// address, the family's unknown class for an unknown public source.
+    pub fn remote_class(&self, remote: RemoteAddress) -> (Ethertype, u32) {
+        match remote {
+            RemoteAddress::Known(addr) => self.address_class(addr),
+            RemoteAddress::UnknownPublic { sent_from } => {
+                let family = Ethertype::of(sent_from);
+                (family, self.space(family).unknown_class())
+            }
+        }
+    }
+
     /// The route of `packet` ([`crate::eval::route`]), instances named by their index.
     pub fn route(&self, packet: &Packet) -> Route<u32> {
         route(&Resolved::new(self, packet), packet)
@@ -360,7 +373,7 @@ impl Matcher {
                 SideResult::Invalid
             } else {
                 match crossing {
-                    Crossing::Rules { instance, remote } => self.side(instance, direction, family, resolved.class(remote), &lookup),
+                    Crossing::Rules { instance, remote } => self.side(instance, direction, family, resolved.remote_class(remote), &lookup),
                     Crossing::Bypass { .. } => SideResult::Bypassed,
                     Crossing::Unfiltered { .. } => SideResult::Unfiltered,
                 }
@@ -424,8 +437,8 @@ impl ServiceView<'_> {
     /// Does `instance`'s `direction` side allow this service's packets whose remote (the
     /// destination for outbound, the source for inbound) is `remote`? The side alone, without the
     /// route: callers that judge many packets combine sides along [`Matcher::route`].
-    pub fn side_allows(&self, instance: u32, direction: Direction, remote: IpAddr) -> bool {
-        self.side_allows_class(instance, direction, self.matcher.address_class(remote))
+    pub fn side_allows(&self, instance: u32, direction: Direction, remote: RemoteAddress) -> bool {
+        self.side_allows_class(instance, direction, self.matcher.remote_class(remote))
     }
 
     /// [`ServiceView::side_allows`] for a remote already resolved by [`Matcher::address_class`].
@@ -475,6 +488,14 @@ impl<'m> Resolved<'m> {
             (addr, family, matcher.space(family).class_of(addr_number(addr)))
         };
         Resolved { matcher, src: resolve(packet.src), dst: resolve(packet.dst) }
+    }
+
+    /// The class a side's rules look up for `remote` (the packet's own addresses resolved once).
+    fn remote_class(&self, remote: RemoteAddress) -> Option<(Ethertype, u32)> {
+        match remote {
+            RemoteAddress::Known(addr) => self.class(addr),
+            RemoteAddress::UnknownPublic { .. } => Some(self.matcher.remote_class(remote)),
+        }
     }
 
     fn class(&self, addr: IpAddr) -> Option<(Ethertype, u32)> {

@@ -3,34 +3,10 @@
 //! resolved here, once, through the member index; nothing later looks an id up.
 
 use super::address_space::Interval;
-use crate::model::{AddressEntry, Ethertype, Instance, PortSet, ProtocolMatch, Remote, Rule, World};
+pub use crate::model::{addr_number, family_max, number_to_addr};
+use crate::model::{Ethertype, Instance, PortSet, ProtocolMatch, Remote, Rule, World};
 use std::collections::HashMap;
 use std::net::IpAddr;
-
-/// The largest address of a family, as a number.
-pub fn family_max(family: Ethertype) -> u128 {
-    match family {
-        Ethertype::IPv4 => u32::MAX as u128,
-        Ethertype::IPv6 => u128::MAX,
-    }
-}
-
-/// An address as a number in its family's space.
-#[inline]
-pub fn addr_number(addr: IpAddr) -> u128 {
-    match addr {
-        IpAddr::V4(a) => u32::from(a) as u128,
-        IpAddr::V6(a) => u128::from(a),
-    }
-}
-
-/// A number of a family's space as an address (IPv4 numbers above 32 bits saturate).
-pub fn number_to_addr(n: u128, family: Ethertype) -> IpAddr {
-    match family {
-        Ethertype::IPv4 => IpAddr::V4(std::net::Ipv4Addr::from(u32::try_from(n).unwrap_or(u32::MAX))),
-        Ethertype::IPv6 => IpAddr::V6(std::net::Ipv6Addr::from(n)),
-    }
-}
 
 /// The packet space one rule covers, for its own family.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -136,29 +112,10 @@ pub fn shape(world: &World, members: &MemberIndex<'_>, rule: &Rule) -> RuleShape
         Remote::Prefix(_) => Vec::new(),
         Remote::Group(id) => members.private_ips(id).iter().filter(|a| of_family(a)).map(|a| (addr_number(*a), addr_number(*a))).collect(),
         Remote::AddressGroup(id) => {
-            world.address_group(id).map(|g| g.entries.iter().filter_map(|e| entry_interval(e, family)).collect()).unwrap_or_default()
+            world.address_group(id).map(|g| g.entries.iter().filter_map(|e| e.interval(family)).collect()).unwrap_or_default()
         }
     };
     RuleShape { protocol: rule.protocol, ports: RuleShape::port_ranges(&rule.ports), remote: merge(remote) }
-}
-
-/// The addresses of `family` an address-group entry holds (`AddressEntry::contains`, as numbers).
-fn entry_interval(entry: &AddressEntry, family: Ethertype) -> Option<Interval> {
-    match entry {
-        AddressEntry::Net(net) if Ethertype::of(net.addr()) == family => Some((addr_number(net.network()), addr_number(net.broadcast()))),
-        AddressEntry::Net(_) => None,
-        AddressEntry::Range(first, last) if Ethertype::of(*first) == family => {
-            // `IpAddr` orders every IPv4 address before every IPv6 one: a last address of the
-            // other family ends an IPv4 range at the top and leaves an IPv6 range empty.
-            let last = match (Ethertype::of(*last) == family, family) {
-                (true, _) => addr_number(*last),
-                (false, Ethertype::IPv4) => family_max(family),
-                (false, Ethertype::IPv6) => return None,
-            };
-            (addr_number(*first) <= last).then(|| (addr_number(*first), last))
-        }
-        AddressEntry::Range(..) => None,
-    }
 }
 
 /// Sorts and merges inclusive intervals that overlap or touch.
@@ -199,6 +156,7 @@ pub mod num {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::AddressEntry;
 
     #[test]
     fn merging_joins_overlapping_and_touching_intervals() {
@@ -211,11 +169,11 @@ mod tests {
         let first: IpAddr = "10.0.0.1".parse().unwrap();
         let last: IpAddr = "::1".parse().unwrap();
         let entry = AddressEntry::Range(first, last);
-        assert_eq!(entry_interval(&entry, Ethertype::IPv4), Some((addr_number(first), u32::MAX as u128)));
+        assert_eq!(entry.interval(Ethertype::IPv4), Some((addr_number(first), u32::MAX as u128)));
         assert!(entry.contains("255.255.255.255".parse().unwrap()));
-        assert_eq!(entry_interval(&entry, Ethertype::IPv6), None);
+        assert_eq!(entry.interval(Ethertype::IPv6), None);
         let backwards = AddressEntry::Range(last, first);
         assert!(!backwards.contains("::2".parse().unwrap()));
-        assert_eq!(entry_interval(&backwards, Ethertype::IPv6), None);
+        assert_eq!(backwards.interval(Ethertype::IPv6), None);
     }
 }

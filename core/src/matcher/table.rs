@@ -6,7 +6,8 @@
 //!   whose ports count), and slot 0 for every other protocol;
 //! - port: in the TCP and UDP slots, the ports cut at every rule's range ends; the runs of ports
 //!   with the same applicable rules (in order) share one *port class*, across slots too;
-//! - address: the world's [`AddressSpace`] classes, grouped into *local classes* of this table:
+//! - address: the world's [`AddressSpace`] classes (and the unknown public source's), grouped
+//!   into *local classes* of this table:
 //!   two classes are in one local class when every port class has the same first match for both.
 //!
 //! A look-up is a byte read (slot), a binary search over the slot's port cuts, two reads (local
@@ -60,7 +61,7 @@ pub enum Table {
 impl Table {
     /// `rules` in evaluation order, all of one family; `space` is that family's address classes.
     pub fn build(rules: &[&RuleShape], space: &AddressSpace, max: u128, budget: Budget) -> Table {
-        Compiled::build(rules, space, max, budget).map_or_else(|| Table::Scan(Scan::build(rules, space)), Table::Compiled)
+        Compiled::build(rules, space, max, budget).map_or_else(|| Table::Scan(Scan::build(rules, space, max)), Table::Compiled)
     }
 
     /// The compiled layout only: `None` when it would exceed the budget.
@@ -124,10 +125,11 @@ impl Compiled {
                 proto_slot[*p as usize] = u8::try_from(slot).ok()?;
             }
         }
-        let classes: Vec<Vec<(u32, u32)>> = rules.iter().map(|r| r.remote.iter().map(|&iv| space.classes(iv)).collect()).collect();
+        let classes: Vec<Vec<(u32, u32)>> = rules.iter().map(|r| space.remote_classes(&r.remote, max)).collect();
         let class_lists = &runs.class_lists;
         let port_classes = class_lists.len();
-        let g = space.len();
+        // Every address class, and the unknown public source's.
+        let g = space.len() + 1;
         if port_classes.checked_mul(g)? > budget.grid {
             return None;
         }
@@ -235,14 +237,10 @@ struct ScanRule {
 }
 
 impl Scan {
-    fn build(rules: &[&RuleShape], space: &AddressSpace) -> Scan {
+    fn build(rules: &[&RuleShape], space: &AddressSpace, max: u128) -> Scan {
         let rules = rules
             .iter()
-            .map(|r| ScanRule {
-                protocol: r.protocol,
-                ports: r.ports.clone(),
-                classes: r.remote.iter().map(|&iv| space.classes(iv)).collect(),
-            })
+            .map(|r| ScanRule { protocol: r.protocol, ports: r.ports.clone(), classes: space.remote_classes(&r.remote, max) })
             .collect();
         Scan { rules }
     }

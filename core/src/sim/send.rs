@@ -8,11 +8,10 @@ use crate::conntrack::key::is_icmp_error_type;
 use crate::conntrack::{AdmittedBy, ConnState, ConnTable, Connection, CutWait, FlowDirection, FlowKey, Opened, Profile, Status, Track};
 use crate::eval::path::{plan, Side};
 use crate::eval::{trace_side, Evaluation, HopDecision, HopTrace, Verdict};
-use crate::model::{Action, Direction, Instance, World};
+use crate::model::{Action, Direction, Instance, RemoteAddress, World};
 use crate::packet::Packet;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::net::IpAddr;
 
 /// What happened to one packet.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,7 +55,9 @@ impl Simulator {
             let hop = match side {
                 Side::Rules { instance, direction, remote } => ctx.cross(instance, *direction, *remote, None, packet),
                 // The rules are skipped, not the connection tracker.
-                Side::Bypass { instance, direction, remote, reason } => ctx.cross(instance, *direction, *remote, Some(reason), packet),
+                Side::Bypass { instance, direction, remote, reason } => {
+                    ctx.cross(instance, *direction, RemoteAddress::Known(*remote), Some(reason), packet)
+                }
             };
             let denied = !hop.verdict().is_allow();
             hops.push(hop);
@@ -98,7 +99,7 @@ struct Crossing<'a> {
 }
 
 /// A hop the tracker decided: no rules were consulted, so no groups.
-fn tracker_hop(instance: &Instance, direction: Direction, remote: IpAddr, decision: HopDecision) -> HopTrace {
+fn tracker_hop(instance: &Instance, direction: Direction, remote: RemoteAddress, decision: HopDecision) -> HopTrace {
     HopTrace {
         instance_id: instance.id.clone(),
         instance_name: instance.display_name().to_string(),
@@ -112,7 +113,14 @@ fn tracker_hop(instance: &Instance, direction: Direction, remote: IpAddr, decisi
 impl Crossing<'_> {
     /// One side: the instance's table first, then its rules (unless `bypass` says why they are
     /// not consulted on this side).
-    fn cross(&mut self, instance: &Instance, direction: Direction, remote: IpAddr, bypass: Option<&str>, packet: &Packet) -> HopTrace {
+    fn cross(
+        &mut self,
+        instance: &Instance,
+        direction: Direction,
+        remote: RemoteAddress,
+        bypass: Option<&str>,
+        packet: &Packet,
+    ) -> HopTrace {
         if let Some(hop) = self.related(instance, direction, remote, packet) {
             return hop;
         }
@@ -129,7 +137,7 @@ impl Crossing<'_> {
     /// to it, it passes without the rules (netfilter's `ct state related`, OVS's `ct_state=+rel`)
     /// and leaves the connection's state and timeout as they are (the kernel hands it no packet
     /// of its own). `None` when the packet is not such an error.
-    fn related(&mut self, instance: &Instance, direction: Direction, remote: IpAddr, packet: &Packet) -> Option<HopTrace> {
+    fn related(&mut self, instance: &Instance, direction: Direction, remote: RemoteAddress, packet: &Packet) -> Option<HopTrace> {
         let embedded = packet.embedded.as_deref().filter(|_| packet.is_icmp() && is_icmp_error_type(packet.protocol, packet.icmp_type))?;
         let (id, _) = self.tables.get(&instance.id)?.find(embedded)?;
         let conn = self.tables.get(&instance.id)?.get(id)?;
@@ -155,7 +163,7 @@ impl Crossing<'_> {
         &mut self,
         instance: &Instance,
         direction: Direction,
-        remote: IpAddr,
+        remote: RemoteAddress,
         packet: &Packet,
         id: u64,
         dir: FlowDirection,
@@ -309,7 +317,14 @@ impl Crossing<'_> {
 
     /// No entry: the side's rules decide (or are bypassed), and an allowed packet opens a
     /// connection.
-    fn open(&mut self, instance: &Instance, direction: Direction, remote: IpAddr, bypass: Option<&str>, packet: &Packet) -> HopTrace {
+    fn open(
+        &mut self,
+        instance: &Instance,
+        direction: Direction,
+        remote: RemoteAddress,
+        bypass: Option<&str>,
+        packet: &Packet,
+    ) -> HopTrace {
         let state = match Connection::initial_state(packet) {
             Ok(s) => s,
             Err(reason) => {

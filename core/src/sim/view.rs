@@ -150,7 +150,7 @@ mod tests {
             expires_at: 190,
             admitted_by: AdmittedBy::Rule { group_id: "sg-b".into(), rule_id: "B-gre".into() },
             status: Status::Cut { at: 10, until: 190 },
-            remote: p.src,
+            remote: crate::model::RemoteAddress::Known(p.src),
             tcp: Default::default(),
             opening: p,
         };
