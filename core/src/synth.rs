@@ -631,6 +631,7 @@ impl<'c> Estate<'c> {
                 ip_version: Some(Value::from(if family == Family::V4 { 4 } else { 6 })),
                 ip_set: Value::Array(entries.into_iter().map(Value::String).collect()),
                 description: description.into(),
+                other_fields: Default::default(),
             });
             self.address_groups.push(AddressGroup { id, purpose, family });
         }

@@ -48,6 +48,7 @@ pub fn scenario_of(world: &World) -> ScenarioSpec {
             ip_version: Some(Value::from(if ag.ethertype == Ethertype::IPv6 { 6u64 } else { 4 })),
             ip_set: ag.entries.iter().map(|e| Value::String(e.to_string())).collect(),
             description: format!("entries of {}", ag.id),
+            other_fields: Default::default(),
         })
         .collect();
     let instances = world

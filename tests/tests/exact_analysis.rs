@@ -15,6 +15,7 @@
 //! - every witness packet is decided by its rule.
 
 use proptest::prelude::*;
+use sgplay_core::analysis::egress::{egress, Egress};
 use sgplay_core::analysis::shadow::{shadowed_rules, RuleFindingKind, Scope, ShadowReport};
 use sgplay_core::eval::rule_match::rule_matches;
 use sgplay_core::eval::{decide_side, SideDecision};
@@ -241,11 +242,45 @@ fn check(world: &World) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// `analysis::egress` against the grid: an instance sends when some grid packet of a family it
+/// has an address of passes its outbound side; the kind of "sends nothing" matches its rules.
+fn check_egress(world: &World) -> Result<(), TestCaseError> {
+    let grids = [grid(world, Ethertype::IPv4), grid(world, Ethertype::IPv6)];
+    let judged = egress(world);
+    for (i, inst) in world.instances.iter().enumerate() {
+        let found = judged.iter().find(|(j, _)| *j == i).map(|(_, e)| *e);
+        if inst.security_groups.is_empty() {
+            prop_assert!(found.is_none(), "{} has no group but was judged", inst.id);
+            continue;
+        }
+        let sends = [Ethertype::IPv4, Ethertype::IPv6]
+            .into_iter()
+            .enumerate()
+            .filter(|(_, f)| inst.private_ip(*f).is_some())
+            .any(|(k, _)| verdicts(world, inst, Direction::Egress, &grids[k]).into_iter().any(|v| v));
+        let has_allow = inst.security_groups.iter().filter_map(|g| world.group(g)).flat_map(|g| &g.rules).any(|r| {
+            r.direction == Direction::Egress && r.action == sgplay_core::model::Action::Allow && inst.private_ip(r.ethertype).is_some()
+        });
+        let want = match (sends, has_allow) {
+            (true, _) => Egress::Sends,
+            (false, false) => Egress::NoAllowRule,
+            (false, true) => Egress::AllowsHidden,
+        };
+        prop_assert_eq!(found, Some(want), "{}: egress judged {:?}, the grid says {:?}", inst.id, found, want);
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
     fn shadow_redundancy_and_witnesses_agree_with_brute_force(bp in world_bp()) {
         check(&build(&bp))?;
+    }
+
+    #[test]
+    fn instances_that_send_nothing_agree_with_brute_force(bp in world_bp()) {
+        check_egress(&build(&bp))?;
     }
 }

@@ -1,10 +1,11 @@
 //! Advice from the seed's *Application Guidance*: high-risk ports open to everyone, instances
 //! that can send nothing, and rules another rule makes useless.
 
+use super::egress::{egress, Egress};
 use super::lint::{Lint, LintKind};
 use super::shadow::{shadowed_rules_within, RuleFinding, RuleFindingKind, RuleName, Scope, VALIDATION_BUDGET};
-use crate::model::{Action, Direction, World};
 use crate::diagnostic::{Problem, Severity};
+use crate::model::{Action, Direction, World};
 
 /// Advice as validation reports it: the exact rule analysis within [`VALIDATION_BUDGET`].
 pub fn check(world: &World) -> Vec<Problem> {
@@ -15,24 +16,18 @@ pub fn check(world: &World) -> Vec<Problem> {
 pub fn lints(world: &World, budget: usize) -> Vec<Lint> {
     let mut out = super::exposure::exposed(world, &crate::matcher::Matcher::build(world));
     out.extend(rule_findings(world, budget));
-    for (i, inst) in world.instances.iter().enumerate() {
-        let can_send = inst
-            .security_groups
-            .iter()
-            .filter_map(|g| world.group(g))
-            .any(|g| g.rules.iter().any(|r| r.direction == Direction::Egress && r.action == Action::Allow));
-        if !inst.security_groups.is_empty() && !can_send {
-            out.push(
-                advice(
-                    LintKind::NoOutbound,
-                    format!("instances[{i}]"),
-                    format!("instance `{}`", inst.id),
-                    "no outbound rule of its security groups allows anything, so it cannot send any traffic (outbound is a whitelist too)"
-                        .into(),
-                )
-                .instance(&inst.id),
-            );
-        }
+    for (i, egress) in egress(world) {
+        let why = match egress {
+            Egress::Sends | Egress::Undecided => continue,
+            Egress::NoAllowRule => {
+                "no outbound rule of its security groups allows anything, so it cannot send any traffic (outbound is a whitelist too)"
+            }
+            Egress::AllowsHidden => {
+                "its outbound allow rules decide no packet (deny rules before them in evaluation order take every packet they match, or they match none), so it cannot send any traffic"
+            }
+        };
+        let id = &world.instances[i].id;
+        out.push(advice(LintKind::NoOutbound, format!("instances[{i}]"), format!("instance `{id}`"), why.into()).instance(id));
     }
     out
 }

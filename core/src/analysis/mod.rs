@@ -5,6 +5,7 @@
 pub mod advice;
 pub mod constraints;
 pub mod diff;
+pub mod egress;
 pub mod exposure;
 pub mod find;
 pub mod fix;

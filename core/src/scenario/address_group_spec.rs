@@ -1,14 +1,16 @@
 //! An IP address group as written (Huawei VPC API field names: `ip_version`, `ip_set`).
 
-use super::rule_spec::scalar_text;
+use super::rule_spec::{edit_distance, scalar_text};
 use crate::diagnostic::{Problem, Problems};
 use crate::model::{AddressEntry, AddressGroup, Ethertype};
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 
-/// Unmodelled API fields (`max_capacity`, `created_at`, …) are ignored.
+/// The API's bookkeeping fields (`max_capacity`, `created_at`, …) are ignored; any other field is
+/// reported (a misspelt `ip_set` must not silently leave the group empty).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AddressGroupSpec {
     pub id: String,
@@ -22,7 +24,20 @@ pub struct AddressGroupSpec {
     pub ip_set: Value,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+    /// Fields this model does not know, kept so nothing the user wrote is lost.
+    #[serde(flatten, default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub other_fields: BTreeMap<String, Value>,
 }
+
+/// Fields of the API's address-group objects that say nothing about which addresses it holds.
+const API_BOOKKEEPING_FIELDS: [&str; 9] =
+    ["max_capacity", "created_at", "updated_at", "project_id", "tenant_id", "enterprise_project_id", "status", "status_message", "tags"];
+
+/// The fields an address group is made of.
+const ADDRESS_GROUP_FIELDS: [&str; 5] = ["id", "name", "ip_version", "ip_set", "description"];
+
+/// Names a writer may give the entry list.
+const ENTRY_LIST_GUESSES: [&str; 6] = ["addresses", "entries", "ips", "cidrs", "ip_addresses", "members"];
 
 impl AddressGroupSpec {
     /// How many entries `ip_set` holds, as written (a list, or a comma-separated text).
@@ -79,6 +94,28 @@ pub fn build_address_group(spec: &AddressGroupSpec, path: &str, problems: &mut P
             Ok(e) => entries.push(e),
             Err(message) => err(&format!("ip_set[{i}]"), text, message),
         }
+    }
+    let mut warnings = Vec::new();
+    for name in spec.other_fields.keys().filter(|k| !API_BOOKKEEPING_FIELDS.contains(&k.as_str())) {
+        if name == "ip_extra_set" {
+            err(
+                name,
+                name,
+                "is the API's entry list with remarks; write the addresses in `ip_set`, or read the API output with `sgplay import`".into(),
+            );
+        } else if ENTRY_LIST_GUESSES.contains(&name.as_str()) {
+            err(name, name, "is not an address group field; the addresses go in `ip_set`".into());
+        } else if let Some(meant) = ADDRESS_GROUP_FIELDS.iter().find(|f| edit_distance(f, name) <= 2) {
+            err(name, name, format!("is not an address group field; did you mean `{meant}`?"));
+        } else {
+            warnings.push(
+                Problem::error(format!("{path}.{name}"), object.clone(), name, name, "is not an address group field and is ignored")
+                    .with_severity(crate::diagnostic::Severity::Warning),
+            );
+        }
+    }
+    for w in warnings {
+        problems.push(w);
     }
     let failed = problems.iter().filter(|p| p.is_error()).count() > before;
     (!failed).then(|| AddressGroup {

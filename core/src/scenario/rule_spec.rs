@@ -309,7 +309,7 @@ pub fn build_rule(spec: &RuleSpec, ctx: &RuleContext<'_>, problems: &mut Problem
 }
 
 /// Levenshtein distance, to recognise a misspelt field name.
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

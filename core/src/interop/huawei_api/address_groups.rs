@@ -91,6 +91,7 @@ impl ApiAddressGroup {
             ip_version,
             ip_set: Value::Array(entries),
             description: self.description.clone().unwrap_or_default(),
+            other_fields: Default::default(),
         }
     }
 

@@ -259,5 +259,6 @@ pub fn address_group(id: &str, args: &Map<String, Value>, path: &str, address: &
         ip_version: set(args, "ip_version", true).cloned(),
         ip_set: Value::Array(entries),
         description: text(args, "description", path, address, found).unwrap_or_default(),
+        other_fields: Default::default(),
     }
 }

@@ -172,12 +172,15 @@ fn AddressGroupEditor(id: String, editing: RwSignal<Option<String>>) -> impl Int
     let description = RwSignal::new(start.description.clone());
     let save_problems = RwSignal::new(Vec::<Problem>::new());
     let id = StoredValue::new(id);
+    // Fields the form does not show are kept as written.
+    let other_fields = StoredValue::new(start.other_fields.clone());
     let edited = move || AddressGroupSpec {
         id: id.get_value(),
         name: name.get().trim().to_string(),
         ip_version: Some(Value::from(version.get().parse::<u8>().unwrap_or(4))),
         ip_set: ops::parse_entries(&entries.get()),
         description: description.get(),
+        other_fields: other_fields.get_value(),
     };
     let check = Memo::new(move |_| {
         let spec = edited();

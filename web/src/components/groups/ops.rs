@@ -305,6 +305,7 @@ pub fn new_address_group(doc: &ScenarioSpec) -> AddressGroupSpec {
         ip_version: Some(Value::from(4)),
         ip_set: Value::Array(Vec::new()),
         description: String::new(),
+        other_fields: Default::default(),
     }
 }
 
