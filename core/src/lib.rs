@@ -49,6 +49,7 @@ pub mod interop;
 pub mod matcher;
 pub mod model;
 pub mod packet;
+pub mod profile;
 pub mod rng;
 pub mod sim;
 pub mod scenario;
