@@ -1,6 +1,8 @@
 //! A trace as a sequence of steps, one sentence each: what the step-through tester shows one at
 //! a time and what the CLI prints. Pure function of the `Evaluation`.
 
+mod alibaba;
+
 use super::trace::{Evaluation, GroupOutcome, GroupTrace, HopDecision, HopTrace, Reachability, RuleTrace};
 use crate::model::{Action, Place};
 use serde::{Deserialize, Serialize};
@@ -100,6 +102,9 @@ fn describe_place(place: &Place) -> String {
 }
 
 fn hop_steps(h: usize, hop: &HopTrace, out: &mut Vec<Step>) {
+    if alibaba::is_aggregated(hop) {
+        return alibaba::hop_steps(h, hop, out);
+    }
     let with_hop = |mut s: Step| {
         s.hop = Some(h);
         s
@@ -165,6 +170,9 @@ fn group_steps(group: &GroupTrace, out: &mut Vec<Step>, h: usize) {
 /// and 10.0.0.7 is in 10.0.0.0/8". Both positions, because a console user reads "rule 1" as the
 /// first row of the table, which is not the first rule evaluated.
 pub fn rule_sentence(rule: &RuleTrace) -> String {
+    if rule.group.is_some() {
+        return alibaba::rule_sentence(rule);
+    }
     let head = format!(
         "rule {} ({} in evaluation order, row {} as written), priority {}, {}",
         rule.rule_id,

@@ -5,6 +5,7 @@
 use super::trace::{Field, FieldCheck};
 use crate::model::{AddressKind, Ethertype, ProtocolMatch, Remote, Rule, World};
 use crate::packet::Packet;
+use crate::profile::CloudProfile;
 use std::net::IpAddr;
 
 /// `addr` is the packet's source for inbound rules, its destination for outbound rules.
@@ -54,7 +55,7 @@ fn group_member_with_private<'w>(world: &'w World, group_id: &'w str, addr: IpAd
 
 /// Every field of `rule` tested against the packet, each with a sentence saying why.
 pub fn check_rule(world: &World, rule: &Rule, packet: &Packet, addr: IpAddr) -> Vec<FieldCheck> {
-    vec![check_ethertype(rule, packet), check_protocol(rule, packet), check_port(rule, packet), check_remote(world, rule, addr)]
+    vec![check_ethertype(rule, packet), check_protocol(rule, packet), check_port(rule, packet, world.profile), check_remote(world, rule, addr)]
 }
 
 fn check(field: Field, passed: bool, detail: String) -> FieldCheck {
@@ -82,7 +83,12 @@ fn check_protocol(rule: &Rule, packet: &Packet) -> FieldCheck {
     check(Field::Protocol, passed, detail)
 }
 
-fn check_port(rule: &Rule, packet: &Packet) -> FieldCheck {
+fn check_port(rule: &Rule, packet: &Packet, profile: CloudProfile) -> FieldCheck {
+    // The port list in the profile's words: `22,25,27` (Huawei `multiport`), `PortRange 22/22`.
+    let ports = match profile {
+        CloudProfile::Huawei => rule.ports.to_string(),
+        CloudProfile::Alibaba => format!("PortRange {}", crate::profile::alibaba::port_ranges(rule.protocol, &rule.ports).join(",")),
+    };
     let element = port_element(rule, packet);
     let passed = element.is_some();
     let proto = crate::model::protocol_name(packet.protocol);
@@ -98,11 +104,11 @@ fn check_port(rule: &Rule, packet: &Packet) -> FieldCheck {
         match element {
             Some(i) => match rule.ports.elements().get(i) {
                 Some(r) if rule.ports.elements().len() > 1 => {
-                    format!("{proto} {} is in {} (element {}: {r})", packet.dst_port, rule.ports, i + 1)
+                    format!("{proto} {} is in {ports} (element {}: {r})", packet.dst_port, i + 1)
                 }
-                _ => format!("{proto} {} is in {}", packet.dst_port, rule.ports),
+                _ => format!("{proto} {} is in {ports}", packet.dst_port),
             },
-            None => format!("{proto} {} is not in {}", packet.dst_port, rule.ports),
+            None => format!("{proto} {} is not in {ports}", packet.dst_port),
         }
     };
     let mut c = check(Field::Port, passed, detail);

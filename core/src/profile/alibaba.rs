@@ -42,7 +42,12 @@ pub const RESERVED_IDS: [&str; 4] = [INNER_IPV4, INNER_IPV6, OUTBOUND_IPV4, OUTB
 
 /// Is this one of the engine's implicit rules (never a written one)?
 pub fn is_implicit(rule: &Rule) -> bool {
-    rule.priority > 100
+    is_implicit_priority(rule.priority)
+}
+
+/// Only implicit rules sit below priority 100.
+pub fn is_implicit_priority(priority: u8) -> bool {
+    priority > 100
 }
 
 /// The implicit rules of a group of `kind` with id `group_id`, to be appended to its rules.
