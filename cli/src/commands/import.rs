@@ -45,7 +45,7 @@ pub fn run(args: &ImportArgs, color: ColorChoice) -> Exit {
         }
     }
     let inputs: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
-    let imported = match interop::import_as(&inputs, Format::parse(&args.format)) {
+    let mut imported = match interop::import_as(&inputs, Format::parse(&args.format)) {
         Ok(imported) => imported,
         Err(problems) => {
             output::emit_err(&output::problem_list(err, &problems, ""));
@@ -53,6 +53,7 @@ pub fn run(args: &ImportArgs, color: ColorChoice) -> Exit {
             return Exit::Failure;
         }
     };
+    scenario_file::apply_profile(&mut imported.scenario);
     output::emit_err(&output::problem_list(err, &imported.warnings, ""));
     let Some(text) = output::json(&imported.scenario) else {
         output::error(err, "cannot write the scenario as JSON");
