@@ -6,12 +6,12 @@
 //! out comes first among the scenario's notices.
 
 use sgplay_core::interop::{self, Imported};
+use sgplay_core::profile::CloudProfile;
 use sgplay_core::scenario::limits::MAX_INPUT_BYTES;
 use sgplay_core::{Problem, Scenario};
 use std::io::{ErrorKind, Read};
 use std::path::Path;
 use std::sync::OnceLock;
-use sgplay_core::profile::CloudProfile;
 
 /// Why a scenario could not be loaded.
 #[derive(Debug)]

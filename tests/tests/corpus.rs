@@ -1,8 +1,8 @@
 //! The scenario corpus (`tests/scenarios/**/*.json`): every seed example as a file of checks
 //! and sequences. Each file must validate, round-trip, tell its story, and pass.
 
-use sgplay_core::testing::{run_scenario, TestKind};
 use sgplay_core::profile::CloudProfile;
+use sgplay_core::testing::{run_scenario, TestKind};
 use sgplay_core::ScenarioSpec;
 use sgplay_tests::{load, scenario_files, short, CorpusFile};
 use std::collections::HashSet;

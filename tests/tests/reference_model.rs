@@ -10,7 +10,9 @@
 //! deciding rule on every side and the same stopping point from `eval::decide`, `eval::evaluate`,
 //! the compiled `Matcher` and the reference.
 //!
-//! Worlds are built from the `model` types directly, and every instance has a group.
+//! Worlds are built from the `model` types directly, and every instance has a group. Half the
+//! worlds follow the Alibaba profile (`ref_side_alibaba`: SEMANTICS §9, aggregated order and the
+//! group types' defaults).
 
 use proptest::prelude::*;
 use sgplay_core::eval::{decide, evaluate};
@@ -18,6 +20,7 @@ use sgplay_core::matcher::{Budget, Matcher, MatcherConfig, SideResult};
 use sgplay_core::model::protocol::{TCP, UDP};
 use sgplay_core::model::{Action, AddressEntry, Direction, Ethertype, Instance, InstanceKind, ProtocolMatch, Remote, Rule, World};
 use sgplay_core::packet::Packet;
+use sgplay_core::profile::{CloudProfile, GroupKind};
 use sgplay_core::Verdict;
 use sgplay_tests::random_world::*;
 use std::net::IpAddr;
@@ -86,6 +89,9 @@ fn ref_rule_matches(world: &World, rule: &Rule, packet: &Packet, addr: IpAddr) -
 /// §3 order: groups in sequence; in a group the matching rules, smallest priority first, deny
 /// before allow at equal priority (then written order); first group with a match decides.
 fn ref_side(world: &World, inst: &Instance, direction: Direction, packet: &Packet, addr: IpAddr) -> RefSide {
+    if world.profile == CloudProfile::Alibaba {
+        return ref_side_alibaba(world, inst, direction, packet, addr);
+    }
     let mut side = RefSide { instance: inst.id.clone(), direction, rule: None };
     for gid in &inst.security_groups {
         let Some(group) = world.security_groups.iter().find(|g| &g.id == gid) else { continue };
@@ -101,6 +107,54 @@ fn ref_side(world: &World, inst: &Instance, direction: Direction, packet: &Packe
             side.rule = Some((r.id.clone(), r.action));
         }
         return side;
+    }
+    side
+}
+
+/// §9 (Alibaba), read literally: the written rules of all the instance's groups compete together,
+/// smallest priority first, Drop before Accept, then the earlier group and the earlier row (a
+/// deterministic tie-break). When no written rule matches, the groups' defaults, derived here from
+/// their types rather than read from the engine's implicit rules (which sit below priority 100
+/// and are skipped): a basic group whose internal policy is Accept lets in its members' private
+/// addresses; every basic group lets everything out; enterprise groups let nothing through.
+fn ref_side_alibaba(world: &World, inst: &Instance, direction: Direction, packet: &Packet, addr: IpAddr) -> RefSide {
+    let mut side = RefSide { instance: inst.id.clone(), direction, rule: None };
+    let groups: Vec<(usize, &sgplay_core::model::SecurityGroup)> = inst
+        .security_groups
+        .iter()
+        .enumerate()
+        .filter_map(|(seq, gid)| world.security_groups.iter().find(|g| &g.id == gid).map(|g| (seq, g)))
+        .collect();
+    let mut best: Option<((u8, bool, usize, usize), &Rule)> = None;
+    for &(seq, group) in &groups {
+        for (i, r) in group.rules.iter().enumerate() {
+            let written = r.priority <= 100;
+            if written && r.direction == direction && ref_rule_matches(world, r, packet, addr) {
+                // `false` (Drop) sorts before `true` (Accept).
+                let key = (r.priority, r.action == Action::Allow, seq, i);
+                if best.is_none_or(|(b, _)| key < b) {
+                    best = Some((key, r));
+                }
+            }
+        }
+    }
+    if let Some((_, r)) = best {
+        side.rule = Some((r.id.clone(), r.action));
+        return side;
+    }
+    let v = if family(packet.src) == Ethertype::IPv6 { "ipv6" } else { "ipv4" };
+    for &(_, group) in &groups {
+        let default = match direction {
+            Direction::Ingress => (group.kind == GroupKind::Basic
+                && family(addr) == family(packet.src)
+                && world.instances.iter().any(|i| i.security_groups.contains(&group.id) && i.private_ips.contains(&addr)))
+            .then(|| format!("implicit-inner-{v}")),
+            Direction::Egress => (group.kind != GroupKind::Enterprise).then(|| format!("implicit-outbound-{v}")),
+        };
+        if let Some(id) = default {
+            side.rule = Some((id, Action::Allow));
+            return side;
+        }
     }
     side
 }
@@ -217,8 +271,8 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
     #[test]
-    fn the_engine_agrees_with_the_reference_model(bp in world_bp(), packets in prop::collection::vec(packet_bp(), 1..=12)) {
-        let world = build(&bp);
+    fn the_engine_agrees_with_the_reference_model(bp in profiled_world_bp(), packets in prop::collection::vec(packet_bp(), 1..=12)) {
+        let world = build_profiled(&bp);
         let matchers = matchers(&world);
         for pb in &packets {
             let packet = build_packet(&world, pb);
@@ -240,8 +294,8 @@ proptest! {
     /// Every packet from each instance to each other instance, both families, all protocols: the
     /// instance-to-instance path is where both sides meet.
     #[test]
-    fn every_instance_pair_agrees(bp in world_bp(), protocol in 0..5u8, port in 0..PACKET_PORTS.len()) {
-        let world = build(&bp);
+    fn every_instance_pair_agrees(bp in profiled_world_bp(), protocol in 0..5u8, port in 0..PACKET_PORTS.len()) {
+        let world = build_profiled(&bp);
         let matchers = matchers(&world);
         let n = world.instances.len();
         for six in [false, true] {
@@ -291,4 +345,48 @@ fn the_reference_model_reads_the_seed_correctly() {
     let (verdict, sides) = reference(&world, &out);
     assert_eq!(verdict, Verdict::Deny);
     assert_eq!(sides[0].direction, Direction::Egress);
+}
+
+/// The Alibaba reading on hand-worked cases: aggregated order across groups, the defaults of
+/// basic, isolated and enterprise groups.
+#[test]
+fn the_reference_model_reads_alibaba_correctly() {
+    let rule = |ingress, deny, priority, remote| RuleBp { ingress, six: false, protocol: 1, ports: vec![0], deny, priority, remote };
+    let bp = ProfiledBp {
+        world: WorldBp {
+            groups: vec![
+                vec![rule(true, false, 5, RemoteBp::Any)],
+                vec![rule(true, true, 2, RemoteBp::Prefix(7))],
+                vec![rule(true, false, 1, RemoteBp::Prefix(7))],
+            ],
+            address_groups: vec![(false, vec![0])],
+            instances: vec![
+                InstanceBp { has_v6: false, has_vip: false, has_eip: false, load_balancer: false, groups: vec![0, 1] },
+                InstanceBp { has_v6: false, has_vip: false, has_eip: false, load_balancer: false, groups: vec![0] },
+                InstanceBp { has_v6: false, has_vip: false, has_eip: false, load_balancer: false, groups: vec![2] },
+            ],
+        },
+        profile: CloudProfile::Alibaba,
+        kinds: vec![GroupKind::Basic, GroupKind::Basic, GroupKind::Enterprise],
+    };
+    let world = build_profiled(&bp);
+    let ssh = |src, dst| build_packet(&world, &PacketBp { six: false, src, dst, protocol: 0, port: 0 });
+    // Group 1's Drop at priority 2 beats group 0's Accept at priority 5 (Huawei: group 0 decides).
+    let (verdict, sides) = reference(&world, &ssh(EndBp::Internet(0), EndBp::Private(0)));
+    assert_eq!(verdict, Verdict::Deny);
+    assert_eq!(sides[0].rule, Some(("g1-r0".to_string(), Action::Deny)));
+    // Instance 1 → instance 0 on a port no rule opens: both in basic group 0, the internal default.
+    let other = build_packet(&world, &PacketBp { six: false, src: EndBp::Private(1), dst: EndBp::Private(0), protocol: 1, port: 0 });
+    let (verdict, sides) = reference(&world, &other);
+    assert_eq!(verdict, Verdict::Allow);
+    assert_eq!(sides[0].rule, Some(("implicit-outbound-ipv4".to_string(), Action::Allow)));
+    assert_eq!(sides[1].rule, Some(("implicit-inner-ipv4".to_string(), Action::Allow)));
+    // Instance 2 is in an enterprise group: nothing goes out by default.
+    let out = build_packet(&world, &PacketBp { six: false, src: EndBp::Private(2), dst: EndBp::Internet(0), protocol: 1, port: 0 });
+    assert_eq!(reference(&world, &out).0, Verdict::Deny);
+    for packet in [ssh(EndBp::Internet(0), EndBp::Private(0)), other, out] {
+        for matcher in matchers(&world) {
+            compare(&world, &matcher, &packet).expect("the engine agrees on the hand-worked cases");
+        }
+    }
 }

@@ -18,7 +18,8 @@ pub fn lints(world: &World) -> Vec<Lint> {
             out.push(warning(LintKind::GroupsPerInstance, format!("instances[{i}].security_groups"), &inst.id, message).instance(&inst.id));
         }
         // Written rules only: the implicit defaults are not rules the quota counts.
-        let rules: usize = inst.security_groups.iter().filter_map(|g| world.group(g)).map(|g| g.rules.iter().filter(|r| !is_implicit(r)).count()).sum();
+        let rules: usize =
+            inst.security_groups.iter().filter_map(|g| world.group(g)).map(|g| g.rules.iter().filter(|r| !is_implicit(r)).count()).sum();
         if rules > MAX_RULES_PER_ENI {
             let message = format!(
                 "has {rules} inbound and outbound rules across its security groups; Alibaba allows at most {MAX_RULES_PER_ENI} on one ENI"

@@ -691,7 +691,10 @@ impl<'a> Work<'a> {
             (Func::Sig(sa), Func::Sig(sb)) => {
                 let (ga, gb) = (&a.sigs[sa as usize], &b.sigs[sb as usize]);
                 // The same groups in the same order mean the same list only under the same order.
-                if a.world.profile == b.world.profile && ga.len() == gb.len() && ga.iter().zip(gb).all(|(&x, &y)| self.same_group[slot][x as usize] == Some(y)) {
+                if a.world.profile == b.world.profile
+                    && ga.len() == gb.len()
+                    && ga.iter().zip(gb).all(|(&x, &y)| self.same_group[slot][x as usize] == Some(y))
+                {
                     return true;
                 }
             }

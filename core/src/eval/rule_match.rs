@@ -55,7 +55,12 @@ fn group_member_with_private<'w>(world: &'w World, group_id: &'w str, addr: IpAd
 
 /// Every field of `rule` tested against the packet, each with a sentence saying why.
 pub fn check_rule(world: &World, rule: &Rule, packet: &Packet, addr: IpAddr) -> Vec<FieldCheck> {
-    vec![check_ethertype(rule, packet), check_protocol(rule, packet), check_port(rule, packet, world.profile), check_remote(world, rule, addr)]
+    vec![
+        check_ethertype(rule, packet),
+        check_protocol(rule, packet),
+        check_port(rule, packet, world.profile),
+        check_remote(world, rule, addr),
+    ]
 }
 
 fn check(field: Field, passed: bool, detail: String) -> FieldCheck {
@@ -152,7 +157,8 @@ fn check_remote(world: &World, rule: &Rule, addr: IpAddr) -> FieldCheck {
             match group.find(addr) {
                 Some(i) => {
                     let entry = group.entries.get(i).map(|e| e.to_string()).unwrap_or_default();
-                    let mut c = check(Field::Remote, passed, format!("{addr} is in {entry}, entry {} of IP address group {}", i + 1, group.name));
+                    let mut c =
+                        check(Field::Remote, passed, format!("{addr} is in {entry}, entry {} of IP address group {}", i + 1, group.name));
                     c.element = Some(i);
                     c
                 }

@@ -81,11 +81,7 @@ fn empty_words(direction: crate::model::Direction) -> &'static str {
 pub fn rule_sentence(rule: &RuleTrace) -> String {
     let group = rule.group.as_ref().map_or(String::new(), |g| format!(" of {}", g.name));
     let head = if rule.implicit {
-        let what = if rule.rule_id.contains("inner") {
-            "a basic group lets its members in"
-        } else {
-            "a basic group lets everything out"
-        };
+        let what = if rule.rule_id.contains("inner") { "a basic group lets its members in" } else { "a basic group lets everything out" };
         format!(
             "implicit rule {}{group} ({} in the aggregated order: {what}, lowest priority of all), {}, {}",
             rule.rule_id,
