@@ -3,8 +3,8 @@
 
 use super::lint::{Lint, LintKind};
 use super::shadow::{shadowed_rules_within, RuleFinding, RuleFindingKind, RuleName, Scope, VALIDATION_BUDGET};
-use crate::diagnostic::{Problem, Severity};
 use crate::model::{Action, Direction, World};
+use crate::diagnostic::{Problem, Severity};
 
 /// Advice as validation reports it: the exact rule analysis within [`VALIDATION_BUDGET`].
 pub fn check(world: &World) -> Vec<Problem> {

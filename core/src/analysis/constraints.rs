@@ -2,8 +2,8 @@
 //! an Alibaba world is held to Alibaba's limits instead, `alibaba_limits`).
 
 use super::lint::{Lint, LintKind};
-use crate::diagnostic::{Problem, Severity};
 use crate::model::{Direction, Ethertype, Remote, Rule, World};
+use crate::diagnostic::{Problem, Severity};
 
 pub const ADVISED_GROUPS_PER_INSTANCE: usize = 5;
 pub const MAX_INSTANCES_PER_GROUP: usize = 6000;

@@ -3,8 +3,8 @@
 //! `sgplay lint` prints these; validation keeps only the problems.
 
 use super::shadow::{RuleName, SidePacket};
-use crate::diagnostic::{Problem, Severity};
 use crate::model::{Remote, World};
+use crate::diagnostic::{Problem, Severity};
 use serde::Serialize;
 use std::collections::HashSet;
 

@@ -157,8 +157,7 @@ fn check_remote(world: &World, rule: &Rule, addr: IpAddr) -> FieldCheck {
             match group.find(addr) {
                 Some(i) => {
                     let entry = group.entries.get(i).map(|e| e.to_string()).unwrap_or_default();
-                    let mut c =
-                        check(Field::Remote, passed, format!("{addr} is in {entry}, entry {} of IP address group {}", i + 1, group.name));
+                    let mut c = check(Field::Remote, passed, format!("{addr} is in {entry}, entry {} of IP address group {}", i + 1, group.name));
                     c.element = Some(i);
                     c
                 }

@@ -296,8 +296,7 @@ impl Matcher {
         stats.tables = tables.len();
         stats.scan_tables = tables.iter().filter(|t| matches!(t.table, Table::Scan(_))).count();
         stats.cells = tables.iter().map(|t| t.table.cells()).sum();
-        let vpcs =
-            world.vpcs.iter().map(|v| std::iter::once(v.cidr).chain(v.subnets.iter().filter_map(|s| s.ipv6_cidr)).collect()).collect();
+        let vpcs = world.vpcs.iter().map(|v| std::iter::once(v.cidr).chain(v.subnets.iter().filter_map(|s| s.ipv6_cidr)).collect()).collect();
         let peerings = world.peerings.iter().map(|p| p.vpcs).collect();
         Matcher { spaces, tables, chains, instances, vpcs, peerings, stats }
     }
