@@ -91,6 +91,10 @@ pub fn trace_side(world: &World, instance: &Instance, direction: Direction, pack
             aggregated: Vec::new(),
         });
     }
+    hop(instance, direction, addr, decision, groups)
+}
+
+fn hop(instance: &Instance, direction: Direction, addr: IpAddr, decision: HopDecision, groups: Vec<GroupTrace>) -> HopTrace {
     HopTrace {
         instance_id: instance.id.clone(),
         instance_name: instance.display_name().to_string(),
@@ -130,14 +134,7 @@ fn trace_aggregated(world: &World, instance: &Instance, direction: Direction, pa
         tie_break,
         aggregated: refs,
     };
-    HopTrace {
-        instance_id: instance.id.clone(),
-        instance_name: instance.display_name().to_string(),
-        direction,
-        remote_address: addr,
-        decision,
-        groups: vec![group],
-    }
+    hop(instance, direction, addr, decision, vec![group])
 }
 
 fn group_ref(group: &SecurityGroup, sequence: usize) -> GroupRef {

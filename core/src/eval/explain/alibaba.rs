@@ -32,23 +32,7 @@ pub fn hop_steps(h: usize, hop: &HopTrace, out: &mut Vec<Step>) {
     if list.rules.is_empty() {
         out.push(at(StepKind::GroupResult, format!("no rules in this direction: {}", empty_words(hop.direction))));
     }
-    for rule in &list.rules {
-        let mut s = at(StepKind::Rule, rule_sentence(rule));
-        s.group_id = rule.group.as_ref().map(|g| g.id.clone());
-        s.rule_id = Some(rule.rule_id.clone());
-        s.passed = Some(rule.matched);
-        out.push(s);
-    }
-    if let Some(tie) = &list.tie_break {
-        let beaten = tie.beaten_allow_rules.join(", ");
-        let plural = if tie.beaten_allow_rules.len() > 1 { "s" } else { "" };
-        let mut s = at(
-            StepKind::TieBreak,
-            format!("Drop rule {} beats Accept rule{plural} {beaten} at priority {}: Drop wins a tie", tie.deny_rule, tie.priority),
-        );
-        s.rule_id = Some(tie.deny_rule.clone());
-        out.push(s);
-    }
+    super::rule_steps(list, &at, ["Drop", "Accept"], out);
     if list.outcome == GroupOutcome::NoMatch && !list.rules.is_empty() {
         out.push(at(StepKind::GroupResult, "no rule of the aggregated list matched".to_string()));
     }
