@@ -25,7 +25,7 @@ pub struct ImportArgs {
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
     /// `auto` detects each file's format by its shape
-    #[arg(long, value_name = "FORMAT", default_value = "auto", value_parser = ["auto", "huawei-api", "huawei-terraform", "terraform-json", "scenario"])]
+    #[arg(long, value_name = "FORMAT", default_value = "auto", value_parser = ["auto", "huawei-api", "huawei-terraform", "terraform-json", "alibaba-api", "scenario"])]
     pub format: String,
     /// Write the scenario to FILE instead of stdout
     #[arg(short, long, value_name = "FILE")]
