@@ -660,7 +660,10 @@ impl<'a> Work<'a> {
                     let gb = *b_index.get(a.world.security_groups[g].id.as_str())?;
                     let la = a.flatten_group(g as u32, slot);
                     let lb = b.flatten_group(gb, slot);
-                    (la == lb).then_some(gb)
+                    // Aggregated across groups (Alibaba), a priority matters even where it does
+                    // not change the group's own order.
+                    let ranked = |v: &Version, g: u32| if v.world.profile.sequences_groups() { Vec::new() } else { v.priorities(g, slot) };
+                    (la == lb && ranked(a, g as u32) == ranked(b, gb)).then_some(gb)
                 })
                 .collect()
         });
@@ -857,6 +860,11 @@ impl<'a> Work<'a> {
 }
 
 impl Version<'_> {
+    fn priorities(&self, g: u32, slot: usize) -> Vec<u8> {
+        let group = &self.world.security_groups[g as usize];
+        self.order[g as usize][slot].iter().map(|&r| group.rules[r as usize].priority).collect()
+    }
+
     fn flatten_group(&self, g: u32, slot: usize) -> Vec<(&RuleShape, Action)> {
         let group = &self.world.security_groups[g as usize];
         self.order[g as usize][slot].iter().map(|&r| (&self.shapes[g as usize][r as usize], group.rules[r as usize].action)).collect()
