@@ -16,13 +16,17 @@ use clap::{CommandFactory, Parser, Subcommand};
 use output::ColorChoice;
 use std::process::ExitCode;
 
-/// Will this packet get through a Huawei Cloud security group, and why?
+/// Will this packet get through a Huawei Cloud (or Alibaba Cloud) security group, and why?
 #[derive(Debug, Parser)]
 #[command(name = "sgplay", version, propagate_version = true)]
 struct Cli {
     /// When to color: `auto` colors a terminal unless `NO_COLOR` is set
     #[arg(long, value_enum, default_value_t, global = true)]
     color: ColorChoice,
+    /// Whose semantics a loaded scenario follows, `huawei` or `alibaba`, overriding the file's
+    /// `profile` key (commands that read a scenario)
+    #[arg(long, global = true, value_name = "PROFILE", value_parser = sgplay_core::profile::CloudProfile::parse)]
+    profile: Option<sgplay_core::profile::CloudProfile>,
     #[command(subcommand)]
     command: Command,
 }
@@ -45,6 +49,9 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(profile) = cli.profile {
+        scenario_file::override_profile(profile);
+    }
     let exit = match &cli.command {
         Command::Eval(args) => commands::eval::run(args, cli.color),
         Command::Test(args) => commands::test::run(args, cli.color),

@@ -6,10 +6,12 @@
 //! out comes first among the scenario's notices.
 
 use sgplay_core::interop::{self, Imported};
+use sgplay_core::profile::CloudProfile;
 use sgplay_core::scenario::limits::MAX_INPUT_BYTES;
 use sgplay_core::{Problem, Scenario};
 use std::io::{ErrorKind, Read};
 use std::path::Path;
+use std::sync::OnceLock;
 
 /// Why a scenario could not be loaded.
 #[derive(Debug)]
@@ -89,10 +91,28 @@ pub fn reason(error: &std::io::Error) -> String {
     }
 }
 
-/// Reads a file in any format `import_any` detects, as a scenario document.
+/// `--profile`: one choice for the whole process, made on the command line before any file is
+/// read, so every command that loads a scenario honours it without threading it through.
+static PROFILE: OnceLock<CloudProfile> = OnceLock::new();
+
+pub fn override_profile(profile: CloudProfile) {
+    let _ = PROFILE.set(profile);
+}
+
+/// Reads a file in any format `import_any` detects, as a scenario document (with `--profile`
+/// in place of its `profile` key).
 pub fn load_spec(path: &Path) -> Result<Imported, LoadError> {
     let text = read(path).map_err(LoadError::Unreadable)?;
-    interop::import_any(&[(&path.display().to_string(), &text)]).map_err(LoadError::Invalid)
+    let mut imported = interop::import_any(&[(&path.display().to_string(), &text)]).map_err(LoadError::Invalid)?;
+    apply_profile(&mut imported.scenario);
+    Ok(imported)
+}
+
+/// Puts `--profile`, when given, in place of the document's `profile` key.
+pub fn apply_profile(spec: &mut sgplay_core::ScenarioSpec) {
+    if let Some(profile) = PROFILE.get() {
+        spec.profile = (!profile.is_huawei()).then(|| profile.name().to_string());
+    }
 }
 
 /// Reads, parses and validates a scenario file (or API output, whose notices are said at the

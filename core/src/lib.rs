@@ -1,7 +1,8 @@
 //! # sgplay-core: the engine
 //!
 //! sgplay answers "will this packet get through, and why?" for Huawei Cloud security groups,
-//! exactly as Huawei's documentation describes them (`shared/SEMANTICS.md` is the contract).
+//! exactly as Huawei's documentation describes them (`shared/SEMANTICS.md` is the contract), and
+//! for Alibaba Cloud's under the Alibaba profile (SEMANTICS §9).
 //! This crate is pure and deterministic: no clock, no I/O, no DOM. It builds for native and
 //! wasm32, and the CLI and the web playground are thin shells around it.
 //!
@@ -14,6 +15,8 @@
 //! - [`model`]: validated plain data. Rules, security groups, IP address groups, instances,
 //!   VPCs, the [`model::World`]. Nothing here can be invalid.
 //! - [`packet`]: a packet as plain data.
+//! - [`profile`]: whose semantics a world follows ([`profile::CloudProfile`], part of the world):
+//!   the key of the one evaluation order, Alibaba's group types and implicit rules, its limits.
 //! - [`eval`]: matching. [`eval::decide`] is the matcher (allow/deny, nothing recorded);
 //!   [`eval::evaluate`] is the tracer (the same decision with every group, rule and field it
 //!   looked at); [`eval::steps`] turns a trace into sentences. Both share the field predicates
@@ -38,7 +41,9 @@
 //! ## Invariants
 //! - One function defines matching order ([`eval::order`]): groups in sequence, then priority,
 //!   deny before allow, written order; the first matching rule decides; later groups are not
-//!   consulted; nothing matched means deny. The tracer, the matcher and the advice consume it.
+//!   consulted; nothing matched means deny. Under the Alibaba profile the same function sorts all
+//!   groups' rules together (the profile supplies the key). The tracer, the matcher, the advice
+//!   and the analyses consume it.
 //! - Every interpretation where the seeds are silent shows up as a note in the trace.
 
 pub mod analysis;
@@ -49,6 +54,7 @@ pub mod interop;
 pub mod matcher;
 pub mod model;
 pub mod packet;
+pub mod profile;
 pub mod rng;
 pub mod sim;
 pub mod scenario;

@@ -702,7 +702,7 @@ impl<'c> Estate<'c> {
             let description = format!("{} ({}), generated", info.about, info.services[service].label);
             self.by_role[role as usize].push(self.groups.len());
             self.groups.push(Group {
-                spec: GroupSpec { id: id.clone(), name: id.clone(), description, template: None, rules: Vec::new() },
+                spec: GroupSpec { id: id.clone(), name: id.clone(), description, template: None, rules: Vec::new(), ..Default::default() },
                 id,
                 role,
                 service,

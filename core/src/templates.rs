@@ -95,7 +95,7 @@ impl Template {
     }
 
     pub fn group(self, id: &str, name: &str) -> SecurityGroup {
-        SecurityGroup { id: id.to_string(), name: name.to_string(), description: self.story().to_string(), rules: self.rules(id) }
+        SecurityGroup { id: id.to_string(), name: name.to_string(), description: self.story().to_string(), rules: self.rules(id), kind: Default::default() }
     }
 }
 

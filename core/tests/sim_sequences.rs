@@ -110,7 +110,7 @@ fn the_linux_profile_is_selectable() {
     );
     assert!(o.passed, "{:?}", o.failures);
     let o = run(json!([ssh()]), json!({"conntrack_profile": "bsd"}));
-    assert_eq!(o.failures, ["conntrack_profile: `bsd` is not a connection tracking profile; use `huawei` or `linux`"]);
+    assert_eq!(o.failures, ["conntrack_profile: `bsd` is not a connection tracking profile; use `huawei`, `linux` or `alibaba`"]);
 }
 
 #[test]

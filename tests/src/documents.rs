@@ -4,6 +4,8 @@
 
 use serde_json::Value;
 use sgplay_core::model::{Ethertype, World};
+use sgplay_core::profile::alibaba::written_rules;
+use sgplay_core::profile::{CloudProfile, GroupKind};
 use sgplay_core::scenario::{AddressGroupSpec, GroupSpec, InstanceSpec, RuleSpec, ScenarioSpec, SubnetSpec, VpcSpec, FORMAT_VERSION};
 
 /// Every part of `world` the scenario format carries, unnamed.
@@ -36,7 +38,10 @@ pub fn scenario_of(world: &World) -> ScenarioSpec {
             name: g.name.clone(),
             description: g.description.clone(),
             template: None,
-            rules: g.rules.iter().map(|r| RuleSpec::from_rule(r, &g.id)).collect(),
+            // The implicit rules are the builder's to add again.
+            rules: written_rules(g).map(|r| RuleSpec::from_rule(r, &g.id)).collect(),
+            group_type: (world.profile == CloudProfile::Alibaba).then(|| g.kind.type_name().to_string()),
+            inner_access_policy: (g.kind == GroupKind::BasicIsolated).then(|| "Drop".to_string()),
         })
         .collect();
     let address_groups = world
@@ -66,5 +71,6 @@ pub fn scenario_of(world: &World) -> ScenarioSpec {
             ..Default::default()
         })
         .collect();
-    ScenarioSpec { version: FORMAT_VERSION, vpcs, security_groups, address_groups, instances, ..Default::default() }
+    let profile = (world.profile != CloudProfile::Huawei).then(|| world.profile.name().to_string());
+    ScenarioSpec { version: FORMAT_VERSION, profile, vpcs, security_groups, address_groups, instances, ..Default::default() }
 }

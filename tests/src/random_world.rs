@@ -13,6 +13,8 @@ use sgplay_core::model::{
     Rule, SecurityGroup, Subnet, Vpc, World,
 };
 use sgplay_core::packet::{Packet, TcpFlags};
+use sgplay_core::profile::alibaba::implicit_rules;
+use sgplay_core::profile::{CloudProfile, GroupKind};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 // ---------------------------------------------------------------------------------------------
@@ -321,6 +323,7 @@ pub fn build(bp: &WorldBp) -> World {
             name: group_id(g),
             description: String::new(),
             rules: rules.iter().enumerate().filter_map(|(r, rb)| build_rule(g, r, rb, &address_groups)).collect(),
+            kind: GroupKind::Basic,
         })
         .collect();
     let instances = bp
@@ -379,7 +382,60 @@ pub fn build(bp: &WorldBp) -> World {
     if bp.vpcs == VpcsBp::TwoPeered {
         peerings.push(Peering { id: "peer-0-1".into(), vpcs: (0, 1) });
     }
-    World { vpcs, security_groups, address_groups, instances, peerings }
+    World { vpcs, security_groups, address_groups, instances, peerings, profile: CloudProfile::Huawei }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Both cloud profiles: a world blueprint with a profile and, under Alibaba, each group's type.
+
+#[derive(Clone, Debug)]
+pub struct ProfiledBp {
+    pub world: WorldBp,
+    pub profile: CloudProfile,
+    /// Per group (Alibaba only): its type and internal policy.
+    pub kinds: Vec<GroupKind>,
+}
+
+/// Huawei worlds and Alibaba worlds, half each; Alibaba groups basic, isolated or enterprise.
+pub fn profiled_world_bp() -> impl Strategy<Value = ProfiledBp> {
+    let kind = prop_oneof![3 => Just(GroupKind::Basic), 1 => Just(GroupKind::BasicIsolated), 2 => Just(GroupKind::Enterprise)];
+    (world_bp(), any::<bool>(), prop::collection::vec(kind, 4)).prop_map(|(world, alibaba, kinds)| ProfiledBp {
+        world,
+        profile: if alibaba { CloudProfile::Alibaba } else { CloudProfile::Huawei },
+        kinds,
+    })
+}
+
+/// The world of a profiled blueprint, valid as validation would accept it: under Alibaba an
+/// instance keeps only the groups of its first group's type (no ENI mixes basic and enterprise),
+/// an enterprise group's rules naming a group are left out, and basic groups get their implicit
+/// rules (`profile::alibaba`), appended after the written ones as the scenario builder does.
+pub fn build_profiled(bp: &ProfiledBp) -> World {
+    let mut world = build(&bp.world);
+    if bp.profile == CloudProfile::Huawei {
+        return world;
+    }
+    world.profile = CloudProfile::Alibaba;
+    let kind_of = |g: usize| bp.kinds.get(g).copied().unwrap_or_default();
+    for (g, group) in world.security_groups.iter_mut().enumerate() {
+        group.kind = kind_of(g);
+        if group.kind.is_enterprise() {
+            group.rules.retain(|r| !matches!(r.remote, Remote::Group(_)));
+        }
+        group.rules.extend(implicit_rules(&group.id, group.kind));
+    }
+    for inst in &mut world.instances {
+        let kinds: Vec<GroupKind> = inst
+            .security_groups
+            .iter()
+            .map(|id| world.security_groups.iter().find(|g| &g.id == id).map(|g| g.kind).unwrap_or_default())
+            .collect();
+        if let Some(first) = kinds.first().map(|k| k.is_enterprise()) {
+            let mut k = kinds.iter();
+            inst.security_groups.retain(|_| k.next().is_some_and(|kind| kind.is_enterprise() == first));
+        }
+    }
+    world
 }
 
 /// A valid rule from its blueprint; `None` when the blueprint cannot be valid (an address group

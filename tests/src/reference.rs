@@ -8,12 +8,14 @@
 //! matched means deny; instance to instance crosses the source's outbound and the destination's
 //! inbound rules; a remote security group covers its members' private IPs, not their virtual
 //! IPs; a destination reached at its EIP sees the source's EIP when it has one
-//! (docs/interpretations.md). It does not model connection tracking: a packet that cannot open a
+//! (docs/interpretations.md). Under the Alibaba profile, SEMANTICS §9: all groups' rules in one
+//! aggregated order, then the group types' defaults. It does not model connection tracking: a packet that cannot open a
 //! connection is the tracer's business.
 
 use sgplay_core::model::protocol::{TCP, UDP};
 use sgplay_core::model::{Action, AddressEntry, Direction, Ethertype, Instance, InstanceKind, ProtocolMatch, Remote, Rule, World};
 use sgplay_core::packet::Packet;
+use sgplay_core::profile::{CloudProfile, GroupKind};
 use sgplay_core::Verdict;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -132,6 +134,9 @@ fn ref_rule_matches(world: &World, rule: &Rule, packet: &Packet, addr: Option<Ip
 /// §3 order: groups in sequence; in a group the matching rules, smallest priority first, deny
 /// before allow at equal priority (then written order); first group with a match decides.
 fn ref_side(world: &World, inst: &Instance, direction: Direction, packet: &Packet, addr: Option<IpAddr>) -> RefSide {
+    if world.profile == CloudProfile::Alibaba {
+        return ref_side_alibaba(world, inst, direction, packet, addr);
+    }
     let mut side = RefSide { instance: inst.id.clone(), direction, rule: None };
     for gid in &inst.security_groups {
         let Some(group) = world.security_groups.iter().find(|g| &g.id == gid) else { continue };
@@ -147,6 +152,56 @@ fn ref_side(world: &World, inst: &Instance, direction: Direction, packet: &Packe
             side.rule = Some((r.id.clone(), r.action));
         }
         return side;
+    }
+    side
+}
+
+/// §9 (Alibaba), read literally: the written rules of all the instance's groups compete together,
+/// smallest priority first, Drop before Accept, then the earlier group and the earlier row (a
+/// deterministic tie-break). When no written rule matches, the groups' defaults, derived here from
+/// their types rather than read from the engine's implicit rules (which sit below priority 100
+/// and are skipped): a basic group whose internal policy is Accept lets in its members' private
+/// addresses; every basic group lets everything out; enterprise groups let nothing through.
+fn ref_side_alibaba(world: &World, inst: &Instance, direction: Direction, packet: &Packet, addr: Option<IpAddr>) -> RefSide {
+    let mut side = RefSide { instance: inst.id.clone(), direction, rule: None };
+    let groups: Vec<(usize, &sgplay_core::model::SecurityGroup)> = inst
+        .security_groups
+        .iter()
+        .enumerate()
+        .filter_map(|(seq, gid)| world.security_groups.iter().find(|g| &g.id == gid).map(|g| (seq, g)))
+        .collect();
+    let mut best: Option<((u8, bool, usize, usize), &Rule)> = None;
+    for &(seq, group) in &groups {
+        for (i, r) in group.rules.iter().enumerate() {
+            let written = r.priority <= 100;
+            if written && r.direction == direction && ref_rule_matches(world, r, packet, addr) {
+                // `false` (Drop) sorts before `true` (Accept).
+                let key = (r.priority, r.action == Action::Allow, seq, i);
+                if best.is_none_or(|(b, _)| key < b) {
+                    best = Some((key, r));
+                }
+            }
+        }
+    }
+    if let Some((_, r)) = best {
+        side.rule = Some((r.id.clone(), r.action));
+        return side;
+    }
+    let v = if family(packet.src) == Ethertype::IPv6 { "ipv6" } else { "ipv4" };
+    for &(_, group) in &groups {
+        let default = match direction {
+            Direction::Ingress => (group.kind == GroupKind::Basic
+                && addr.is_some_and(|addr| {
+                    family(addr) == family(packet.src)
+                        && world.instances.iter().any(|i| i.security_groups.contains(&group.id) && i.private_ips.contains(&addr))
+                }))
+            .then(|| format!("implicit-inner-{v}")),
+            Direction::Egress => (group.kind != GroupKind::Enterprise).then(|| format!("implicit-outbound-{v}")),
+        };
+        if let Some(id) = default {
+            side.rule = Some((id, Action::Allow));
+            return side;
+        }
     }
     side
 }

@@ -26,7 +26,7 @@ fn rule(id: &str, direction: Direction, ethertype: Ethertype, ports: &[(u16, u16
 
 fn world_with(rules: Vec<Rule>) -> World {
     World {
-        security_groups: vec![SecurityGroup { id: "sg-a".into(), name: "Sg-A".into(), description: String::new(), rules }],
+        security_groups: vec![SecurityGroup { id: "sg-a".into(), name: "Sg-A".into(), description: String::new(), rules, ..Default::default() }],
         instances: vec![Instance { id: "i".into(), private_ips: vec!["10.0.0.1".parse().unwrap()], security_groups: vec!["sg-a".into()], ..Default::default() }],
         ..Default::default()
     }

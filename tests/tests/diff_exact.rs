@@ -23,7 +23,8 @@ use sgplay_core::model::{AddressEntry, Ethertype, Remote, World};
 use sgplay_core::packet::{Packet, TcpFlags};
 use sgplay_core::{decide, Matcher, Verdict};
 use sgplay_tests::random_world::{
-    build, internet, rule_bp, unassigned, world_bp, InstanceBp, RemoteBp, RuleBp, VpcsBp, WorldBp, PORT_POOL,
+    build, build_profiled, internet, profiled_world_bp, rule_bp, unassigned, InstanceBp, ProfiledBp, RemoteBp, RuleBp, VpcsBp, WorldBp,
+    PORT_POOL,
 };
 use std::collections::BTreeSet;
 use std::net::IpAddr;
@@ -292,9 +293,9 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
     #[test]
-    fn the_diff_is_exact_both_ways(bp in world_bp(), edit in edit()) {
-        let a = build(&bp);
-        let b = build(&apply(&bp, &edit));
+    fn the_diff_is_exact_both_ways(bp in profiled_world_bp(), edit in edit()) {
+        let a = build_profiled(&bp);
+        let b = build_profiled(&ProfiledBp { world: apply(&bp.world, &edit), ..bp.clone() });
         check(&a, &b, &diff(&a, &b))?;
         check(&b, &a, &diff(&b, &a))?;
         prop_assert!(diff(&a, &a).changes.is_empty());

@@ -21,7 +21,7 @@ use sgplay_core::eval::rule_match::rule_matches;
 use sgplay_core::eval::{decide_side, SideDecision};
 use sgplay_core::model::{AddressEntry, Direction, Ethertype, Instance, Remote, RemoteAddress, World};
 use sgplay_core::packet::{Packet, TcpFlags};
-use sgplay_tests::random_world::{build, world_bp};
+use sgplay_tests::random_world::{build_profiled, profiled_world_bp};
 use std::collections::BTreeSet;
 use std::net::IpAddr;
 
@@ -275,12 +275,12 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
-    fn shadow_redundancy_and_witnesses_agree_with_brute_force(bp in world_bp()) {
-        check(&build(&bp))?;
+    fn shadow_redundancy_and_witnesses_agree_with_brute_force(bp in profiled_world_bp()) {
+        check(&build_profiled(&bp))?;
     }
 
     #[test]
-    fn instances_that_send_nothing_agree_with_brute_force(bp in world_bp()) {
-        check_egress(&build(&bp))?;
+    fn instances_that_send_nothing_agree_with_brute_force(bp in profiled_world_bp()) {
+        check_egress(&build_profiled(&bp))?;
     }
 }

@@ -15,7 +15,7 @@ use sgplay_core::packet::Packet;
 use sgplay_core::scenario::ChangeSpec;
 use sgplay_core::sim::change::Change;
 use sgplay_core::{decide, Matcher};
-use sgplay_tests::random_world::{build, world_bp};
+use sgplay_tests::random_world::{build_profiled, profiled_world_bp};
 use std::collections::BTreeSet;
 use std::net::IpAddr;
 
@@ -182,8 +182,8 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
     #[test]
-    fn find_answers_agree_with_brute_force(bp in world_bp(), from in 0..4usize, to in 0..5usize, protocol in 0..7usize, verdict in any::<bool>(), port in 0..4usize) {
-        let world = build(&bp);
+    fn find_answers_agree_with_brute_force(bp in profiled_world_bp(), from in 0..4usize, to in 0..5usize, protocol in 0..7usize, verdict in any::<bool>(), port in 0..4usize) {
+        let world = build_profiled(&bp);
         let from = match from {
             0 => Sources::Internet,
             1 => Sources::Block("10.0.0.0/28".parse().unwrap()),
@@ -201,8 +201,8 @@ proptest! {
     }
 
     #[test]
-    fn every_fix_lets_its_packet_in_and_reports_what_else_changes(bp in world_bp(), a in 0..5usize, b in 0..5usize, protocol in 0..4usize, six in any::<bool>()) {
-        let world = build(&bp);
+    fn every_fix_lets_its_packet_in_and_reports_what_else_changes(bp in profiled_world_bp(), a in 0..5usize, b in 0..5usize, protocol in 0..4usize, six in any::<bool>()) {
+        let world = build_profiled(&bp);
         let n = world.instances.len();
         let (a, b) = (a % n, b % n);
         let family = if six { Ethertype::IPv6 } else { Ethertype::IPv4 };

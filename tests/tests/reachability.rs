@@ -5,7 +5,7 @@ use proptest::prelude::*;
 use sgplay_core::analysis::reach::{reachability, service_packet, End, Service, DEFAULT_SERVICES};
 use sgplay_core::model::Ethertype;
 use sgplay_core::{decide, Matcher, World};
-use sgplay_tests::random_world::{build, world_bp};
+use sgplay_tests::random_world::{build_profiled, profiled_world_bp};
 use std::collections::BTreeSet;
 use std::net::IpAddr;
 
@@ -55,8 +55,8 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
-    fn the_matrix_equals_pairwise_decide(bp in world_bp()) {
-        check(&build(&bp))?;
+    fn the_matrix_equals_pairwise_decide(bp in profiled_world_bp()) {
+        check(&build_profiled(&bp))?;
     }
 }
 

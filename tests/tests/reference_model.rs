@@ -8,13 +8,16 @@
 //! The path outcome (reachable, no peering, private from outside, no public address) is compared
 //! too: worlds have one VPC, or two with or without a peering.
 //!
-//! Worlds are built from the `model` types directly, and every instance has a group.
+//! Worlds are built from the `model` types directly, and every instance has a group. Half the
+//! worlds follow the Alibaba profile (`ref_side_alibaba`: SEMANTICS §9, aggregated order and the
+//! group types' defaults).
 
 use proptest::prelude::*;
 use sgplay_core::eval::{decide, evaluate, PathOutcome, Reachability};
 use sgplay_core::matcher::{Budget, Matcher, MatcherConfig, SideResult};
-use sgplay_core::model::{Direction, World};
+use sgplay_core::model::{Action, Direction, World};
 use sgplay_core::packet::Packet;
+use sgplay_core::profile::{CloudProfile, GroupKind};
 use sgplay_core::Verdict;
 use sgplay_tests::random_world::*;
 use sgplay_tests::reference::{reference, reference_path};
@@ -96,8 +99,8 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
     #[test]
-    fn the_engine_agrees_with_the_reference_model(bp in world_bp(), packets in prop::collection::vec(packet_bp(), 1..=12)) {
-        let world = build(&bp);
+    fn the_engine_agrees_with_the_reference_model(bp in profiled_world_bp(), packets in prop::collection::vec(packet_bp(), 1..=12)) {
+        let world = build_profiled(&bp);
         let matchers = matchers(&world);
         for pb in &packets {
             let packet = build_packet(&world, pb);
@@ -119,8 +122,8 @@ proptest! {
     /// Every packet from each instance to each other instance, both families, all protocols: the
     /// instance-to-instance path is where both sides meet.
     #[test]
-    fn every_instance_pair_agrees(bp in world_bp(), protocol in 0..5u8, port in 0..PACKET_PORTS.len()) {
-        let world = build(&bp);
+    fn every_instance_pair_agrees(bp in profiled_world_bp(), protocol in 0..5u8, port in 0..PACKET_PORTS.len()) {
+        let world = build_profiled(&bp);
         let matchers = matchers(&world);
         let n = world.instances.len();
         for six in [false, true] {
@@ -171,4 +174,49 @@ fn the_reference_model_reads_the_seed_correctly() {
     let (verdict, sides) = reference(&world, &out);
     assert_eq!(verdict, Verdict::Deny);
     assert_eq!(sides[0].direction, Direction::Egress);
+}
+
+/// The Alibaba reading on hand-worked cases: aggregated order across groups, the defaults of
+/// basic, isolated and enterprise groups.
+#[test]
+fn the_reference_model_reads_alibaba_correctly() {
+    let rule = |ingress, deny, priority, remote| RuleBp { ingress, six: false, protocol: 1, ports: vec![0], deny, priority, remote };
+    let bp = ProfiledBp {
+        world: WorldBp {
+            groups: vec![
+                vec![rule(true, false, 5, RemoteBp::Any)],
+                vec![rule(true, true, 2, RemoteBp::Prefix(7))],
+                vec![rule(true, false, 1, RemoteBp::Prefix(7))],
+            ],
+            address_groups: vec![(false, vec![0])],
+            instances: vec![
+                InstanceBp { has_v6: false, has_vip: false, has_eip: false, load_balancer: false, groups: vec![0, 1] },
+                InstanceBp { has_v6: false, has_vip: false, has_eip: false, load_balancer: false, groups: vec![0] },
+                InstanceBp { has_v6: false, has_vip: false, has_eip: false, load_balancer: false, groups: vec![2] },
+            ],
+            vpcs: VpcsBp::One,
+        },
+        profile: CloudProfile::Alibaba,
+        kinds: vec![GroupKind::Basic, GroupKind::Basic, GroupKind::Enterprise],
+    };
+    let world = build_profiled(&bp);
+    let ssh = |src, dst| build_packet(&world, &PacketBp { six: false, src, dst, protocol: 0, port: 0 });
+    // Group 1's Drop at priority 2 beats group 0's Accept at priority 5 (Huawei: group 0 decides).
+    let (verdict, sides) = reference(&world, &ssh(EndBp::Internet(0), EndBp::Private(0)));
+    assert_eq!(verdict, Verdict::Deny);
+    assert_eq!(sides[0].rule, Some(("g1-r0".to_string(), Action::Deny)));
+    // Instance 1 → instance 0 on a port no rule opens: both in basic group 0, the internal default.
+    let other = build_packet(&world, &PacketBp { six: false, src: EndBp::Private(1), dst: EndBp::Private(0), protocol: 1, port: 0 });
+    let (verdict, sides) = reference(&world, &other);
+    assert_eq!(verdict, Verdict::Allow);
+    assert_eq!(sides[0].rule, Some(("implicit-outbound-ipv4".to_string(), Action::Allow)));
+    assert_eq!(sides[1].rule, Some(("implicit-inner-ipv4".to_string(), Action::Allow)));
+    // Instance 2 is in an enterprise group: nothing goes out by default.
+    let out = build_packet(&world, &PacketBp { six: false, src: EndBp::Private(2), dst: EndBp::Internet(0), protocol: 1, port: 0 });
+    assert_eq!(reference(&world, &out).0, Verdict::Deny);
+    for packet in [ssh(EndBp::Internet(0), EndBp::Private(0)), other, out] {
+        for matcher in matchers(&world) {
+            compare(&world, &matcher, &packet).expect("the engine agrees on the hand-worked cases");
+        }
+    }
 }

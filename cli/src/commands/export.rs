@@ -22,7 +22,7 @@ pub struct ExportArgs {
     /// Scenario file (or API output, which is read as `import` reads it)
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
-    #[arg(long, value_name = "FORMAT", value_parser = ["huawei-api", "huawei-terraform", "scenario"])]
+    #[arg(long, value_name = "FORMAT", value_parser = ["huawei-api", "huawei-terraform", "alibaba-api", "scenario"])]
     pub format: String,
     /// huawei-api only: the listings to write, comma-separated, instead of all of them
     #[arg(long, value_name = "LISTINGS", value_delimiter = ',',

@@ -25,7 +25,7 @@ pub struct ImportArgs {
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
     /// `auto` detects each file's format by its shape
-    #[arg(long, value_name = "FORMAT", default_value = "auto", value_parser = ["auto", "huawei-api", "huawei-terraform", "terraform-json", "scenario"])]
+    #[arg(long, value_name = "FORMAT", default_value = "auto", value_parser = ["auto", "huawei-api", "huawei-terraform", "terraform-json", "alibaba-api", "scenario"])]
     pub format: String,
     /// Write the scenario to FILE instead of stdout
     #[arg(short, long, value_name = "FILE")]
@@ -45,7 +45,7 @@ pub fn run(args: &ImportArgs, color: ColorChoice) -> Exit {
         }
     }
     let inputs: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
-    let imported = match interop::import_as(&inputs, Format::parse(&args.format)) {
+    let mut imported = match interop::import_as(&inputs, Format::parse(&args.format)) {
         Ok(imported) => imported,
         Err(problems) => {
             output::emit_err(&output::problem_list(err, &problems, ""));
@@ -53,6 +53,7 @@ pub fn run(args: &ImportArgs, color: ColorChoice) -> Exit {
             return Exit::Failure;
         }
     };
+    scenario_file::apply_profile(&mut imported.scenario);
     output::emit_err(&output::problem_list(err, &imported.warnings, ""));
     let Some(text) = output::json(&imported.scenario) else {
         output::error(err, "cannot write the scenario as JSON");

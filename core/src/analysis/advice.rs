@@ -35,9 +35,15 @@ pub fn lints(world: &World, budget: usize) -> Vec<Lint> {
 /// Shadowed, redundant and empty rules, from the exact analysis.
 fn rule_findings(world: &World, budget: usize) -> Vec<Lint> {
     let report = shadowed_rules_within(world, budget);
+    // The engine's implicit rules (Alibaba) are not the user's to delete: no finding about them.
+    let written = |f: &&RuleFinding| {
+        let (g, r) = f.rule.at;
+        !world.security_groups.get(g).and_then(|g| g.rules.get(r)).is_some_and(crate::profile::alibaba::is_implicit)
+    };
     let mut out: Vec<Lint> = report
         .findings
         .iter()
+        .filter(written)
         .map(|f| {
             let (g, r) = f.rule.at;
             let object = format!("rule `{}` of security group `{}`", f.rule.rule, f.rule.group);

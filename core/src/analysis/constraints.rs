@@ -1,4 +1,5 @@
-//! The seed's *Constraints on Using Security Groups*, reported as warnings and advice.
+//! The seed's *Constraints on Using Security Groups*, reported as warnings and advice (Huawei;
+//! an Alibaba world is held to Alibaba's limits instead, `alibaba_limits`).
 
 use super::lint::{Lint, LintKind};
 use crate::model::{Direction, Ethertype, Remote, Rule, World};
@@ -20,6 +21,9 @@ pub fn check(world: &World) -> Vec<Problem> {
 }
 
 pub fn lints(world: &World) -> Vec<Lint> {
+    if world.profile == crate::profile::CloudProfile::Alibaba {
+        return super::alibaba_limits::lints(world);
+    }
     let mut out = Vec::new();
     for (i, inst) in world.instances.iter().enumerate() {
         if inst.security_groups.len() > ADVISED_GROUPS_PER_INSTANCE {

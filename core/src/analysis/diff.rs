@@ -23,7 +23,8 @@
 //!
 //! ## Cells, and only where something changed
 //! A side's verdict is a function of (protocol, port, remote address): the first match of an
-//! ordered rule list ([`crate::eval::group_order`] per group, groups in sequence). For a side whose
+//! ordered rule list ([`crate::eval::group_order`] per group, merged by the profile's
+//! [`crate::eval::OrderKey`]: groups in sequence, or Alibaba's aggregated order). For a side whose
 //! list differs between the versions, one *joint grid* is cut at the protocol, port and address
 //! interval ends of **both** lists (the cell idea of [`super::space`]): on each cell every rule of
 //! either list is all-or-nothing, so comparing the two first matches per cell is a proof for every
@@ -63,7 +64,7 @@
 
 use super::shadow::Skipped;
 use super::space::{TooLarge, GRID_LIMIT};
-use crate::eval::{group_order, route, Crossing, Directory, RemoteAddress};
+use crate::eval::{group_order, route, Crossing, Directory, OrderKey, RemoteAddress};
 use crate::matcher::shape::{addr_number, address_cuts, family_max, merge, number_to_addr, port_cuts, shape, MemberIndex, RuleShape};
 use crate::matcher::{family_slot, side_slot};
 use crate::model::protocol::{protocol_name, ICMP, ICMPV6, TCP, UDP};
@@ -547,13 +548,17 @@ impl<'w> Version<'w> {
             Func::Pass(p) => vec![(&self.all[slot % 2], Action::Allow, Cause::Pass(p))],
             Func::Sig(s) => {
                 let mut out = Vec::new();
-                for &g in &self.sigs[s as usize] {
+                for (seq, &g) in self.sigs[s as usize].iter().enumerate() {
                     let group = &self.world.security_groups[g as usize];
                     for &r in &self.order[g as usize][slot] {
-                        out.push((&self.shapes[g as usize][r as usize], group.rules[r as usize].action, Cause::Rule(g, r)));
+                        let rule = &group.rules[r as usize];
+                        let key = OrderKey::of(self.world.profile, seq, r as usize, rule);
+                        out.push((key, (&self.shapes[g as usize][r as usize], rule.action, Cause::Rule(g, r))));
                     }
                 }
-                out
+                // The one evaluation order: groups in sequence (Huawei) or aggregated (Alibaba).
+                out.sort_by_key(|(key, _)| *key);
+                out.into_iter().map(|(_, rule)| rule).collect()
             }
         }
     }
@@ -680,7 +685,10 @@ impl<'a> Work<'a> {
                     let gb = *b_index.get(a.world.security_groups[g].id.as_str())?;
                     let la = a.flatten_group(g as u32, slot);
                     let lb = b.flatten_group(gb, slot);
-                    (la == lb).then_some(gb)
+                    // Aggregated across groups (Alibaba), a priority matters even where it does
+                    // not change the group's own order.
+                    let ranked = |v: &Version, g: u32| if v.world.profile.sequences_groups() { Vec::new() } else { v.priorities(g, slot) };
+                    (la == lb && ranked(a, g as u32) == ranked(b, gb)).then_some(gb)
                 })
                 .collect()
         });
@@ -710,7 +718,11 @@ impl<'a> Work<'a> {
             (Func::Pass(_), Func::Pass(_)) => return true,
             (Func::Sig(sa), Func::Sig(sb)) => {
                 let (ga, gb) = (&a.sigs[sa as usize], &b.sigs[sb as usize]);
-                if ga.len() == gb.len() && ga.iter().zip(gb).all(|(&x, &y)| self.same_group[slot][x as usize] == Some(y)) {
+                // The same groups in the same order mean the same list only under the same order.
+                if a.world.profile == b.world.profile
+                    && ga.len() == gb.len()
+                    && ga.iter().zip(gb).all(|(&x, &y)| self.same_group[slot][x as usize] == Some(y))
+                {
                     return true;
                 }
             }
@@ -874,6 +886,11 @@ impl<'a> Work<'a> {
 }
 
 impl Version<'_> {
+    fn priorities(&self, g: u32, slot: usize) -> Vec<u8> {
+        let group = &self.world.security_groups[g as usize];
+        self.order[g as usize][slot].iter().map(|&r| group.rules[r as usize].priority).collect()
+    }
+
     fn flatten_group(&self, g: u32, slot: usize) -> Vec<(&RuleShape, Action)> {
         let group = &self.world.security_groups[g as usize];
         self.order[g as usize][slot].iter().map(|&r| (&self.shapes[g as usize][r as usize], group.rules[r as usize].action)).collect()
@@ -1286,17 +1303,25 @@ fn judge(work: &Work<'_>, w: usize, sides: &[Resolved; 2], family: Ethertype, sl
             Resolved::Pass(p) => (true, Cause::Pass(*p)),
             Resolved::Chain(chain) => {
                 let list = side_slot(direction, family);
-                // Groups in sequence: the first with a matching rule decides.
-                for &(grid, ac, g) in chain {
+                // Each group's first match is its smallest key; the smallest of those decides (under
+                // Huawei the sequence leads the key, so the first group with a match).
+                let mut best: Option<(OrderKey, bool, Cause)> = None;
+                for (seq, &(grid, ac, g)) in chain.iter().enumerate() {
+                    if best.is_some() && v.world.profile.sequences_groups() {
+                        break;
+                    }
                     let grid = &work.grids[grid];
                     let pos = grid.first(0, grid.port_class(slot, port), ac);
                     if pos != NONE {
                         let r = v.order[g as usize][list][pos as usize];
-                        let action = v.world.security_groups[g as usize].rules[r as usize].action;
-                        return (action == Action::Allow, Cause::Rule(g, r));
+                        let rule = &v.world.security_groups[g as usize].rules[r as usize];
+                        let key = OrderKey::of(v.world.profile, seq, r as usize, rule);
+                        if best.is_none_or(|(b, ..)| key < b) {
+                            best = Some((key, rule.action == Action::Allow, Cause::Rule(g, r)));
+                        }
                     }
                 }
-                (false, Cause::DefaultDeny)
+                best.map_or((false, Cause::DefaultDeny), |(_, allow, cause)| (allow, cause))
             }
         }
     };

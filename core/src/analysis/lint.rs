@@ -11,9 +11,10 @@ use std::collections::HashSet;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LintKind {
-    /// More than 120 quota-taking rules in one group, direction and ethertype (seed table 4).
+    /// More than 120 quota-taking rules in one group, direction and ethertype (seed table 4);
+    /// Alibaba: more than 1,000 rules on one ENI, or more than 20 groups named by a basic group.
     RuleQuota,
-    /// More than 5 groups on an instance.
+    /// More than 5 groups on an instance (Alibaba: more than 10 on an ENI).
     GroupsPerInstance,
     /// More than 6,000 instances in a group.
     InstancesPerGroup,
@@ -86,7 +87,8 @@ pub fn lint(world: &World) -> Vec<Lint> {
 
 /// Groups on no instance that no rule names as a remote, and address groups no rule names.
 fn unused(world: &World) -> Vec<Lint> {
-    let rules = || world.security_groups.iter().flat_map(|g| &g.rules);
+    // A basic group's implicit rule names the group itself, which does not make it used.
+    let rules = || world.security_groups.iter().flat_map(|g| &g.rules).filter(|r| !crate::profile::alibaba::is_implicit(r));
     let named_groups: HashSet<&str> =
         rules().filter_map(|r| if let Remote::Group(id) = &r.remote { Some(id.as_str()) } else { None }).collect();
     let named_address_groups: HashSet<&str> =

@@ -3,6 +3,7 @@
 //! what-if diff between two versions of a world.
 
 pub mod advice;
+pub mod alibaba_limits;
 pub mod constraints;
 pub mod diff;
 pub mod egress;

@@ -15,6 +15,10 @@ pub enum Profile {
     Huawei,
     /// The Linux kernel's `nf_conntrack` defaults.
     Linux,
+    /// Alibaba Cloud ECS: "A session can last up to 910 seconds" (ECS user guide, *Security group
+    /// rules*). Interpretation: an established TCP connection and a non-TCP flow seen in both
+    /// directions live 910 s after their last packet; the short-lived states keep Huawei's values.
+    Alibaba,
 }
 
 /// Where a timeout value comes from, for notes users read.
@@ -27,6 +31,8 @@ pub enum Origin {
     Interpretation,
     /// The Linux kernel's default.
     Kernel,
+    /// Alibaba's guide (the 910 s session).
+    Alibaba,
 }
 
 impl Origin {
@@ -35,6 +41,7 @@ impl Origin {
             Origin::Seed => "seed",
             Origin::Interpretation => "interpretation",
             Origin::Kernel => "Linux default",
+            Origin::Alibaba => "Alibaba guide",
         }
     }
 }
@@ -87,22 +94,26 @@ impl CutWait {
 }
 
 impl Profile {
-    pub const ALL: [Profile; 2] = [Profile::Huawei, Profile::Linux];
+    pub const ALL: [Profile; 3] = [Profile::Huawei, Profile::Linux, Profile::Alibaba];
+
+    /// The longest an Alibaba session lives.
+    pub const ALIBABA_SESSION: u64 = 910;
 
     pub fn name(self) -> &'static str {
         match self {
             Profile::Huawei => "huawei",
             Profile::Linux => "linux",
+            Profile::Alibaba => "alibaba",
         }
     }
 
-    /// `huawei` or `linux`, case-insensitive.
+    /// `huawei`, `linux` or `alibaba`, case-insensitive.
     pub fn parse(text: &str) -> Result<Profile, String> {
         let t = text.trim();
         Profile::ALL
             .into_iter()
             .find(|p| p.name().eq_ignore_ascii_case(t))
-            .ok_or_else(|| format!("`{t}` is not a connection tracking profile; use `huawei` or `linux`"))
+            .ok_or_else(|| format!("`{t}` is not a connection tracking profile; use `huawei`, `linux` or `alibaba`"))
     }
 
     /// Seconds a TCP entry in `state` lives after its last packet.
@@ -128,6 +139,10 @@ impl Profile {
                 LastAck => 30,
                 TimeWait => 120,
                 Close => 10,
+            },
+            Profile::Alibaba => match state {
+                Established => Profile::ALIBABA_SESSION,
+                other => Profile::Huawei.tcp(other),
             },
         }
     }
@@ -161,6 +176,14 @@ impl Profile {
                 }
             }
             (Profile::Linux, _) => 600,
+            (Profile::Alibaba, ICMP | ICMPV6) => 30,
+            (Profile::Alibaba, _) => {
+                if replied {
+                    Profile::ALIBABA_SESSION
+                } else {
+                    30
+                }
+            }
         }
     }
 
@@ -170,6 +193,8 @@ impl Profile {
             (Profile::Linux, _) => Origin::Kernel,
             (Profile::Huawei, TcpState::Established | TcpState::FinWait) => Origin::Seed,
             (Profile::Huawei, _) => Origin::Interpretation,
+            (Profile::Alibaba, TcpState::Established) => Origin::Alibaba,
+            (Profile::Alibaba, _) => Origin::Interpretation,
         }
     }
 
@@ -178,6 +203,7 @@ impl Profile {
         match self {
             Profile::Huawei => Origin::Seed,
             Profile::Linux => Origin::Kernel,
+            Profile::Alibaba => Origin::Interpretation,
         }
     }
 }
@@ -242,6 +268,18 @@ mod tests {
         assert_eq!(p.other(ICMP, true), 30);
         assert_eq!((p.other(132, false), p.other(132, true)), (600, 600));
         assert_eq!(p.other(TCP, false), 600, "TCP goes through `tcp`, never here; generic if it did");
+    }
+
+    #[test]
+    fn alibaba_sessions_last_up_to_910_seconds() {
+        let p = Profile::Alibaba;
+        assert_eq!(p.tcp(TcpState::Established), 910);
+        assert_eq!(p.tcp(TcpState::SynSent), 30);
+        assert_eq!((p.other(UDP, false), p.other(UDP, true)), (30, 910));
+        assert_eq!(p.other(ICMP, true), 30);
+        let longest = [TcpState::Established, TcpState::SynRecv, TcpState::TimeWait, TcpState::Close].map(|s| p.tcp(s));
+        assert_eq!(longest.into_iter().max(), Some(910));
+        assert_eq!(Profile::parse("Alibaba"), Ok(Profile::Alibaba));
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! A trace as a sequence of steps, one sentence each: what the step-through tester shows one at
 //! a time and what the CLI prints. Pure function of the `Evaluation`.
 
+mod alibaba;
+
 use super::trace::{Evaluation, GroupOutcome, GroupTrace, HopDecision, HopTrace, Reachability, RuleTrace};
 use crate::model::{Action, Place};
 use serde::{Deserialize, Serialize};
@@ -100,6 +102,9 @@ fn describe_place(place: &Place) -> String {
 }
 
 fn hop_steps(h: usize, hop: &HopTrace, out: &mut Vec<Step>) {
+    if alibaba::is_aggregated(hop) {
+        return alibaba::hop_steps(h, hop, out);
+    }
     let with_hop = |mut s: Step| {
         s.hop = Some(h);
         s
@@ -139,25 +144,33 @@ fn group_steps(group: &GroupTrace, out: &mut Vec<Step>, h: usize) {
     if group.rules.is_empty() {
         out.push(at(StepKind::GroupResult, format!("{} has no rules in this direction", group.group_name)));
     }
-    for rule in &group.rules {
+    rule_steps(group, &at, ["deny", "allow"], out);
+    if group.outcome == GroupOutcome::NoMatch && !group.rules.is_empty() {
+        let next = if group.sequence < group.of { "on to the next group" } else { "no groups left" };
+        out.push(at(StepKind::GroupResult, format!("no rule of {} matched: {next}", group.group_name)));
+    }
+}
+
+/// One step per rule of a list, then its tie-break in the profile's words (`[deny, allow]`).
+fn rule_steps(list: &GroupTrace, at: &dyn Fn(StepKind, String) -> Step, words: [&str; 2], out: &mut Vec<Step>) {
+    for rule in &list.rules {
         let mut s = at(StepKind::Rule, rule_sentence(rule));
+        if let Some(group) = &rule.group {
+            s.group_id = Some(group.id.clone());
+        }
         s.rule_id = Some(rule.rule_id.clone());
         s.passed = Some(rule.matched);
         out.push(s);
     }
-    if let Some(tie) = &group.tie_break {
+    if let Some(tie) = &list.tie_break {
+        let [deny, allow] = words;
         let beaten = tie.beaten_allow_rules.join(", ");
         let plural = if tie.beaten_allow_rules.len() > 1 { "s" } else { "" };
-        let mut s = at(
-            StepKind::TieBreak,
-            format!("deny rule {} beats allow rule{plural} {beaten} at priority {}: deny wins a tie", tie.deny_rule, tie.priority),
-        );
+        let sentence =
+            format!("{deny} rule {} beats {allow} rule{plural} {beaten} at priority {}: {deny} wins a tie", tie.deny_rule, tie.priority);
+        let mut s = at(StepKind::TieBreak, sentence);
         s.rule_id = Some(tie.deny_rule.clone());
         out.push(s);
-    }
-    if group.outcome == GroupOutcome::NoMatch && !group.rules.is_empty() {
-        let next = if group.sequence < group.of { "on to the next group" } else { "no groups left" };
-        out.push(at(StepKind::GroupResult, format!("no rule of {} matched: {next}", group.group_name)));
     }
 }
 
@@ -165,6 +178,9 @@ fn group_steps(group: &GroupTrace, out: &mut Vec<Step>, h: usize) {
 /// and 10.0.0.7 is in 10.0.0.0/8". Both positions, because a console user reads "rule 1" as the
 /// first row of the table, which is not the first rule evaluated.
 pub fn rule_sentence(rule: &RuleTrace) -> String {
+    if rule.group.is_some() {
+        return alibaba::rule_sentence(rule);
+    }
     let head = format!(
         "rule {} ({} in evaluation order, row {} as written), priority {}, {}",
         rule.rule_id,

@@ -6,6 +6,7 @@ use super::trace::{Field, FieldCheck};
 use crate::model::RemoteAddress;
 use crate::model::{AddressKind, Ethertype, ProtocolMatch, Remote, Rule, World};
 use crate::packet::Packet;
+use crate::profile::CloudProfile;
 use std::net::IpAddr;
 
 /// `remote` is the packet's source (as the destination sees it) for inbound rules, its
@@ -76,7 +77,7 @@ pub fn check_rule(world: &World, rule: &Rule, packet: &Packet, remote: RemoteAdd
         RemoteAddress::Known(addr) => check_remote(world, rule, addr),
         RemoteAddress::UnknownPublic { sent_from } => check_unknown_remote(world, rule, sent_from),
     };
-    vec![check_ethertype(rule, packet), check_protocol(rule, packet), check_port(rule, packet), remote_check]
+    vec![check_ethertype(rule, packet), check_protocol(rule, packet), check_port(rule, packet, world.profile), remote_check]
 }
 
 /// The source crossed the Internet with no public address the model knows: only a rule open to
@@ -121,7 +122,12 @@ fn check_protocol(rule: &Rule, packet: &Packet) -> FieldCheck {
     check(Field::Protocol, passed, detail)
 }
 
-fn check_port(rule: &Rule, packet: &Packet) -> FieldCheck {
+fn check_port(rule: &Rule, packet: &Packet, profile: CloudProfile) -> FieldCheck {
+    // The port list in the profile's words: `22,25,27` (Huawei `multiport`), `PortRange 22/22`.
+    let ports = match profile {
+        CloudProfile::Huawei => rule.ports.to_string(),
+        CloudProfile::Alibaba => format!("PortRange {}", crate::profile::alibaba::port_ranges(rule.protocol, &rule.ports).join(",")),
+    };
     let element = port_element(rule, packet);
     let passed = element.is_some();
     let proto = crate::model::protocol_name(packet.protocol);
@@ -137,11 +143,11 @@ fn check_port(rule: &Rule, packet: &Packet) -> FieldCheck {
         match element {
             Some(i) => match rule.ports.elements().get(i) {
                 Some(r) if rule.ports.elements().len() > 1 => {
-                    format!("{proto} {} is in {} (element {}: {r})", packet.dst_port, rule.ports, i + 1)
+                    format!("{proto} {} is in {ports} (element {}: {r})", packet.dst_port, i + 1)
                 }
-                _ => format!("{proto} {} is in {}", packet.dst_port, rule.ports),
+                _ => format!("{proto} {} is in {ports}", packet.dst_port),
             },
-            None => format!("{proto} {} is not in {}", packet.dst_port, rule.ports),
+            None => format!("{proto} {} is not in {ports}", packet.dst_port),
         }
     };
     let mut c = check(Field::Port, passed, detail);

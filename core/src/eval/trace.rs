@@ -75,6 +75,23 @@ pub struct RuleTrace {
     pub remote: String,
     pub checks: Vec<FieldCheck>,
     pub matched: bool,
+    /// The rule's group, in an aggregated list of several groups' rules (Alibaba).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<GroupRef>,
+    /// One of the engine's implicit default rules (an Alibaba basic group's), not a written one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub implicit: bool,
+}
+
+/// A group named in a trace.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupRef {
+    pub id: String,
+    pub name: String,
+    /// Sequence number on the instance, 1 first.
+    pub sequence: usize,
+    /// `basic`, `basic_isolated` or `enterprise` (Alibaba).
+    pub kind: crate::profile::GroupKind,
 }
 
 impl RuleTrace {
@@ -115,6 +132,16 @@ pub struct GroupTrace {
     pub rules: Vec<RuleTrace>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tie_break: Option<TieBreak>,
+    /// Not one group but the rules of all these groups sorted together (Alibaba's aggregated
+    /// order); `group_id` is then empty and each rule names its group.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aggregated: Vec<GroupRef>,
+}
+
+impl GroupTrace {
+    pub fn is_aggregated(&self) -> bool {
+        !self.aggregated.is_empty()
+    }
 }
 
 /// What decided one side of the path.

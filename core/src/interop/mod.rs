@@ -27,6 +27,7 @@
 //!   export writes every field of the API that the model holds.
 //! - **Linear.** Hash maps throughout; large estates import in one pass.
 
+pub mod alibaba_api;
 pub mod huawei_api;
 mod origins;
 #[cfg(feature = "terraform")]
@@ -49,19 +50,23 @@ pub enum Format {
     HuaweiTerraform,
     /// `terraform show -json` of a state or a plan (import only).
     TerraformJson,
+    /// Alibaba Cloud ECS `DescribeSecurityGroupAttribute` responses, one per group (an
+    /// Alibaba-profile scenario).
+    AlibabaApi,
 }
 
 impl Format {
-    pub const ALL: [Format; 4] = [Format::Scenario, Format::HuaweiApi, Format::HuaweiTerraform, Format::TerraformJson];
+    pub const ALL: [Format; 5] = [Format::Scenario, Format::HuaweiApi, Format::HuaweiTerraform, Format::TerraformJson, Format::AlibabaApi];
 
     /// The name on the command line: `scenario`, `huawei-api`, `huawei-terraform`,
-    /// `terraform-json`.
+    /// `terraform-json`, `alibaba-api`.
     pub fn name(self) -> &'static str {
         match self {
             Format::Scenario => "scenario",
             Format::HuaweiApi => "huawei-api",
             Format::HuaweiTerraform => "huawei-terraform",
             Format::TerraformJson => "terraform-json",
+            Format::AlibabaApi => "alibaba-api",
         }
     }
 
@@ -112,6 +117,9 @@ pub fn detect(text: &str) -> Format {
     #[cfg(feature = "terraform")]
     if terraform::is_terraform_json(text) {
         return Format::TerraformJson;
+    }
+    if alibaba_api::is_alibaba_api(text) {
+        return Format::AlibabaApi;
     }
     match from_json::<huawei_api::detect::Shape>(text) {
         Ok(shape) if shape.is_huawei_api() => Format::HuaweiApi,
@@ -178,6 +186,7 @@ pub fn import_as(inputs: &[(&str, &str)], format: Option<Format>) -> Result<Impo
     }
     let (scenario, warnings, origins) = match first {
         Format::HuaweiApi => huawei_api::import(inputs)?,
+        Format::AlibabaApi => alibaba_api::import(inputs)?,
         #[cfg(feature = "terraform")]
         Format::HuaweiTerraform => terraform::import_hcl(inputs)?,
         #[cfg(feature = "terraform")]
@@ -200,6 +209,7 @@ pub fn export(spec: &ScenarioSpec, format: Format) -> Result<Exported, Vec<Probl
     match format {
         Format::Scenario => Ok(Exported { text: spec.to_json(), left_out: Vec::new() }),
         Format::HuaweiApi => export_huawei(spec, &huawei_api::Listing::ALL),
+        Format::AlibabaApi => alibaba_api::export(spec).map(|(text, left_out)| Exported { text, left_out }),
         #[cfg(feature = "terraform")]
         Format::HuaweiTerraform => terraform::export(spec).map(|(text, left_out)| Exported { text, left_out }),
         Format::TerraformJson => Err(vec![Problem::error(

@@ -17,7 +17,8 @@
 //!   groups share it. When the world has too many distinct sides for that to stay small
 //!   ([`FUSE_BUDGET`]), a side is a *chain* of per-group tables instead (each over
 //!   [`crate::eval::group_order`]), consulted in sequence until one names a rule: the same answer,
-//!   a few more reads.
+//!   a few more reads. Chains need a group-sequence step; under the Alibaba profile a side over
+//!   budget is its own table kept as a scan.
 //!
 //! ## The path
 //! [`crate::eval::route`] is the one definition of which sides a packet crosses; the matcher
@@ -256,7 +257,12 @@ impl Matcher {
                     }
                     let start = chains.len() as u32;
                     let g = spaces[family_slot(family)].len();
-                    let fused = (fused_entries + g <= config.fuse_budget).then(|| builder.fused(inst, direction, family)).flatten();
+                    let mut fused = (fused_entries + g <= config.fuse_budget).then(|| builder.fused(inst, direction, family)).flatten();
+                    // A chain consults groups in sequence, which only a group-sequence profile
+                    // means: under Alibaba the side is always its own table (a scan past budget).
+                    if fused.is_none() && !world.profile.sequences_groups() {
+                        fused = Some(builder.aggregated(inst, direction, family));
+                    }
                     match fused {
                         Some(Some(t)) => {
                             fused_entries += g;
@@ -570,18 +576,31 @@ impl Builder<'_> {
     /// The side's own table over its rules in evaluation order. `None`: it would not compile
     /// within budget (use a chain); `Some(None)`: the side has no rule of this family.
     fn fused(&mut self, inst: &crate::model::Instance, direction: Direction, family: Ethertype) -> Option<Option<u32>> {
-        let rules: Vec<(RuleRef, Action)> = instance_order(self.world, inst, direction)
+        let rules = self.side_rules(inst, direction, family);
+        if rules.is_empty() {
+            return Some(None);
+        }
+        self.push(rules, family, true).map(Some)
+    }
+
+    /// The side's own table, kept as a scan when it does not compile within budget.
+    fn aggregated(&mut self, inst: &crate::model::Instance, direction: Direction, family: Ethertype) -> Option<u32> {
+        let rules = self.side_rules(inst, direction, family);
+        if rules.is_empty() {
+            return None;
+        }
+        self.push(rules, family, false)
+    }
+
+    fn side_rules(&self, inst: &crate::model::Instance, direction: Direction, family: Ethertype) -> Vec<(RuleRef, Action)> {
+        instance_order(self.world, inst, direction)
             .iter()
             .filter(|r| r.rule.ethertype == family)
             .filter_map(|r| {
                 let group = *self.group_index.get(r.group.id.as_str())?;
                 Some((RuleRef { group, rule: r.index() as u32 }, r.rule.action))
             })
-            .collect();
-        if rules.is_empty() {
-            return Some(None);
-        }
-        self.push(rules, family, true).map(Some)
+            .collect()
     }
 
     /// One group's table for a direction and family, built once.

@@ -3,6 +3,7 @@
 
 use super::address_group::AddressGroup;
 use super::rule::{Ethertype, Rule};
+use crate::profile::{CloudProfile, GroupKind};
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
@@ -13,6 +14,10 @@ pub struct SecurityGroup {
     pub name: String,
     pub description: String,
     pub rules: Vec<Rule>,
+    /// Alibaba's group type and internal policy; Huawei groups keep the default, which has no
+    /// effect there. Its implicit rules are already among `rules` (`profile::alibaba`).
+    #[serde(default, skip_serializing_if = "GroupKind::is_default")]
+    pub kind: GroupKind,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -156,6 +161,9 @@ pub struct World {
     pub instances: Vec<Instance>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub peerings: Vec<Peering>,
+    /// Whose semantics the rules follow: the evaluation order and the implicit rules.
+    #[serde(default, skip_serializing_if = "CloudProfile::is_huawei")]
+    pub profile: CloudProfile,
 }
 
 impl World {

@@ -9,6 +9,7 @@ use super::sequence::SequenceSpec;
 use super::source_map::{GroupOrigin, RuleOrigin, SourceMap};
 use crate::diagnostic::{IdList, Problem, Problems, Severity};
 use crate::model::{Ethertype, Instance, InstanceKind, SecurityGroup, Subnet, Vpc, World};
+use crate::profile::CloudProfile;
 use crate::templates::Template;
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
@@ -31,6 +32,9 @@ pub struct ScenarioSpec {
     pub name: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+    /// `huawei` (the default) or `alibaba`: whose semantics the rules follow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "super::objects::objects")]
     pub vpcs: Vec<VpcSpec>,
     /// VPC peering connections: the VPCs route to each other's private addresses.
@@ -108,6 +112,12 @@ pub struct GroupSpec {
     pub template: Option<String>,
     #[serde(default, deserialize_with = "super::objects::objects")]
     pub rules: Vec<RuleSpec>,
+    /// Alibaba only: `basic` (the default; the API's `normal`) or `enterprise`.
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub group_type: Option<String>,
+    /// Alibaba basic groups only: `Accept` (the default, members reach each other) or `Drop`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inner_access_policy: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -215,6 +225,7 @@ impl ScenarioSpec {
         if problems.has_errors() {
             return Err(problems.into_vec());
         }
+        let profile = super::alibaba::profile(self, &mut problems);
         let vpcs = self.build_vpcs(&mut problems);
         let (address_groups, ag_families) = self.build_address_groups(&mut problems);
         let mut group_ids = IdList::new(self.security_groups.iter().map(|g| g.id.clone()).collect());
@@ -224,8 +235,13 @@ impl ScenarioSpec {
             group_ids.push("default".into());
         }
         let (mut security_groups, mut source_map) = self.build_groups(&group_ids, &ag_families, &mut problems);
+        super::alibaba::groups(self, profile, &mut security_groups, &mut source_map, &mut problems);
         if needs_default {
-            let default = Template::Default.group("default", "default");
+            // Alibaba: an empty basic group, whose implicit rules say what Huawei's template says.
+            let default = match profile {
+                CloudProfile::Huawei => Template::Default.group("default", "default"),
+                CloudProfile::Alibaba => super::alibaba::default_group(),
+            };
             source_map.groups.push(GroupOrigin { document_index: None, rules: vec![RuleOrigin::Engine; default.rules.len()] });
             security_groups.push(default);
             problems.push(Problem {
@@ -240,7 +256,8 @@ impl ScenarioSpec {
         let instances = self.build_instances(&group_ids, &vpcs, &mut problems);
         let peerings = self.build_peerings(&vpcs, &mut problems);
         self.check_snat(&vpcs, &instances, &mut problems);
-        let world = World { vpcs, security_groups, address_groups, instances, peerings };
+        super::alibaba::instances(self, profile, &security_groups, &instances, &mut problems);
+        let world = World { vpcs, security_groups, address_groups, instances, peerings, profile };
         self.check_tests(&world, &mut problems);
         if problems.has_errors() {
             let mut list = problems.into_vec();
@@ -495,7 +512,7 @@ impl ScenarioSpec {
             }
             map.groups.push(GroupOrigin { document_index: Some(g), rules: origins });
             let name = if spec.name.is_empty() { spec.id.clone() } else { spec.name.clone() };
-            out.push(SecurityGroup { id: spec.id.clone(), name, description: spec.description.clone(), rules });
+            out.push(SecurityGroup { id: spec.id.clone(), name, description: spec.description.clone(), rules, kind: Default::default() });
         }
         (out, map)
     }

@@ -3,6 +3,7 @@
 //! `model` types, with every problem reported at once as a [`crate::diagnostic::Problem`].
 
 pub mod address_group_spec;
+pub mod alibaba;
 pub mod document;
 pub mod json;
 pub mod limits;

@@ -12,7 +12,8 @@ pub struct SequenceSpec {
     pub name: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
-    /// `huawei` (default) or `linux`: which timeout table the tracker uses.
+    /// `huawei`, `linux` or `alibaba` (910 s sessions): which timeout table the tracker uses;
+    /// absent: the scenario profile's (`alibaba` under the Alibaba profile, else `huawei`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conntrack_profile: Option<String>,
     /// How a cut connection's wait is counted, an option of the timeout profile: `from_cut`

@@ -71,6 +71,9 @@ impl Change {
     /// Validates `spec` against `world`. `path` says where the spec sits (`steps[3].change`);
     /// every problem names the field under it.
     pub fn from_spec(spec: &ChangeSpec, world: &World, path: &str) -> Result<Change, Vec<Problem>> {
+        if let Some(refused) = super::alibaba_changes::refused(spec, world, path) {
+            return Err(vec![refused]);
+        }
         match spec {
             ChangeSpec::AddRule { group, rule } => add_rules(world, &format!("{path}.add_rule"), group, rule),
             ChangeSpec::DeleteRule { group, rule_id } => {

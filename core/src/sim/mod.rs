@@ -24,6 +24,7 @@
 //!
 //! Decisions where the seed is silent are stated in the event texts and trace notes.
 
+pub mod alibaba_changes;
 pub mod change;
 pub mod clearing;
 pub mod event;

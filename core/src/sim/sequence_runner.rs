@@ -22,7 +22,7 @@ pub fn run_sequence(scenario: &crate::Scenario, sequence: &SequenceSpec) -> Test
     let mut outcome =
         TestOutcome { name: sequence.name.clone(), kind: TestKind::Sequence, passed: false, failures: Vec::new(), details: String::new() };
     let profile = match sequence.conntrack_profile.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        None => Profile::Huawei,
+        None => scenario.world.profile.timeouts(),
         Some(text) => match Profile::parse(text) {
             Ok(p) => p,
             Err(message) => {

@@ -53,6 +53,7 @@ pub fn format_label(format: Format) -> (&'static str, &'static str) {
         ),
         Format::HuaweiTerraform => ("Terraform (huaweicloud provider)", "security groups, rules and IP address groups as HCL resources"),
         Format::TerraformJson => ("terraform show -json", "a Terraform state or plan (import only)"),
+        Format::AlibabaApi => ("Alibaba Cloud API JSON", "DescribeSecurityGroupAttribute, one response per security group"),
     }
 }
 

@@ -154,6 +154,7 @@ pub fn group(id: &str, args: &Map<String, Value>, path: &str, address: &str, fou
         description: text(args, "description", path, address, found).unwrap_or_default(),
         template: (!delete_default).then(|| "default".to_string()),
         rules: Vec::new(),
+        ..Default::default()
     }
 }
 

@@ -79,6 +79,7 @@ pub fn profile_label(profile: Profile) -> &'static str {
     match profile {
         Profile::Huawei => "Huawei Cloud",
         Profile::Linux => "Linux defaults",
+        Profile::Alibaba => "Alibaba Cloud (910 s)",
     }
 }
 

@@ -58,7 +58,14 @@ pub fn new_group(doc: &ScenarioSpec, template: Option<Template>) -> GroupSpec {
         Some(t) => {
             let id = unique(&format!("sg-{}", slug(t.name())), |c| taken.iter().any(|t| t == c));
             let name = unique(t.name(), |c| names.contains(&c));
-            GroupSpec { id, name, description: t.story().to_string(), template: Some(t.name().to_string()), rules: Vec::new() }
+            GroupSpec {
+                id,
+                name,
+                description: t.story().to_string(),
+                template: Some(t.name().to_string()),
+                rules: Vec::new(),
+                ..Default::default()
+            }
         }
     }
 }
