@@ -110,10 +110,52 @@ pub fn import_any(inputs: &[(&str, &str)]) -> Answer {
     json(&ImportReport { scenario: &imported.scenario, format: imported.format.name(), warnings: &imported.warnings })
 }
 
-/// The message of the thrown error: one line per problem, naming its argument.
+/// The message of the thrown error: one line per problem, naming its argument (an import's
+/// problems name their input in the path already: `rules.json: security_group_rules[3]…`).
 pub fn message(failures: &[Failure]) -> String {
-    failures.iter().map(|f| if f.input.is_empty() { f.problem.to_string() } else { format!("{}: {}", f.input, f.problem) }).collect::<Vec<_>>().join("\n")
+    let line = |f: &Failure| match f.input {
+        "" | "text" => f.problem.to_string(),
+        input => format!("{input}: {}", f.problem),
+    };
+    failures.iter().map(line).collect::<Vec<_>>().join("\n")
 }
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCENARIO: &str = r#"{"security_groups": [{"id": "sg-web", "rules": [
+        {"id": "https", "direction": "ingress", "protocol": "tcp", "multiport": "443", "remote_ip_prefix": "0.0.0.0/0"}]}],
+      "instances": [{"id": "web", "ip": "10.0.0.5", "security_groups": ["sg-web"]}]}"#;
+
+    fn value(answer: Answer) -> serde_json::Value {
+        serde_json::from_str(&answer.expect("an answer")).expect("JSON")
+    }
+
+    #[test]
+    fn each_function_answers_with_the_reports_shape() {
+        let eval = value(evaluate(SCENARIO, r#"{"from": "203.0.113.7", "to": "web", "protocol": "tcp", "port": 443}"#));
+        assert_eq!(eval["verdict"], "allow");
+        assert!(eval["steps"].as_array().is_some_and(|s| !s.is_empty()));
+        assert!(value(lint(SCENARIO))["findings"].is_array());
+        assert_eq!(value(reach(SCENARIO, Some(vec!["tcp:443".into()])))["pairs"][0]["allowed"][0], "tcp:443");
+        assert_eq!(value(diff(SCENARIO, SCENARIO))["changes"], serde_json::json!([]));
+        assert_eq!(value(import_any(&[("text", SCENARIO)]))["format"], "scenario");
+    }
+
+    #[test]
+    fn problems_name_the_argument_and_the_path() {
+        let bad = SCENARIO.replace("0.0.0.0/0", "10.0.0.0/33");
+        let failures = evaluate(&bad, "{}").unwrap_err();
+        assert_eq!((failures[0].input, failures[0].problem.path.as_str()), ("scenario", "security_groups[0].rules[0].remote_ip_prefix"));
+        assert!(message(&failures).starts_with("scenario: error: security_groups[0].rules[0].remote_ip_prefix"));
+        let failures = evaluate(SCENARIO, r#"{"from": "web", "to": "10.9.9.9", "protocol": "tcp", "port": 70000}"#).unwrap_err();
+        assert_eq!((failures[0].input, failures[0].problem.path.as_str()), ("packet", "port"));
+        let failures = diff(&bad, &bad).unwrap_err();
+        assert_eq!(failures.iter().map(|f| f.input).collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(reach(SCENARIO, Some(vec![])).unwrap_err()[0].input, "services");
+    }
+}
