@@ -2,7 +2,7 @@
 # Installs everything sgplay needs to build, serve and test, skipping what is already right.
 # Idempotent: a warm machine passes through in seconds, a fresh one takes about 15 minutes.
 #
-#   scripts/setup.sh            everything (wasm target, trunk, wasm-bindgen-cli, wasm-opt, chromium)
+#   scripts/setup.sh            everything (wasm target, trunk, wasm-bindgen-cli, wasm-opt, tsc, chromium)
 #   scripts/setup.sh --no-browser   everything but chromium/chromedriver (enough to build and serve)
 set -euo pipefail
 
@@ -13,6 +13,7 @@ want_browser=1
 
 trunk_version="0.21.14"     # 0.22 needs rustc >= 1.96
 binaryen_version="132.0.0"  # Debian's binaryen 108 produces a wasm that crashes at load
+typescript_version="5.9.3"  # type-checks the JS package's sgplay.d.ts (scripts/test.sh)
 # wasm-bindgen-cli must equal the wasm-bindgen library version in Cargo.lock.
 bindgen_version="$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' "$root/Cargo.lock")"
 
@@ -60,6 +61,16 @@ else
   mkdir -p "$tools"
   [ -f "$tools/package.json" ] || echo '{"name":"sgplay-tools","private":true}' > "$tools/package.json"
   (cd "$tools" && npm install --no-audit --no-fund --silent "binaryen@$binaryen_version")
+fi
+
+# 4b. TypeScript's tsc, also in .tools/, to type-check the JS package's declarations.
+if [ -x "$tools/node_modules/.bin/tsc" ] && "$tools/node_modules/.bin/tsc" --version | grep -qx "Version $typescript_version"; then
+  say "tsc (typescript $typescript_version) present"
+else
+  say "installing tsc (npm typescript@$typescript_version)"
+  mkdir -p "$tools"
+  [ -f "$tools/package.json" ] || echo '{"name":"sgplay-tools","private":true}' > "$tools/package.json"
+  (cd "$tools" && npm install --no-audit --no-fund --silent "typescript@$typescript_version")
 fi
 
 # 5. Chromium and chromedriver for the wasm browser tests and the end-to-end tests.
