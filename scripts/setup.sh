@@ -53,25 +53,21 @@ else
   fi
 fi
 
-# 4. wasm-opt from npm's binaryen, kept in .tools/ (scripts put .tools/node_modules/.bin on PATH).
-if [ -x "$tools/node_modules/.bin/wasm-opt" ] && "$tools/node_modules/.bin/wasm-opt" --version | grep -q "version ${binaryen_version%%.*}"; then
-  say "wasm-opt (binaryen $binaryen_version) present"
-else
-  say "installing wasm-opt (npm binaryen@$binaryen_version)"
-  mkdir -p "$tools"
-  [ -f "$tools/package.json" ] || echo '{"name":"sgplay-tools","private":true}' > "$tools/package.json"
-  (cd "$tools" && npm install --no-audit --no-fund --silent "binaryen@$binaryen_version")
-fi
-
-# 4b. TypeScript's tsc, also in .tools/, to type-check the JS package's declarations.
-if [ -x "$tools/node_modules/.bin/tsc" ] && "$tools/node_modules/.bin/tsc" --version | grep -qx "Version $typescript_version"; then
-  say "tsc (typescript $typescript_version) present"
-else
-  say "installing tsc (npm typescript@$typescript_version)"
-  mkdir -p "$tools"
-  [ -f "$tools/package.json" ] || echo '{"name":"sgplay-tools","private":true}' > "$tools/package.json"
-  (cd "$tools" && npm install --no-audit --no-fund --silent "typescript@$typescript_version")
-fi
+# 4. npm tools, kept in .tools/ (scripts put .tools/node_modules/.bin on PATH): wasm-opt from
+# binaryen, and tsc to type-check the JS package's declarations.
+# npm_tool BIN PACKAGE VERSION WANTED: installs PACKAGE@VERSION unless `BIN --version` says WANTED.
+npm_tool() {
+  if [ -x "$tools/node_modules/.bin/$1" ] && "$tools/node_modules/.bin/$1" --version | grep -q "$4"; then
+    say "$1 ($2 $3) present"
+  else
+    say "installing $1 (npm $2@$3)"
+    mkdir -p "$tools"
+    [ -f "$tools/package.json" ] || echo '{"name":"sgplay-tools","private":true}' > "$tools/package.json"
+    (cd "$tools" && npm install --no-audit --no-fund --silent "$2@$3")
+  fi
+}
+npm_tool wasm-opt binaryen "$binaryen_version" "version ${binaryen_version%%.*}"
+npm_tool tsc typescript "$typescript_version" "^Version $typescript_version\$"
 
 # 5. Chromium and chromedriver for the wasm browser tests and the end-to-end tests.
 if [ "$want_browser" = 1 ]; then

@@ -46,7 +46,8 @@ pub struct LintReport<'a> {
 /// [`MAX_SERVICES`]. A message begins with `subject`, the name the caller gave the list
 /// (`--services`).
 pub fn services(names: &[String], subject: &str) -> Result<Vec<Service>, String> {
-    let services = names.iter().map(|s| Service::parse(s)).collect::<Result<Vec<Service>, String>>().map_err(|m| format!("{subject}: {m}"))?;
+    let services =
+        names.iter().map(|s| Service::parse(s)).collect::<Result<Vec<Service>, String>>().map_err(|m| format!("{subject}: {m}"))?;
     match services.len() {
         0 => Err(format!("{subject} is empty; name at least one, e.g. `tcp:22`")),
         n if n > MAX_SERVICES => Err(format!("{subject} names {n} services; at most {MAX_SERVICES} fit one matrix")),

@@ -50,8 +50,9 @@ fn failures(input: &'static str, problems: Vec<Problem>) -> Vec<Failure> {
 }
 
 fn json(value: &impl Serialize) -> Answer {
-    serde_json::to_string(value)
-        .map_err(|e| vec![Failure { input: "", problem: Problem::error("", "answer", "", "", format!("cannot write the answer as JSON: {e}")) }])
+    serde_json::to_string(value).map_err(|e| {
+        vec![Failure { input: "", problem: Problem::error("", "answer", "", "", format!("cannot write the answer as JSON: {e}")) }]
+    })
 }
 
 /// The scenario `text` names as `input` (`scenario`, `a`, `b`), loaded as the CLI loads a
@@ -64,8 +65,8 @@ fn scenario(input: &'static str, text: &str) -> Result<Scenario, Vec<Failure>> {
 /// `port`, …; `docs/scenario-format.md`).
 pub fn evaluate(scenario_text: &str, packet_text: &str) -> Answer {
     let scenario = scenario("scenario", scenario_text)?;
-    let probe: ProbeSpec = from_json(packet_text)
-        .map_err(|e| failures("packet", vec![Problem::error(e.path, "packet", "", "", e.message)]))?;
+    let probe: ProbeSpec =
+        from_json(packet_text).map_err(|e| failures("packet", vec![Problem::error(e.path, "packet", "", "", e.message)]))?;
     let packet = probe.resolve(&scenario.world).map_err(|problems| failures("packet", problems))?;
     json(&EvalReport::new(&sgplay_core::evaluate(&scenario.world, &packet)))
 }
