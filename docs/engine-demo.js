@@ -51,6 +51,9 @@ function showEvaluation(form) {
   try {
     const answer = evaluate(scenario, packet);
     out.append(element('p', answer.verdict === 'allow' ? 'Allowed' : 'Denied', `verdict ${answer.verdict}`));
+    // The verdict is the security groups'; the path says whether the packet has a way there.
+    const path = answer.steps.find((s) => s.kind === 'path');
+    if (answer.path.kind !== 'reachable' && path) out.append(element('p', path.sentence, 'path'));
     const steps = element('ol', undefined, 'steps');
     for (const step of answer.steps) steps.append(element('li', step.sentence, `step-${step.kind}`));
     out.append(steps);

@@ -2,7 +2,7 @@
 # Builds the engine's JS/wasm package (crate `js/`, package `sgplay`) and prints its size.
 #
 #   scripts/build-js.sh                 into js/pkg/: sgplay.js (ES module), sgplay_bg.wasm,
-#                                       sgplay.d.ts, package.json; no Terraform, like the page
+#                                       sgplay.d.ts, package.json, README.md; no Terraform, like the page
 #   scripts/build-js.sh --terraform     the same with Terraform HCL import, into js/pkg-terraform/
 #
 # Needs the tools of scripts/setup.sh (wasm32 target, wasm-bindgen-cli, wasm-opt in .tools/).
@@ -53,7 +53,7 @@ else
   echo "$stamp" > "$out/.wasm-bindgen.sha256"
 fi
 cp "$work/sgplay.js" "$work/sgplay.d.ts" "$work/sgplay_bg.wasm.d.ts" "$out/"
-cp js/package.json "$out/package.json"
+cp js/package.json js/README.md "$out/"
 
 say "$out:"
 total_raw=0

@@ -53,6 +53,7 @@ test('the docs page evaluates packets with the package', { skip }, async () => {
     await page.fill('input[name="port"]', '3306');
     await page.click('button[type="submit"]');
     await until('the verdict', () => page.textContent('.verdict'), (v) => v === 'Denied');
+    assert.match(await page.textContent('.path'), /not reachable/);
     // No port for tcp: the engine's problem (port 0), shown; no exception escapes.
     await page.fill('input[name="port"]', '');
     await page.click('button[type="submit"]');
