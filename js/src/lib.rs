@@ -31,7 +31,7 @@ use sgplay_core::analysis::diff::diff as diff_worlds;
 use sgplay_core::analysis::reach::{reachability, DEFAULT_SERVICES};
 use sgplay_core::interop;
 use sgplay_core::report::{findings, services, EvalReport, LintReport, ReachReport};
-use sgplay_core::scenario::from_json;
+use sgplay_core::scenario::{from_json, CheckSpec};
 use sgplay_core::{Matcher, ProbeSpec, Problem, Scenario};
 
 /// A problem with one of the arguments: the engine's problem and the argument it is about.
@@ -62,11 +62,12 @@ fn scenario(input: &'static str, text: &str) -> Result<Scenario, Vec<Failure>> {
 }
 
 /// `evaluate(scenario, packet)`: `packet` is a check's packet (`from`, `to`, `protocol`,
-/// `port`, …; `docs/scenario-format.md`).
+/// `port`, …; `docs/scenario-format.md`), or a whole check, whose expectations are not looked at.
 pub fn evaluate(scenario_text: &str, packet_text: &str) -> Answer {
     let scenario = scenario("scenario", scenario_text)?;
-    let probe: ProbeSpec =
-        from_json(packet_text).map_err(|e| failures("packet", vec![Problem::error(e.path, "packet", "", "", e.message)]))?;
+    // A packet's own problem is the one to tell, also when the text is no check either.
+    let probe = from_json::<ProbeSpec>(packet_text).or_else(|e| from_json::<CheckSpec>(packet_text).map(|c| c.packet).map_err(|_| e));
+    let probe = probe.map_err(|e| failures("packet", vec![Problem::error(e.path, "packet", "", "", e.message)]))?;
     let packet = probe.resolve(&scenario.world).map_err(|problems| failures("packet", problems))?;
     json(&EvalReport::new(&sgplay_core::evaluate(&scenario.world, &packet)))
 }
@@ -140,6 +141,8 @@ mod tests {
     fn each_function_answers_with_the_reports_shape() {
         let eval = value(evaluate(SCENARIO, r#"{"from": "203.0.113.7", "to": "web", "protocol": "tcp", "port": 443}"#));
         assert_eq!(eval["verdict"], "allow");
+        let check = r#"{"name": "https", "from": "203.0.113.7", "to": "web", "protocol": "tcp", "port": 443, "expect": "deny"}"#;
+        assert_eq!(value(evaluate(SCENARIO, check)), eval, "a check is evaluated, its expectation not looked at");
         assert!(eval["steps"].as_array().is_some_and(|s| !s.is_empty()));
         assert!(value(lint(SCENARIO))["findings"].is_array());
         assert_eq!(value(reach(SCENARIO, Some(vec!["tcp:443".into()])))["pairs"][0]["allowed"][0], "tcp:443");

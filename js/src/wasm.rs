@@ -330,12 +330,13 @@ fn answer(answer: Answer) -> Result<JsValue, JsValue> {
     }
 }
 
-/// Evaluates one packet against a scenario's world: the verdict and the full trace, as
-/// `sgplay eval --json` prints it. Throws an `SgplayError` for a bad scenario or packet.
+/// Evaluates one packet (or a check's packet) against a scenario's world: the verdict and the
+/// full trace, as `sgplay eval --json` prints it. Throws an `SgplayError` for a bad scenario
+/// or packet.
 #[wasm_bindgen(unchecked_return_type = "Evaluation")]
 pub fn evaluate(
     #[wasm_bindgen(unchecked_param_type = "ScenarioInput")] scenario: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "Packet | string")] packet: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Packet | Check | string")] packet: JsValue,
 ) -> Result<JsValue, JsValue> {
     answer(crate::evaluate(&text("scenario", &scenario)?, &text("packet", &packet)?))
 }

@@ -82,7 +82,7 @@ test('evaluate: every corpus check gets its expected verdict', () => {
   for (const file of corpus.filter((f) => !f.includes('estate-1000'))) {
     const doc = JSON.parse(read(file));
     for (const check of doc.checks ?? []) {
-      const answer = evaluate(doc, packetOf(check));
+      const answer = evaluate(doc, check);
       assert.equal(answer.verdict, check.expect, `${file}: ${check.name}`);
       checks += 1;
     }
@@ -181,6 +181,7 @@ test('a scenario as an object and as text give one answer', () => {
   const doc = JSON.parse(read(file));
   const packet = packetOf(doc.checks[0]);
   assert.deepEqual(evaluate(doc, packet), evaluate(read(file), JSON.stringify(packet)));
+  assert.deepEqual(evaluate(doc, doc.checks[0]), evaluate(doc, packet), 'a whole check is its packet');
   assert.deepEqual(lint(doc), lint(read(file)));
 });
 
