@@ -65,9 +65,11 @@ export interface Rule {
 export interface AddressGroup {
   id: string;
   name?: string;
-  ip_version: 4 | 6 | "4" | "6";
+  description?: string;
+  /** 4 by default. */
+  ip_version?: 4 | 6 | "4" | "6";
   /** Addresses, CIDR blocks or ranges `a-b`: a list, or one comma-separated string. */
-  ip_set: string[] | string;
+  ip_set?: string[] | string;
 }
 
 export interface Instance {

@@ -64,7 +64,7 @@ function program() {
     typed('DiffReport', `diff${n++}`, sgplay.diff(before, after));
   }
   const api = (f) => ({ name: f, text: readFileSync(join(root, 'tests/fixtures/huawei-api', f), 'utf8') });
-  typed('ImportReport', 'imported', sgplay.importAny(['list-security-groups.json', 'list-security-group-rules-page-1.json', 'list-servers-details.json'].map(api)));
+  typed('ImportReport', 'imported', sgplay.importAny(['list-security-groups.json', 'list-security-group-rules-page-1.json', 'list-servers-details.json', 'list-address-groups.json'].map(api)));
   typed('ImportReport', 'loose', sgplay.importAny(api('rules-disabled-and-unknown.json')));
   return lines.join('\n');
 }
