@@ -2,7 +2,7 @@
 # Installs everything sgplay needs to build, serve and test, skipping what is already right.
 # Idempotent: a warm machine passes through in seconds, a fresh one takes about 15 minutes.
 #
-#   scripts/setup.sh            everything (wasm target, trunk, wasm-bindgen-cli, wasm-opt, chromium)
+#   scripts/setup.sh            everything (wasm target, trunk, wasm-bindgen-cli, wasm-opt, tsc, chromium)
 #   scripts/setup.sh --no-browser   everything but chromium/chromedriver (enough to build and serve)
 set -euo pipefail
 
@@ -13,6 +13,7 @@ want_browser=1
 
 trunk_version="0.21.14"     # 0.22 needs rustc >= 1.96
 binaryen_version="132.0.0"  # Debian's binaryen 108 produces a wasm that crashes at load
+typescript_version="5.9.3"  # type-checks the JS package's sgplay.d.ts (scripts/test.sh)
 # wasm-bindgen-cli must equal the wasm-bindgen library version in Cargo.lock.
 bindgen_version="$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' "$root/Cargo.lock")"
 
@@ -52,15 +53,21 @@ else
   fi
 fi
 
-# 4. wasm-opt from npm's binaryen, kept in .tools/ (scripts put .tools/node_modules/.bin on PATH).
-if [ -x "$tools/node_modules/.bin/wasm-opt" ] && "$tools/node_modules/.bin/wasm-opt" --version | grep -q "version ${binaryen_version%%.*}"; then
-  say "wasm-opt (binaryen $binaryen_version) present"
-else
-  say "installing wasm-opt (npm binaryen@$binaryen_version)"
-  mkdir -p "$tools"
-  [ -f "$tools/package.json" ] || echo '{"name":"sgplay-tools","private":true}' > "$tools/package.json"
-  (cd "$tools" && npm install --no-audit --no-fund --silent "binaryen@$binaryen_version")
-fi
+# 4. npm tools, kept in .tools/ (scripts put .tools/node_modules/.bin on PATH): wasm-opt from
+# binaryen, and tsc to type-check the JS package's declarations.
+# npm_tool BIN PACKAGE VERSION WANTED: installs PACKAGE@VERSION unless `BIN --version` says WANTED.
+npm_tool() {
+  if [ -x "$tools/node_modules/.bin/$1" ] && "$tools/node_modules/.bin/$1" --version | grep -q "$4"; then
+    say "$1 ($2 $3) present"
+  else
+    say "installing $1 (npm $2@$3)"
+    mkdir -p "$tools"
+    [ -f "$tools/package.json" ] || echo '{"name":"sgplay-tools","private":true}' > "$tools/package.json"
+    (cd "$tools" && npm install --no-audit --no-fund --silent "$2@$3")
+  fi
+}
+npm_tool wasm-opt binaryen "$binaryen_version" "version ${binaryen_version%%.*}"
+npm_tool tsc typescript "$typescript_version" "^Version $typescript_version\$"
 
 # 5. Chromium and chromedriver for the wasm browser tests and the end-to-end tests.
 if [ "$want_browser" = 1 ]; then

@@ -9,6 +9,8 @@
 #   5. wasm tests     the page's components in headless Chromium (wasm-bindgen-test)
 #   6. release build  trunk build --release into dist/
 #   7. end-to-end     tests/e2e against dist/ served on 127.0.0.1 (playwright-core + Chromium)
+#   8. JS package     scripts/build-js.sh into js/pkg/, then node --test js/tests/: each function
+#                     against the CLI's --json, tsc --strict over sgplay.d.ts, docs/engine-demo.html
 #
 # Works the same on a developer's machine and in CI (`CI=true`, no terminal, fresh clone).
 set -euo pipefail
@@ -105,6 +107,11 @@ SGPLAY_URL="http://127.0.0.1:$port/" node --test "$e2e"/*.test.mjs
 kill "$server"
 server=""
 echo "screenshots: tests/e2e/screenshots/"
+finish_stage
+
+banner "JS package (scripts/build-js.sh, node --test js/tests/)"
+scripts/build-js.sh
+SGPLAY_JS_STRICT=1 node --test js/tests/*.test.mjs
 finish_stage
 
 printf '\n\033[1;32mtest: all stages passed\033[0m\n'

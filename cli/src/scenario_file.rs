@@ -116,14 +116,10 @@ pub fn apply_profile(spec: &mut sgplay_core::ScenarioSpec) {
 }
 
 /// Reads, parses and validates a scenario file (or API output, whose notices are said at the
-/// places of the input they are about).
+/// places of the input they are about): [`interop::load`].
 pub fn load(path: &Path) -> Result<Scenario, LoadError> {
-    let imported = load_spec(path)?;
-    let at_input = |p: Problem| Problem { path: imported.origins.input_path(&p.path), ..p };
-    let mut scenario = imported.scenario.build().map_err(|problems| LoadError::Invalid(problems.into_iter().map(at_input).collect()))?;
-    let notices = std::mem::take(&mut scenario.notices);
-    scenario.notices = imported.warnings.into_iter().chain(notices.into_iter().map(at_input)).collect();
-    Ok(scenario)
+    let text = read(path).map_err(LoadError::Unreadable)?;
+    interop::load(&[(&path.display().to_string(), &text)]).map_err(LoadError::Invalid)
 }
 
 /// Loads a scenario for a command that analyses its world: an unreadable file is a usage error

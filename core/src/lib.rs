@@ -33,6 +33,7 @@
 //! - [`interop`]: other tools' JSON in and out. [`interop::import_any`] reads a scenario file or
 //!   Huawei Cloud API output (detected by shape, several listings combined) into a scenario;
 //!   [`interop::export`] writes one back in a [`interop::Format`].
+//! - [`report`]: the answers as JSON documents (`eval|lint|reach --json`, the JS package).
 //! - [`workloads`]: the benchmark worlds and packet mixes, named once for every benchmark.
 //! - [`templates`]: the console's `default`, `Sys-WebServer` and `Sys-FullAccess` groups.
 //! - [`synth`]: deterministic synthetic estates (VPCs, role-named groups, thousands of rules and
@@ -55,6 +56,7 @@ pub mod matcher;
 pub mod model;
 pub mod packet;
 pub mod profile;
+pub mod report;
 pub mod rng;
 pub mod sim;
 pub mod scenario;

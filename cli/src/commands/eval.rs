@@ -4,6 +4,7 @@ use super::Exit;
 use crate::output::{self, ColorChoice, Painter, Style};
 use crate::scenario_file::{self, LoadError};
 use sgplay_core::eval::{explain, Step, StepKind};
+use sgplay_core::report::EvalReport;
 use sgplay_core::{evaluate, Evaluation, ProbeSpec, Problem, Scenario};
 use std::path::PathBuf;
 
@@ -87,8 +88,7 @@ pub fn run(args: &EvalArgs, color: ColorChoice) -> Exit {
         }
     };
     if args.json {
-        let document = JsonEvaluation { evaluation: &evaluation, steps: explain::steps(&evaluation) };
-        if !output::emit_json(err, &document, "the evaluation") {
+        if !output::emit_json(err, &EvalReport::new(&evaluation), "the evaluation") {
             return Exit::Failure;
         }
     } else {
@@ -121,14 +121,6 @@ fn packet_problem(problem: &Problem) -> String {
     } else {
         format!("{option} `{}`: {}", problem.value, problem.message)
     }
-}
-
-/// `--json`: the serialised `Evaluation` (verdict, packet, from, to, hops, notes) with its `steps`.
-#[derive(serde::Serialize)]
-struct JsonEvaluation<'a> {
-    #[serde(flatten)]
-    evaluation: &'a Evaluation,
-    steps: Vec<Step>,
 }
 
 /// The verdict first, with what decided it, then the trace a newcomer can follow.

@@ -5,7 +5,8 @@
 use super::Exit;
 use crate::output::{self, ColorChoice, Painter, Style};
 use crate::scenario_file;
-use sgplay_core::analysis::lint::{lint, Lint};
+use sgplay_core::analysis::lint::Lint;
+use sgplay_core::report::{findings, LintReport};
 use sgplay_core::scenario::Severity;
 use sgplay_core::Problem;
 use std::path::PathBuf;
@@ -36,22 +37,15 @@ pub struct LintArgs {
     pub fail_on: FailOn,
 }
 
-#[derive(serde::Serialize)]
-struct JsonReport<'a> {
-    file: String,
-    findings: &'a [Lint],
-}
-
 pub fn run(args: &LintArgs, color: ColorChoice) -> Exit {
     let err = Painter::stderr(color);
     let scenario = match scenario_file::load_or_report(&args.file, err, Exit::Failure) {
         Ok(s) => s,
         Err(exit) => return exit,
     };
-    let mut findings = lint(&scenario.world);
-    findings.sort_by_key(|l| l.problem.severity);
+    let findings = findings(&scenario.world);
     if args.json {
-        if !output::emit_json(err, &JsonReport { file: args.file.display().to_string(), findings: &findings }, "the findings") {
+        if !output::emit_json(err, &LintReport { file: Some(args.file.display().to_string()), findings: &findings }, "the findings") {
             return Exit::Usage;
         }
     } else {

@@ -4,7 +4,8 @@
 use super::Exit;
 use crate::output::{self, ColorChoice, Painter};
 use crate::scenario_file;
-use sgplay_core::analysis::reach::{reachability, End, Reachability, Service, DEFAULT_SERVICES, MAX_SERVICES};
+use sgplay_core::analysis::reach::{reachability, End, Reachability, DEFAULT_SERVICES};
+use sgplay_core::report::{services, ReachReport};
 use sgplay_core::{Matcher, World};
 use std::path::PathBuf;
 
@@ -28,35 +29,12 @@ pub struct ReachArgs {
     pub csv: bool,
 }
 
-#[derive(serde::Serialize)]
-struct JsonPair<'a> {
-    from: &'a str,
-    to: &'a str,
-    allowed: Vec<&'a str>,
-}
-
-#[derive(serde::Serialize)]
-struct JsonReport<'a> {
-    services: Vec<&'a str>,
-    internet: &'a [std::net::IpAddr],
-    pairs: Vec<JsonPair<'a>>,
-}
-
 pub fn run(args: &ReachArgs, color: ColorChoice) -> Exit {
     let err = Painter::stderr(color);
-    let services: Result<Vec<Service>, String> = args.services.iter().map(|s| Service::parse(s)).collect();
-    let services = match services {
-        Ok(s) if s.len() > MAX_SERVICES => {
-            output::error(err, &format!("--services names {} services; at most {MAX_SERVICES} fit one matrix", s.len()));
-            return Exit::Usage;
-        }
-        Ok(s) if !s.is_empty() => s,
-        Ok(_) => {
-            output::error(err, "--services is empty; name at least one, e.g. `tcp:22`");
-            return Exit::Usage;
-        }
+    let services = match services(&args.services, "--services") {
+        Ok(s) => s,
         Err(message) => {
-            output::error(err, &format!("--services: {message}"));
+            output::error(err, &message);
             return Exit::Usage;
         }
     };
@@ -66,25 +44,8 @@ pub fn run(args: &ReachArgs, color: ColorChoice) -> Exit {
     };
     let world = &scenario.world;
     let matrix = reachability(world, &Matcher::build(world), &services);
-    let name = |e: End| match e {
-        End::Instance(i) => world.instances[i].id.as_str(),
-        End::Internet => "internet",
-    };
     if args.json {
-        let report = JsonReport {
-            services: matrix.services.iter().map(|s| s.label.as_str()).collect(),
-            internet: &matrix.internet,
-            pairs: matrix
-                .pairs
-                .iter()
-                .map(|p| JsonPair {
-                    from: name(p.from),
-                    to: name(p.to),
-                    allowed: p.allowed.iter().map(|&i| matrix.services[i].label.as_str()).collect(),
-                })
-                .collect(),
-        };
-        if !output::emit_json(err, &report, "the matrix") {
+        if !output::emit_json(err, &ReachReport::new(world, &matrix), "the matrix") {
             return Exit::Usage;
         }
     } else if args.csv {

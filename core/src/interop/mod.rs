@@ -36,7 +36,7 @@ pub mod terraform;
 pub use origins::Origins;
 
 use crate::diagnostic::Problem;
-use crate::scenario::{from_json, ScenarioSpec};
+use crate::scenario::{from_json, Scenario, ScenarioSpec};
 
 /// A format [`import_any`] recognises and [`export`] writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -194,6 +194,19 @@ pub fn import_as(inputs: &[(&str, &str)], format: Option<Format>) -> Result<Impo
         other => return Err(unavailable(other)),
     };
     Ok(Imported { scenario, format: first, warnings, origins })
+}
+
+/// Reads `inputs` as [`import_any`] does and validates the scenario: what every command that
+/// analyses a world loads (the CLI's commands, the JS package). `Err` holds every problem, each
+/// said at the place of the input it is about (an API field, not the scenario path it became);
+/// `Ok`'s notices begin with what the import left out.
+pub fn load(inputs: &[(&str, &str)]) -> Result<Scenario, Vec<Problem>> {
+    let imported = import_any(inputs)?;
+    let at_input = |p: Problem| Problem { path: imported.origins.input_path(&p.path), ..p };
+    let mut scenario = imported.scenario.build().map_err(|problems| problems.into_iter().map(at_input).collect::<Vec<_>>())?;
+    let notices = std::mem::take(&mut scenario.notices);
+    scenario.notices = imported.warnings.into_iter().chain(notices.into_iter().map(at_input)).collect();
+    Ok(scenario)
 }
 
 /// What an export produced: the text, and what the format could not carry.
