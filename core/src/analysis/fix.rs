@@ -7,7 +7,8 @@
 //! - no rule matched: any allow decides, so the instance's first group at priority 1;
 //! - a deny rule decided at priority `p > 1`: the deny's own group at priority `p - 1` (at `p`
 //!   the deny would still win the tie);
-//! - a deny at priority 1 in group `k > 1`: the first group (earlier groups are consulted first);
+//! - a deny at priority 1 in group `k > 1`: the first group (earlier groups are consulted first;
+//!   not under Alibaba, where all groups' rules are sorted together and the deny is deleted);
 //! - a deny at priority 1 in the first group comes before everything: no added rule can beat
 //!   it, so the fix deletes that deny, and the collateral says what that opens.
 //!
@@ -105,7 +106,8 @@ pub fn fix(world: &World, packet: &Packet) -> FixOutcome {
                 );
                 add_allow(&fixed, group_id, priority - 1, hop.direction, hop.remote_address, packet, &instance.id, why)
             }
-            HopDecision::Rule { group_id, sequence, rule_id, .. } if *sequence > 1 => {
+            // Only a group-sequence profile lets an earlier group beat a deny at priority 1.
+            HopDecision::Rule { group_id, sequence, rule_id, .. } if *sequence > 1 && fixed.profile.sequences_groups() => {
                 let Some(first) = instance.security_groups.first() else { break };
                 let why = format!(
                     "deny rule `{rule_id}` is at priority 1 in `{group_id}`, group {sequence} of {}: an allow in `{first}`, group 1, is consulted first",
@@ -117,10 +119,17 @@ pub fn fix(world: &World, packet: &Packet) -> FixOutcome {
                 edit: ChangeSpec::DeleteRule { group: group_id.clone(), rule_id: rule_id.clone() },
                 instance: instance.id.clone(),
                 direction: hop.direction,
-                why: format!(
-                    "deny rule `{rule_id}` is at priority 1 in `{group_id}`, the first group of {}: it comes before every rule an edit could add, so only removing (or narrowing) it lets the packet in",
-                    instance.id
-                ),
+                why: if fixed.profile.sequences_groups() {
+                    format!(
+                        "deny rule `{rule_id}` is at priority 1 in `{group_id}`, the first group of {}: it comes before every rule an edit could add, so only removing (or narrowing) it lets the packet in",
+                        instance.id
+                    )
+                } else {
+                    format!(
+                        "Drop rule `{rule_id}` of `{group_id}` is at priority 1: Alibaba sorts all of {}'s groups together and a Drop wins every tie, so only removing (or narrowing) it lets the packet in",
+                        instance.id
+                    )
+                },
             },
             other => {
                 return FixOutcome::Impossible {
