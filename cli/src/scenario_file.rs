@@ -110,8 +110,8 @@ pub fn load_spec(path: &Path) -> Result<Imported, LoadError> {
 
 /// Puts `--profile`, when given, in place of the document's `profile` key.
 pub fn apply_profile(spec: &mut sgplay_core::ScenarioSpec) {
-    if let Some(profile) = PROFILE.get() {
-        spec.profile = (!profile.is_huawei()).then(|| profile.name().to_string());
+    if let Some(&profile) = PROFILE.get() {
+        interop::set_profile(spec, profile);
     }
 }
 
@@ -119,7 +119,7 @@ pub fn apply_profile(spec: &mut sgplay_core::ScenarioSpec) {
 /// places of the input they are about): [`interop::load`].
 pub fn load(path: &Path) -> Result<Scenario, LoadError> {
     let text = read(path).map_err(LoadError::Unreadable)?;
-    interop::load(&[(&path.display().to_string(), &text)]).map_err(LoadError::Invalid)
+    interop::load_as(&[(&path.display().to_string(), &text)], PROFILE.get().copied()).map_err(LoadError::Invalid)
 }
 
 /// Loads a scenario for a command that analyses its world: an unreadable file is a usage error

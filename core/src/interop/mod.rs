@@ -201,12 +201,25 @@ pub fn import_as(inputs: &[(&str, &str)], format: Option<Format>) -> Result<Impo
 /// said at the place of the input it is about (an API field, not the scenario path it became);
 /// `Ok`'s notices begin with what the import left out.
 pub fn load(inputs: &[(&str, &str)]) -> Result<Scenario, Vec<Problem>> {
-    let imported = import_any(inputs)?;
+    load_as(inputs, None)
+}
+
+/// [`load`], with `profile` (the CLI's `--profile`) in place of the document's `profile` key.
+pub fn load_as(inputs: &[(&str, &str)], profile: Option<crate::profile::CloudProfile>) -> Result<Scenario, Vec<Problem>> {
+    let mut imported = import_any(inputs)?;
+    if let Some(profile) = profile {
+        set_profile(&mut imported.scenario, profile);
+    }
     let at_input = |p: Problem| Problem { path: imported.origins.input_path(&p.path), ..p };
     let mut scenario = imported.scenario.build().map_err(|problems| problems.into_iter().map(at_input).collect::<Vec<_>>())?;
     let notices = std::mem::take(&mut scenario.notices);
     scenario.notices = imported.warnings.into_iter().chain(notices.into_iter().map(at_input)).collect();
     Ok(scenario)
+}
+
+/// Writes `profile` as the document's `profile` key (absent for Huawei, the default).
+pub fn set_profile(spec: &mut ScenarioSpec, profile: crate::profile::CloudProfile) {
+    spec.profile = (!profile.is_huawei()).then(|| profile.name().to_string());
 }
 
 /// What an export produced: the text, and what the format could not carry.
