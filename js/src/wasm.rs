@@ -191,7 +191,8 @@ export interface HopTrace {
   instance_id: string;
   instance_name: string;
   direction: Direction;
-  remote_address: string;
+  /** The address the rules compared with their remote; `{sent_from}` for a source that crossed the Internet with no public address (only rules open to every address match it). */
+  remote_address: string | { sent_from: string };
   decision: HopDecision;
   groups: GroupTrace[];
 }
