@@ -13,7 +13,7 @@
 //! it, and a scan of the allow rules' cells that stops at the first one they decide. A side past
 //! [`crate::analysis::space::GRID_LIMIT`] cells is left undecided: no finding, never a guess.
 
-use super::space::{RuleSpace, NONE};
+use super::space::RuleSpace;
 use crate::eval::instance_order;
 use crate::matcher::shape::{family_max, shape, MemberIndex, RuleShape};
 use crate::model::{Action, Direction, Ethertype, Instance, World};
@@ -66,7 +66,7 @@ fn side(world: &World, members: &MemberIndex<'_>, inst: &Instance, family: Ether
     let shapes: Vec<RuleShape> = ranked.iter().map(|r| shape(world, members, r.rule)).collect();
     let list: Vec<&RuleShape> = shapes.iter().collect();
     let Ok(space) = RuleSpace::build(&list, family_max(family)) else { return Egress::Undecided };
-    let decides_a_cell = |pos: usize| space.cells_of(pos).any(|cell| space.first(cell) == pos as u32 && space.first(cell) != NONE);
+    let decides_a_cell = |pos: usize| space.cells_of(pos).any(|cell| space.first(cell) == pos as u32);
     if ranked.iter().enumerate().any(|(pos, r)| r.rule.action == Action::Allow && decides_a_cell(pos)) {
         Egress::Sends
     } else {
