@@ -13,6 +13,11 @@
 //! | `diff(a, b)` | `sgplay diff --json` | `{changes, skipped, named_protocols}` |
 //! | `importAny(text)` | `sgplay import` | `{scenario, format, warnings}` |
 //!
+//! Each function reads and validates its scenario again, which on a 1,000-instance estate is
+//! most of a call's time. A tool that asks more than once loads it once: `new Engine(scenario)`
+//! ([`Loaded`]) has `evaluate(packet)`, `lint()`, `reach(services?)` and `diff(other)`, and
+//! keeps the compiled matcher between calls; `engine.free()` gives its memory back.
+//!
 //! A scenario is a JSON text or a JS object, in any format [`interop::import_any`] detects (a
 //! scenario file, Huawei Cloud API output). Values cross the boundary as JSON text, read by the
 //! core's one JSON reader ([`sgplay_core::scenario::from_json`]), so an error names the field's
@@ -61,38 +66,82 @@ fn scenario(input: &'static str, text: &str) -> Result<Scenario, Vec<Failure>> {
     interop::load(&[(input, text)]).map_err(|problems| failures(input, problems.into_iter().filter(Problem::is_error).collect()))
 }
 
-/// `evaluate(scenario, packet)`: `packet` is a check's packet (`from`, `to`, `protocol`,
-/// `port`, …; `docs/scenario-format.md`), or a whole check, whose expectations are not looked at.
+/// A scenario read, validated and built once, for many questions: JS's `new Engine(scenario)`.
+/// Reading and validating is most of a stateless call's time on a large estate (the advice
+/// analysis runs with validation), so a tool that asks more than once keeps one of these. The
+/// compiled matcher is built on the first question that needs it and kept.
+pub struct Loaded {
+    scenario: Scenario,
+    matcher: std::cell::OnceCell<Matcher>,
+}
+
+impl Loaded {
+    /// Loads `text` as the argument `input` (`scenario`, `a`, `b`).
+    pub fn load(input: &'static str, text: &str) -> Result<Loaded, Vec<Failure>> {
+        Ok(Loaded { scenario: scenario(input, text)?, matcher: std::cell::OnceCell::new() })
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    fn matcher(&self) -> &Matcher {
+        self.matcher.get_or_init(|| Matcher::build(&self.scenario.world))
+    }
+
+    /// `engine.evaluate(packet)`: `packet` is a check's packet (`from`, `to`, `protocol`,
+    /// `port`, …; `docs/scenario-format.md`), or a whole check, whose expectations are not looked at.
+    pub fn evaluate(&self, packet_text: &str) -> Answer {
+        // A packet's own problem is the one to tell, also when the text is no check either.
+        let probe = from_json::<ProbeSpec>(packet_text).or_else(|e| from_json::<CheckSpec>(packet_text).map(|c| c.packet).map_err(|_| e));
+        let probe = probe.map_err(|e| failures("packet", vec![Problem::error(e.path, "packet", "", "", e.message)]))?;
+        let packet = probe.resolve(&self.scenario.world).map_err(|problems| failures("packet", problems))?;
+        json(&EvalReport::new(&sgplay_core::evaluate(&self.scenario.world, &packet)))
+    }
+
+    /// `engine.lint()`: every finding, the most severe first.
+    pub fn lint(&self) -> Answer {
+        json(&LintReport { file: None, findings: &findings(&self.scenario.world) })
+    }
+
+    /// `engine.reach(services)`: `None` checks `sgplay reach`'s default services.
+    pub fn reach(&self, names: Option<Vec<String>>) -> Answer {
+        let names = names.unwrap_or_else(|| DEFAULT_SERVICES.iter().map(|s| s.to_string()).collect());
+        let services = services(&names, "services").map_err(|m| failures("services", vec![Problem::error("", "services", "", "", m)]))?;
+        let world = &self.scenario.world;
+        json(&ReachReport::new(world, &reachability(world, self.matcher(), &services)))
+    }
+
+    /// `engine.diff(other)`: every packet region whose verdict differs from this scenario to `other`.
+    pub fn diff(&self, other: &Loaded) -> Answer {
+        json(&diff_worlds(&self.scenario.world, &other.scenario.world))
+    }
+}
+
+/// `evaluate(scenario, packet)`: [`Loaded::evaluate`] on a scenario loaded for this one call.
 pub fn evaluate(scenario_text: &str, packet_text: &str) -> Answer {
-    let scenario = scenario("scenario", scenario_text)?;
-    // A packet's own problem is the one to tell, also when the text is no check either.
-    let probe = from_json::<ProbeSpec>(packet_text).or_else(|e| from_json::<CheckSpec>(packet_text).map(|c| c.packet).map_err(|_| e));
-    let probe = probe.map_err(|e| failures("packet", vec![Problem::error(e.path, "packet", "", "", e.message)]))?;
-    let packet = probe.resolve(&scenario.world).map_err(|problems| failures("packet", problems))?;
-    json(&EvalReport::new(&sgplay_core::evaluate(&scenario.world, &packet)))
+    Loaded::load("scenario", scenario_text)?.evaluate(packet_text)
 }
 
 /// `lint(scenario)`: every finding, the most severe first.
 pub fn lint(scenario_text: &str) -> Answer {
-    let scenario = scenario("scenario", scenario_text)?;
-    json(&LintReport { file: None, findings: &findings(&scenario.world) })
+    Loaded::load("scenario", scenario_text)?.lint()
 }
 
-/// `reach(scenario, services)`: `None` checks `sgplay reach`'s default services.
+/// `reach(scenario, services)`: `None` checks `sgplay reach`'s default services. The services
+/// are checked first, so a bad list is told without reading the scenario.
 pub fn reach(scenario_text: &str, names: Option<Vec<String>>) -> Answer {
-    let names = names.unwrap_or_else(|| DEFAULT_SERVICES.iter().map(|s| s.to_string()).collect());
-    let services = services(&names, "services").map_err(|m| failures("services", vec![Problem::error("", "services", "", "", m)]))?;
-    let scenario = scenario("scenario", scenario_text)?;
-    let world = &scenario.world;
-    let matrix = reachability(world, &Matcher::build(world), &services);
-    json(&ReachReport::new(world, &matrix))
+    if let Some(names) = &names {
+        services(names, "services").map_err(|m| failures("services", vec![Problem::error("", "services", "", "", m)]))?;
+    }
+    Loaded::load("scenario", scenario_text)?.reach(names)
 }
 
 /// `diff(a, b)`: every packet region whose verdict differs from `a` to `b`. The errors of both
 /// are reported together.
 pub fn diff(a_text: &str, b_text: &str) -> Answer {
-    match (scenario("a", a_text), scenario("b", b_text)) {
-        (Ok(a), Ok(b)) => json(&diff_worlds(&a.world, &b.world)),
+    match (Loaded::load("a", a_text), Loaded::load("b", b_text)) {
+        (Ok(a), Ok(b)) => a.diff(&b),
         (a, b) => Err(a.err().into_iter().chain(b.err()).flatten().collect()),
     }
 }
@@ -148,6 +197,21 @@ mod tests {
         assert_eq!(value(reach(SCENARIO, Some(vec!["tcp:443".into()])))["pairs"][0]["allowed"][0], "tcp:443");
         assert_eq!(value(diff(SCENARIO, SCENARIO))["changes"], serde_json::json!([]));
         assert_eq!(value(import_any(&[("text", SCENARIO)]))["format"], "scenario");
+    }
+
+    #[test]
+    fn a_loaded_scenario_answers_as_the_functions_do() {
+        let engine = Loaded::load("scenario", SCENARIO).expect("loads");
+        let packet = r#"{"from": "203.0.113.7", "to": "web", "protocol": "tcp", "port": 443}"#;
+        for _ in 0..2 {
+            assert_eq!(engine.evaluate(packet), evaluate(SCENARIO, packet));
+            assert_eq!(engine.reach(Some(vec!["tcp:443".into()])), reach(SCENARIO, Some(vec!["tcp:443".into()])));
+        }
+        assert_eq!(engine.lint(), lint(SCENARIO));
+        let other = Loaded::load("scenario", &SCENARIO.replace("\"443\"", "\"8443\"")).expect("loads");
+        assert_eq!(engine.diff(&other), diff(SCENARIO, &SCENARIO.replace("\"443\"", "\"8443\"")));
+        assert!(value(engine.diff(&other))["changes"].as_array().is_some_and(|c| !c.is_empty()));
+        assert_eq!(engine.evaluate("{}").unwrap_err()[0].input, "packet");
     }
 
     #[test]

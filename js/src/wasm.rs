@@ -286,13 +286,19 @@ export interface DiffReport {
  */
 export function reach(scenario: ScenarioInput, services?: string[] | string): ReachReport;
 
+/** The optional parameter of `Engine.reach` (wasm-bindgen cannot mark a typed parameter optional). */
+export interface Engine {
+  /** `reach(scenario, services)` on the loaded scenario, the matcher built once. */
+  reach(services?: string[] | string): ReachReport;
+}
+
 /** An input of `importAny`: a text, or a text with the name its problems are said under. */
 export type ImportInput = string | { name: string; text: string };
 
 /** `importAny`'s answer: the scenario `sgplay import` prints, and what it left out. */
 export interface ImportReport {
   scenario: Scenario;
-  format: "scenario" | "huawei-api" | "huawei-terraform" | "terraform-json";
+  format: "scenario" | "huawei-api" | "huawei-terraform" | "terraform-json" | "alibaba-api";
   warnings: Problem[];
 }
 "#;
@@ -350,27 +356,82 @@ pub fn lint(#[wasm_bindgen(unchecked_param_type = "ScenarioInput")] scenario: Js
     answer(crate::lint(&text("scenario", &scenario)?))
 }
 
+/// The services argument of `reach`: absent, a list, or a comma-separated text.
+fn service_names(services: Option<JsValue>) -> Result<Option<Vec<String>>, JsValue> {
+    let services = services.unwrap_or(JsValue::UNDEFINED);
+    if services.is_undefined() || services.is_null() {
+        return Ok(None);
+    }
+    if let Some(list) = services.as_string() {
+        return Ok(Some(list.split(',').map(str::to_string).collect()));
+    }
+    if !Array::is_array(&services) {
+        return Err(failure("services", "is not a list of services or a comma-separated text".into()));
+    }
+    let mut names = Vec::new();
+    for (i, item) in Array::from(&services).iter().enumerate() {
+        names.push(item.as_string().ok_or_else(|| failure("services", format!("item {i} is not a text like `tcp:22`")))?);
+    }
+    Ok(Some(names))
+}
+
 /// The reachability matrix: which services pass between every ordered pair of instances and
 /// the Internet, as `sgplay reach --json`. `services`: a list or a comma-separated text
 /// (`"tcp:22,udp:53,icmp"`); absent, `sgplay reach`'s defaults.
 /// (Its declaration is in `TYPES`: wasm-bindgen cannot mark a typed parameter optional.)
 #[wasm_bindgen(skip_typescript)]
 pub fn reach(scenario: JsValue, services: Option<JsValue>) -> Result<JsValue, JsValue> {
-    let services = services.unwrap_or(JsValue::UNDEFINED);
-    let names = if services.is_undefined() || services.is_null() {
-        None
-    } else if let Some(list) = services.as_string() {
-        Some(list.split(',').map(str::to_string).collect())
-    } else if Array::is_array(&services) {
-        let mut names = Vec::new();
-        for (i, item) in Array::from(&services).iter().enumerate() {
-            names.push(item.as_string().ok_or_else(|| failure("services", format!("item {i} is not a text like `tcp:22`")))?);
-        }
-        Some(names)
-    } else {
-        return Err(failure("services", "is not a list of services or a comma-separated text".into()));
-    };
+    let names = service_names(services)?;
     answer(crate::reach(&text("scenario", &scenario)?, names))
+}
+
+/// A scenario read, validated and built once, for many questions: each method answers what
+/// the function of the same name answers for this scenario, without reading it again.
+/// `free()` gives its memory back.
+#[wasm_bindgen]
+pub struct Engine {
+    loaded: crate::Loaded,
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// Reads and validates the scenario (any format `importAny` reads); throws an
+    /// `SgplayError` naming its problems.
+    #[wasm_bindgen(constructor)]
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "ScenarioInput")] scenario: JsValue) -> Result<Engine, JsValue> {
+        let loaded = crate::Loaded::load("scenario", &text("scenario", &scenario)?).map_err(|f| thrown(&f))?;
+        Ok(Engine { loaded })
+    }
+
+    /// The number of instances of the loaded world.
+    #[wasm_bindgen(getter)]
+    pub fn instances(&self) -> usize {
+        self.loaded.scenario().world.instances.len()
+    }
+
+    /// `evaluate(scenario, packet)` on the loaded scenario.
+    #[wasm_bindgen(unchecked_return_type = "Evaluation")]
+    pub fn evaluate(&self, #[wasm_bindgen(unchecked_param_type = "Packet | Check | string")] packet: JsValue) -> Result<JsValue, JsValue> {
+        answer(self.loaded.evaluate(&text("packet", &packet)?))
+    }
+
+    /// `lint(scenario)` on the loaded scenario.
+    #[wasm_bindgen(unchecked_return_type = "LintReport")]
+    pub fn lint(&self) -> Result<JsValue, JsValue> {
+        answer(self.loaded.lint())
+    }
+
+    /// `reach(scenario, services)` on the loaded scenario, the matcher built once.
+    #[wasm_bindgen(skip_typescript)]
+    pub fn reach(&self, services: Option<JsValue>) -> Result<JsValue, JsValue> {
+        answer(self.loaded.reach(service_names(services)?))
+    }
+
+    /// `diff(scenario, other)`: what changes from this engine's scenario to `other`'s.
+    #[wasm_bindgen(unchecked_return_type = "DiffReport")]
+    pub fn diff(&self, other: &Engine) -> Result<JsValue, JsValue> {
+        answer(self.loaded.diff(&other.loaded))
+    }
 }
 
 /// What changes from scenario `a` to scenario `b`: every packet region whose verdict differs,

@@ -18,7 +18,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const pkg = resolve(root, process.env.SGPLAY_JS_PKG ?? 'js/pkg');
 const sgplay = await import(join(pkg, 'sgplay.js'));
 sgplay.initSync({ module: readFileSync(join(pkg, 'sgplay_bg.wasm')) });
-const { evaluate, lint, reach, diff, importAny } = sgplay;
+const { evaluate, lint, reach, diff, importAny, Engine } = sgplay;
 
 /** The CLI binary: $SGPLAY_BIN, or the debug build of the workspace (built if needed). */
 function cliBinary() {
@@ -174,6 +174,43 @@ test('importAny: Terraform HCL with the `terraform` build (build-js.sh --terrafo
   }
   assert.equal(answer.format, 'huawei-terraform');
   assert.deepEqual(answer.scenario, cli('import', tf));
+});
+
+test('Engine: a scenario loaded once answers as the functions do, the estate included', () => {
+  const files = corpus.filter((f) => /examples-ping|overview-architecture|paths-eip|alibaba-groups/.test(f));
+  for (const file of files) {
+    const text = read(file);
+    const engine = new Engine(text);
+    try {
+      assert.equal(engine.instances, JSON.parse(text).instances.length);
+      for (const check of JSON.parse(text).checks ?? []) assert.deepEqual(engine.evaluate(check), evaluate(text, check), `${file}: ${check.name}`);
+      assert.deepEqual(engine.lint(), lint(text), file);
+      assert.deepEqual(engine.reach(), reach(text), file);
+      assert.deepEqual(engine.reach('tcp:22,icmp'), reach(text, 'tcp:22,icmp'), file);
+      assert.deepEqual(engine.diff(engine).changes, [], file);
+    } finally {
+      engine.free();
+    }
+  }
+  // The estate: loaded once, then each question costs only its own work (timings printed).
+  const estate = read('tests/scenarios/huawei/estate-1000-instances.json');
+  let started = performance.now();
+  const engine = new Engine(estate);
+  const loaded = performance.now() - started;
+  const packet = { from: 'ecs-app-001', to: 'ecs-api-001', protocol: 'tcp', port: 443 };
+  started = performance.now();
+  const runs = 20;
+  for (let i = 0; i < runs; i += 1) assert.ok(['allow', 'deny'].includes(engine.evaluate(packet).verdict));
+  const perEvaluate = (performance.now() - started) / runs;
+  started = performance.now();
+  const matrix = engine.reach('tcp:443');
+  const perReach = performance.now() - started;
+  assert.deepEqual(matrix, cli('reach', '--json', '--services', 'tcp:443', 'tests/scenarios/huawei/estate-1000-instances.json'));
+  console.log(`Engine on the estate: load ${loaded.toFixed(0)} ms, evaluate ${perEvaluate.toFixed(2)} ms, reach tcp:443 ${perReach.toFixed(0)} ms`);
+  engine.free();
+  // A bad scenario throws at construction, as the functions throw.
+  const e = thrown(() => new Engine('{"security_groups": [{"id": "sg-a", "rules": [}]}'));
+  assert.equal(e.problems[0].input, 'scenario');
 });
 
 test('a scenario as an object and as text give one answer', () => {

@@ -23,7 +23,7 @@ const read = (file) => readFileSync(join(root, 'tests/scenarios', file), 'utf8')
 /** A program: typical use of the package, then every answer as a typed literal. */
 function program() {
   const lines = [
-    `import init, { initSync, evaluate, lint, reach, diff, importAny } from ${JSON.stringify(join(pkg, 'sgplay.js'))};`,
+    `import init, { initSync, evaluate, lint, reach, diff, importAny, Engine } from ${JSON.stringify(join(pkg, 'sgplay.js'))};`,
     `import type { Evaluation, LintReport, ReachReport, DiffReport, ImportReport, Scenario, Packet, SgplayError, Problem } from ${JSON.stringify(join(pkg, 'sgplay.js'))};`,
     '',
     'export async function use(scenario: Scenario, packet: Packet): Promise<string> {',
@@ -34,13 +34,17 @@ function program() {
     '  const few = reach(scenario, ["tcp:22", "icmp"]).pairs.map((p) => `${p.from} → ${p.to}: ${p.allowed.join(", ")}`);',
     '  const changes = diff(scenario, scenario).changes.map((c) => `${c.protocol} ${c.before} → ${c.after}`);',
     '  const imported = importAny([{ name: "rules.json", text: "{}" }, "{}"]).scenario;',
+    '  const engine = new Engine(scenario);',
+    '  const once: [Evaluation, LintReport, ReachReport, ReachReport, DiffReport, number] =',
+    '    [engine.evaluate(packet), engine.lint(), engine.reach(), engine.reach("tcp:22"), engine.diff(engine), engine.instances];',
+    '  engine.free();',
     '  try {',
     '    evaluate("{", { from: "a", to: "b", protocol: "tcp", port: 22 });',
     '  } catch (e) {',
     '    const problems: Problem[] = (e as SgplayError).problems;',
     '    return problems.map((p) => `${p.path}: ${p.message}`).join("\\n");',
     '  }',
-    '  return [answer.verdict, answer.steps[0].sentence, findings.length, matrix.internet[0], few, changes, imported.name].join(" ");',
+    '  return [answer.verdict, answer.steps[0].sentence, findings.length, matrix.internet[0], few, changes, imported.name, once.length].join(" ");',
     '}',
     'initSync({ module: new Uint8Array() });',
     '',
