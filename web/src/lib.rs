@@ -18,6 +18,9 @@
 //!   instances, topology, tester, connections), each a thin view over the root state. What can
 //!   be pure (layout, wording, cursor arithmetic, reading a cell) is a plain module of its folder
 //!   with native `#[test]`s; the views only wire it to signals.
+//! - [`worker`]: the engine in a Web Worker for the analyses that take long on a large estate
+//!   (findings, the matrix, the what-if diff), with progress and Cancel; `sgplay-worker` is its
+//!   binary.
 //!
 //! ## Invariants
 //! - Nothing here decides allow or deny, validates a rule or tracks a connection: every verdict,
@@ -31,6 +34,7 @@
 pub mod components;
 pub mod gallery;
 pub mod state;
+pub mod worker;
 
 pub use components::App;
 

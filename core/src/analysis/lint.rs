@@ -3,12 +3,12 @@
 //! `sgplay lint` prints these; validation keeps only the problems.
 
 use super::shadow::{RuleName, SidePacket};
-use crate::model::{Remote, World};
 use crate::diagnostic::{Problem, Severity};
+use crate::model::{Remote, World};
 use serde::Serialize;
 use std::collections::HashSet;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LintKind {
     /// More than 120 quota-taking rules in one group, direction and ethertype (seed table 4);

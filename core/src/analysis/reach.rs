@@ -22,15 +22,15 @@ use crate::matcher::Matcher;
 use crate::model::protocol::{TCP, UDP};
 use crate::model::{parse_protocol, Direction, Ethertype, ProtocolMatch, World};
 use crate::packet::Packet;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
 /// A protocol and, for TCP and UDP, a destination port: `tcp:22`, `udp:53`, `icmp`, `gre`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Service {
     pub label: String,
     pub protocol: u8,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<u16>,
 }
 
@@ -65,7 +65,7 @@ impl Service {
 }
 
 /// One end of a pair.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum End {
     /// An index into `World::instances`.
@@ -74,14 +74,15 @@ pub enum End {
 }
 
 /// An ordered pair and the services (indices into `services`) that pass.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pair {
     pub from: End,
     pub to: End,
     pub allowed: Vec<usize>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+// Deserialize: the page's worker sends a matrix back to the page as JSON.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reachability {
     pub services: Vec<Service>,
     /// The address standing for the Internet, per family.
@@ -133,6 +134,12 @@ impl Bits {
 /// every source. Each pair then follows its route ([`Matcher::route`], the one path definition)
 /// and reads the two sides' bits.
 pub fn reachability(world: &World, matcher: &Matcher, services: &[Service]) -> Reachability {
+    reachability_with_progress(world, matcher, services, &mut |_| {})
+}
+
+/// [`reachability`], calling `done(k)` after the `k`-th service (1-based) is judged for every
+/// pair: the page's worker reports its progress with it.
+pub fn reachability_with_progress(world: &World, matcher: &Matcher, services: &[Service], done: &mut dyn FnMut(usize)) -> Reachability {
     let internet4 = internet_address(world, matcher, Ethertype::IPv4);
     let internet6 = internet_address(world, matcher, Ethertype::IPv6);
     let n = world.instances.len();
@@ -238,6 +245,7 @@ pub fn reachability(world: &World, matcher: &Matcher, services: &[Service]) -> R
                 *mask |= 1 << k;
             }
         }
+        done(k + 1);
     }
     let pairs = routes
         .iter()

@@ -5,20 +5,20 @@
 //! scenario, never the baseline.
 //!
 //! - [`model`]: diff → lines and summary (pure, native tests);
-//! - this file: the panel.
+//! - this file: the panel. On a large estate the diff runs in the worker (`crate::worker`)
+//!   after every edit: the last answer stays shown, marked as updating, until the new one comes.
 
 pub mod model;
 
-use crate::components::shell::read_chosen_file;
+use crate::components::shell::{read_chosen_file, JobStatus};
 use crate::state::transfer;
-use crate::state::use_app;
+use crate::state::{use_app, AUTO_ANALYSIS_LIMIT};
+use crate::worker::lane::{Lane, LaneState};
+use crate::worker::protocol::{Job, Outcome};
 use leptos::html;
 use leptos::prelude::*;
-use model::{lines, summary, DiffLine};
+use model::{DiffLine, DiffView};
 use sgplay_core::analysis::diff::diff;
-
-/// Lines shown before "and N more": a diff of a large estate can have thousands of regions.
-const SHOWN: usize = 100;
 
 #[component]
 pub fn BaselinePanel() -> impl IntoView {
@@ -27,12 +27,45 @@ pub fn BaselinePanel() -> impl IntoView {
     let message = RwSignal::new(None::<String>);
     let pasted = RwSignal::new(String::new());
     let file_input = NodeRef::<html::Input>::new();
-    let report = Memo::new(move |_| {
+    let large = Memo::new(move |_| app.scenario.with(|s| s.as_ref().is_ok_and(|s| s.world.instances.len() > AUTO_ANALYSIS_LIMIT)));
+    // A small scenario's diff, computed here on every change.
+    let here = Memo::new(move |_| {
+        if large.get() {
+            return None;
+        }
         app.baseline.with(|b| {
             let b = b.as_ref()?;
-            app.scenario.with(|s| s.as_ref().ok().map(|s| diff(&b.world, &s.world)))
+            app.scenario.with(|s| s.as_ref().ok().map(|s| DiffView::of(&diff(&b.world, &s.world))))
         })
     });
+    // A large one's, asked of the worker on every change; the last answer stays until the next.
+    let lane = Lane::new();
+    let answered = RwSignal::new(None::<DiffView>);
+    Effect::new(move |_| {
+        if !large.get() {
+            return;
+        }
+        let job = app.baseline.with(|b| {
+            let b = b.as_ref()?;
+            app.scenario.with(|s| s.as_ref().ok().map(|s| Job::Diff { baseline: b.world.clone(), current: s.world.clone() }))
+        });
+        match job {
+            Some(job) => lane.start(job),
+            None => {
+                lane.cancel();
+                answered.set(None);
+            }
+        }
+    });
+    Effect::new(move |_| {
+        if let LaneState::Done { outcome, .. } = lane.state.get() {
+            if let Outcome::Diff { view } = outcome.as_ref() {
+                answered.set(Some(view.clone()));
+            }
+        }
+    });
+    let report = move || if large.get() { answered.get() } else { here.get() };
+    let updating = move || large.get() && lane.state.with(LaneState::is_running);
     let set_current = move |_| {
         let name = app.doc.with_untracked(|d| d.name.clone());
         app.set_baseline(format!("“{name}” as it was when you set it"));
@@ -58,21 +91,23 @@ pub fn BaselinePanel() -> impl IntoView {
             None => message.set(Some(format!("the file “{name}” could not be read as text"))),
         });
     };
-    let body = move || match report.get() {
-        None => view! {
+    let label = move || app.baseline.with(|b| b.as_ref().map(|b| b.label.clone()).unwrap_or_default());
+    let body = move || match (report(), app.baseline.with(Option::is_some)) {
+        (None, false) => view! {
             <p class="baseline__intro" data-testid="baseline-none">
                 "Set a baseline, then edit: each edit shows here what it opened and what it closed, region by region, exactly."
             </p>
         }
         .into_any(),
-        Some(report) => {
-            let all = lines(&report);
-            let more = all.len().saturating_sub(SHOWN);
-            let items = all.into_iter().take(SHOWN).enumerate().map(|(i, l)| view! { <ChangeItem index=i line=l/> }).collect_view();
+        (None, true) => view! { <p class="baseline__label">"Compared with " {label}</p> }.into_any(),
+        (Some(report), _) => {
+            let more = report.total.saturating_sub(report.lines.len());
+            let items = report.lines.into_iter().enumerate().map(|(i, l)| view! { <ChangeItem index=i line=l/> }).collect_view();
             view! {
-                <p class="baseline__label">"Compared with " {move || app.baseline.with(|b| b.as_ref().map(|b| b.label.clone()).unwrap_or_default())}</p>
-                <p class="baseline__summary" data-testid="baseline-summary" role="status" aria-live="polite">{summary(&report)}</p>
-                <ul class="baseline__list" data-testid="baseline-changes">{items}</ul>
+                <p class="baseline__label">"Compared with " {label}</p>
+                <p class="baseline__summary" data-testid="baseline-summary" role="status" aria-live="polite">{report.summary}</p>
+                <ul class="baseline__list" data-testid="baseline-changes" aria-busy=move || updating().to_string()
+                    class:baseline__list--updating=updating>{items}</ul>
                 {(more > 0).then(|| view! { <p class="baseline__more">{format!("and {more} more regions")}</p> })}
             }
             .into_any()
@@ -93,6 +128,7 @@ pub fn BaselinePanel() -> impl IntoView {
                     </div>
                 })}
             </div>
+            {move || large.get().then(|| view! { <JobStatus lane testid="baseline-job"/> })}
             {body}
             {editable.then(|| view! {
                 <details class="baseline__other" data-testid="baseline-other">

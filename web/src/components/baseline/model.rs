@@ -3,12 +3,13 @@
 //! changed, opened or closed, with the rules that decided before and after and a packet of the
 //! region; and the one-sentence summary. Nothing here compares anything. Pure, tested natively.
 
+use serde::{Deserialize, Serialize};
 use sgplay_core::analysis::diff::{Change, WorldDiff};
 use sgplay_core::model::Action;
 use sgplay_core::Packet;
 use std::collections::BTreeSet;
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DiffLine {
     /// Denied by the baseline, allowed now.
     pub opened: bool,
@@ -17,6 +18,26 @@ pub struct DiffLine {
     /// "was denied by sg-a/A01; now allowed by sg-a/A02".
     pub why: String,
     pub example: Packet,
+}
+
+/// What the panel shows of a diff: its summary and its first lines. The worker sends this
+/// rather than the diff, which on a large estate has thousands of regions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DiffView {
+    pub summary: String,
+    /// The first [`DiffView::SHOWN`] lines.
+    pub lines: Vec<DiffLine>,
+    /// How many lines there are in all.
+    pub total: usize,
+}
+
+impl DiffView {
+    /// Lines shown before "and N more".
+    pub const SHOWN: usize = 100;
+
+    pub fn of(diff: &WorldDiff) -> DiffView {
+        DiffView { summary: summary(diff), lines: diff.changes.iter().take(Self::SHOWN).map(line).collect(), total: diff.changes.len() }
+    }
 }
 
 pub fn lines(diff: &WorldDiff) -> Vec<DiffLine> {

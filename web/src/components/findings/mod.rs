@@ -12,14 +12,18 @@ pub mod model;
 
 use super::groups::{focus_later, ops};
 use crate::components::list_filter::PAGE;
+use crate::components::shell::JobStatus;
 use crate::state::{use_app, AppState, AUTO_ANALYSIS_LIMIT};
+use crate::worker::lane::{Lane, LaneState};
+use crate::worker::protocol::{Job, Outcome};
 use leptos::prelude::*;
 use model::{counts, fix_label, Finding, FixEdit, Target};
 use sgplay_core::diagnostic::Severity;
 use sgplay_core::model::Direction;
 
 /// The findings of the current scenario: after every edit on a small one; on a large one
-/// (more than `AUTO_ANALYSIS_LIMIT` instances) when asked, marked stale by the next edit.
+/// (more than `AUTO_ANALYSIS_LIMIT` instances) when asked, in the worker, marked stale by the
+/// next edit.
 #[derive(Clone, Copy)]
 pub struct Findings {
     /// Computed on request (a large estate).
@@ -28,6 +32,11 @@ pub struct Findings {
     pub stale: RwSignal<bool>,
     requested: RwSignal<Vec<Finding>>,
     auto: Memo<Vec<Finding>>,
+    /// The worker computing the requested findings.
+    pub lane: Lane,
+    /// Counts the scenario's changes: an answer for an older one is shown but stays stale.
+    generation: RwSignal<u64>,
+    asked_at: StoredValue<u64>,
     app: AppState,
 }
 
@@ -42,11 +51,12 @@ impl Findings {
         }
     }
 
-    /// Computes the findings of the scenario as it is now (the large-estate "Analyse").
+    /// Computes the findings of the scenario as it is now, in the worker (the large-estate
+    /// "Analyse"); they replace the list when they come.
     pub fn compute(&self) {
-        let found = self.app.scenario.with_untracked(|s| s.as_ref().map(|s| model::findings(&s.world)).unwrap_or_default());
-        self.requested.set(found);
-        self.stale.set(false);
+        let Some(world) = self.app.scenario.with_untracked(|s| s.as_ref().ok().map(|s| s.world.clone())) else { return };
+        self.asked_at.set_value(self.generation.get_untracked());
+        self.lane.start(Job::Findings { world });
     }
 }
 
@@ -61,12 +71,24 @@ pub fn provide_findings(app: AppState) {
     });
     let requested = RwSignal::new(Vec::new());
     let stale = RwSignal::new(true);
+    let generation = RwSignal::new(0u64);
+    let asked_at = StoredValue::new(0u64);
     // Any change of the scenario makes requested findings stale.
     Effect::new(move |_| {
         app.scenario.track();
+        generation.update(|g| *g += 1);
         stale.set(true);
     });
-    provide_context(Findings { manual, stale, requested, auto, app });
+    let lane = Lane::new();
+    Effect::new(move |_| {
+        if let LaneState::Done { outcome, .. } = lane.state.get() {
+            if let Outcome::Findings { findings } = outcome.as_ref() {
+                requested.set(findings.clone());
+                stale.set(asked_at.get_value() != generation.get_untracked());
+            }
+        }
+    });
+    provide_context(Findings { manual, stale, requested, auto, lane, generation, asked_at, app });
 }
 
 pub fn use_findings() -> Option<Findings> {
@@ -165,7 +187,7 @@ pub fn FindingsPanel() -> impl IntoView {
     let summary = move || {
         if ctx.manual.get() && ctx.stale.get() {
             return format!(
-                "This estate has more than {AUTO_ANALYSIS_LIMIT} instances: the findings are computed when you ask{}.",
+                "This estate has more than {AUTO_ANALYSIS_LIMIT} instances: the findings are computed when you ask, in the background{}.",
                 if findings.with(<[Finding]>::is_empty) { "" } else { " (the list below is from before your last edit)" }
             );
         }
@@ -212,11 +234,13 @@ pub fn FindingsPanel() -> impl IntoView {
             <div class="findings__bar">
                 <h2 class="panel__title" id="findings-title" tabindex="-1">"Findings"</h2>
                 {move || ctx.manual.get().then(|| view! {
-                    <button type="button" class="button button--small" data-testid="findings-compute" on:click=move |_| ctx.compute()>
+                    <button type="button" class="button button--small" data-testid="findings-compute" on:click=move |_| ctx.compute()
+                        disabled=move || ctx.lane.state.with(LaneState::is_running)>
                         {move || if ctx.stale.get() { "Analyse" } else { "Analyse again" }}
                     </button>
                 })}
             </div>
+            {move || ctx.manual.get().then(|| view! { <JobStatus lane=ctx.lane testid="findings-job"/> })}
             <p class="findings__summary" data-testid="findings-summary">{summary}</p>
             {sections}
             <p class="findings__status" role="status" data-testid="findings-status">{move || status.get()}</p>
@@ -254,7 +278,7 @@ fn FindingItem(finding: Finding, status: RwSignal<Option<String>>) -> impl IntoV
     let (modifier, _) = severity_words(finding.severity);
     view! {
         <li class=format!("findings__item findings__item--{modifier}") data-testid=format!("finding-{}", finding.key) data-kind=format!("{:?}", finding.kind)>
-            <p class="findings__title"><strong>{finding.title}</strong> " " {targets}</p>
+            <p class="findings__title"><strong>{finding.title()}</strong> " " {targets}</p>
             <p class="findings__sentence">{super::shell::rich_text(&finding.sentence)}</p>
             <div class="findings__actions">{covered}{fix}</div>
         </li>

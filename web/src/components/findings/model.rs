@@ -3,6 +3,7 @@
 //! engine wrote, the objects it names as places the page can show, and the edit that fixes it
 //! where there is one. Nothing here analyses anything. Pure, tested natively.
 
+use serde::{Deserialize, Serialize};
 use sgplay_core::analysis::lint::{lint, Lint, LintKind};
 use sgplay_core::diagnostic::Severity;
 use sgplay_core::model::Direction;
@@ -10,7 +11,7 @@ use sgplay_core::World;
 use std::collections::BTreeMap;
 
 /// An object a finding names: a link to it in the page.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Target {
     Rule { group: String, rule: String, direction: Direction },
     Group { id: String },
@@ -21,20 +22,20 @@ pub enum Target {
 /// The edit that fixes a finding. Deleting a shadowed, redundant or matches-nothing rule
 /// changes no verdict (that is what the analysis proved); deleting an unused group or address
 /// group changes none either.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FixEdit {
     DeleteRule { group: String, rule: String },
     DeleteGroup { id: String },
     DeleteAddressGroup { id: String },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+// Serialize, Deserialize: a large estate's findings come from the worker (`crate::worker`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     /// Unique in the list, stable across edits that leave the finding: for keys and test ids.
     pub key: String,
     pub kind: LintKind,
     pub severity: Severity,
-    pub title: &'static str,
     /// The engine's sentence: the object, then what is wrong and what would be right.
     pub sentence: String,
     /// What it is about, first the main object.
@@ -42,6 +43,13 @@ pub struct Finding {
     /// The rules that cover a shadowed or redundant rule.
     pub covered_by: Vec<Target>,
     pub fix: Option<FixEdit>,
+}
+
+impl Finding {
+    /// "Shadowed rule": the finding's kind in words.
+    pub fn title(&self) -> &'static str {
+        title(self.kind)
+    }
 }
 
 /// How a rule is marked in the rules table.
@@ -127,16 +135,7 @@ pub fn from_lints(world: &World, lints: Vec<Lint>) -> Vec<Finding> {
             let n = seen.entry(base.clone()).or_insert(0);
             *n += 1;
             let key = if *n == 1 { base } else { format!("{base}-{n}") };
-            Finding {
-                key: slug(&key),
-                kind: l.kind,
-                severity: l.problem.severity,
-                title: title(l.kind),
-                sentence,
-                targets,
-                covered_by,
-                fix,
-            }
+            Finding { key: slug(&key), kind: l.kind, severity: l.problem.severity, sentence, targets, covered_by, fix }
         })
         .collect();
     out.sort_by_key(|f| f.severity);
@@ -225,7 +224,7 @@ mod tests {
         let w = world("huawei/matching-order");
         let all = findings(&w);
         let shadowed = all.iter().find(|f| f.kind == LintKind::Shadowed && f.sentence.contains("T-allow`")).unwrap();
-        assert_eq!(shadowed.title, "Shadowed rule");
+        assert_eq!(shadowed.title(), "Shadowed rule");
         assert!(shadowed.sentence.starts_with("Rule `T-allow` of security group `sg-tie`: never takes effect"), "{}", shadowed.sentence);
         assert_eq!(shadowed.targets[0], Target::Rule { group: "sg-tie".into(), rule: "T-allow".into(), direction: Direction::Ingress });
         assert_eq!(shadowed.covered_by, [Target::Rule { group: "sg-tie".into(), rule: "T-deny".into(), direction: Direction::Ingress }]);

@@ -2,7 +2,8 @@
 //! as sources × destinations, for one service or all of them, as a heatmap. A block's cell
 //! opens that pair of blocks; a pair's cell loads its packet into the tester and evaluates it.
 //! Export as CSV. Computed by the engine (`analysis::reach` over the compiled matcher): on
-//! every edit for a small world, on request for a large one.
+//! every edit for a small world; on request for a large one, in the worker (`crate::worker`),
+//! with its progress and Cancel, while the page stays usable.
 //!
 //! - [`model`]: axes, cells, shades, CSV (pure, native tests);
 //! - this file: the panel.
@@ -10,17 +11,16 @@
 pub mod model;
 
 use crate::components::groups::focus_later;
-use crate::components::shell::download;
+use crate::components::shell::{download, JobStatus};
 use crate::state::{use_app, AUTO_ANALYSIS_LIMIT};
+use crate::worker::jobs::matrix_services;
+use crate::worker::lane::{Lane, LaneState};
+use crate::worker::protocol::{Job, Outcome};
 use leptos::prelude::*;
 use model::{blocks, cells, csv, Block, Cell, DETAIL_LIMIT};
-use sgplay_core::analysis::reach::{pair_packet, reachability, End, Reachability, Service, DEFAULT_SERVICES};
+use sgplay_core::analysis::reach::{pair_packet, reachability, End, Reachability, DEFAULT_SERVICES};
 use sgplay_core::matcher::Matcher;
 use std::sync::Arc;
-
-fn services() -> Vec<Service> {
-    DEFAULT_SERVICES.iter().filter_map(|s| Service::parse(s).ok()).collect()
-}
 
 #[derive(Clone, Debug, PartialEq)]
 struct Computed {
@@ -30,7 +30,7 @@ struct Computed {
 
 fn compute(world: &sgplay_core::World) -> Computed {
     let started = js_sys::Date::now();
-    let reach = reachability(world, &Matcher::build(world), &services());
+    let reach = reachability(world, &Matcher::build(world), &matrix_services());
     Computed { reach, millis: js_sys::Date::now() - started }
 }
 
@@ -41,6 +41,20 @@ pub fn MatrixPanel() -> impl IntoView {
     // Shared, not copied: a large estate's matrix holds a million pairs, and every render and
     // click reads it.
     let requested = RwSignal::new(None::<Arc<Computed>>);
+    // A large estate's matrix is computed in the worker; its answer becomes `requested`.
+    let lane = Lane::new();
+    Effect::new(move |_| {
+        if let LaneState::Done { outcome, millis, .. } = lane.state.get() {
+            if let Outcome::Matrix { reach } = outcome.as_ref() {
+                requested.set(Some(Arc::new(Computed { reach: reach.clone(), millis })));
+            }
+        }
+    });
+    let ask = move || {
+        if let Some(world) = app.scenario.with_untracked(|s| s.as_ref().ok().map(|s| s.world.clone())) {
+            lane.start(Job::Matrix { world });
+        }
+    };
     // Small worlds follow every edit; a large one keeps the last computation until asked again.
     let auto = Memo::new(move |_| {
         (size.get() <= AUTO_ANALYSIS_LIMIT).then(|| app.scenario.with(|s| s.as_ref().ok().map(|s| Arc::new(compute(&s.world))))).flatten()
@@ -126,7 +140,7 @@ pub fn MatrixPanel() -> impl IntoView {
         let Some((rows, cols, grid, chosen, computed)) = grid() else {
             return view! {
                 <p class="matrix__empty" data-testid="matrix-empty">
-                    {format!("This estate has more than {AUTO_ANALYSIS_LIMIT} instances: the matrix is computed when you ask for it.")}
+                    {format!("This estate has more than {AUTO_ANALYSIS_LIMIT} instances: the matrix is computed when you ask for it, in the background.")}
                 </p>
             }
             .into_any();
@@ -144,7 +158,10 @@ pub fn MatrixPanel() -> impl IntoView {
             [one] => computed.reach.services[*one].label.clone(),
             _ => format!("{} services", chosen.len()),
         };
-        let note = format!("Computed in {:.0} ms.", computed.millis);
+        let note = match size.get() > AUTO_ANALYSIS_LIMIT {
+            true => String::new(),
+            false => format!("Computed in {:.0} ms.", computed.millis),
+        };
         view! {
             <div class="matrix__scroll" tabindex="0" role="region" aria-label="Reachability matrix (scrolls)">
                 <table class="matrix__grid" data-testid="matrix-grid">
@@ -179,7 +196,7 @@ pub fn MatrixPanel() -> impl IntoView {
                 </label>
                 {move || (size.get() > AUTO_ANALYSIS_LIMIT).then(|| view! {
                     <button type="button" class="button button--small" data-testid="matrix-compute"
-                        on:click=move |_| requested.set(app.scenario.with_untracked(|s| s.as_ref().ok().map(|s| Arc::new(compute(&s.world))))) >
+                        disabled=move || lane.state.with(LaneState::is_running) on:click=move |_| ask()>
                         {move || if requested.with(Option::is_some) { "Compute again" } else { "Compute" }}
                     </button>
                 })}
@@ -193,6 +210,7 @@ pub fn MatrixPanel() -> impl IntoView {
                     "Rows are sources, columns destinations. Click a cell to load its packet into the tester and evaluate it."
                 }}
             </p>
+            {move || (size.get() > AUTO_ANALYSIS_LIMIT).then(|| view! { <JobStatus lane testid="matrix-job"/> })}
             {move || open.get().map(|(r, c)| view! {
                 <p class="matrix__crumbs">
                     <button type="button" class="link-button" data-testid="matrix-back" on:click=move |_| open.set(None)>"All blocks"</button>

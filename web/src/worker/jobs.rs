@@ -1,0 +1,71 @@
+//! What each job computes: the engine's analyses, shaped as the panels show them. The worker
+//! and the in-place fallback both call [`run`], so an answer is the same wherever it ran.
+
+use super::protocol::{Job, Outcome, Progress};
+use crate::components::baseline::model::DiffView;
+use crate::components::findings::model::findings;
+use sgplay_core::analysis::diff::diff;
+use sgplay_core::analysis::reach::{reachability_with_progress, Service, DEFAULT_SERVICES};
+use sgplay_core::matcher::Matcher;
+
+/// The matrix's services: `sgplay reach`'s defaults.
+pub fn matrix_services() -> Vec<Service> {
+    DEFAULT_SERVICES.iter().filter_map(|s| Service::parse(s).ok()).collect()
+}
+
+/// Runs `job`, telling `progress` how far it is whenever it can.
+pub fn run(job: &Job, progress: &mut dyn FnMut(Progress)) -> Outcome {
+    match job {
+        Job::Findings { world } => {
+            progress(Progress { done: 0, total: 0, stage: "every rule against every packet it could match".into() });
+            Outcome::Findings { findings: findings(world) }
+        }
+        Job::Matrix { world } => {
+            let services = matrix_services();
+            let total = services.len() as u32 + 1;
+            progress(Progress { done: 0, total, stage: "building the matcher".into() });
+            let matcher = Matcher::build(world);
+            let mut tell = |k: usize| {
+                let next = services
+                    .get(k)
+                    .map_or(String::from("collecting the pairs"), |s| format!("service {} of {} ({})", k + 1, services.len(), s.label));
+                progress(Progress { done: k as u32 + 1, total, stage: next });
+            };
+            tell(0);
+            Outcome::Matrix { reach: reachability_with_progress(world, &matcher, &services, &mut tell) }
+        }
+        Job::Diff { baseline, current } => {
+            progress(Progress { done: 0, total: 0, stage: "every packet region of both versions".into() });
+            Outcome::Diff { view: DiffView::of(&diff(baseline, current)) }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn world(slug: &str) -> sgplay_core::World {
+        crate::gallery::load(slug).expect("a corpus example").build().expect("valid").world
+    }
+
+    #[test]
+    fn each_job_answers_what_the_panels_compute_in_place_and_says_how_far_it_is() {
+        let w = world("huawei/overview-architecture");
+        let mut seen = Vec::new();
+        let Outcome::Matrix { reach } = run(&Job::Matrix { world: w.clone() }, &mut |p| seen.push(p)) else { panic!("a matrix") };
+        assert_eq!(reach, sgplay_core::analysis::reach::reachability(&w, &Matcher::build(&w), &matrix_services()));
+        let steps: Vec<u32> = seen.iter().map(|p| p.done).collect();
+        assert_eq!(steps, (0..=11).collect::<Vec<_>>(), "the matcher, then each of the ten services");
+        assert!(seen.iter().all(|p| p.total == 11));
+        let Outcome::Findings { findings: found } = run(&Job::Findings { world: w.clone() }, &mut |_| {}) else { panic!("findings") };
+        assert_eq!(found, findings(&w));
+        let mut edited = w.clone();
+        edited.security_groups.iter_mut().find(|g| !g.rules.is_empty()).expect("a rule").rules.remove(0);
+        let Outcome::Diff { view } = run(&Job::Diff { baseline: w.clone(), current: edited.clone() }, &mut |_| {}) else {
+            panic!("a diff")
+        };
+        assert_eq!(view, DiffView::of(&diff(&w, &edited)));
+        assert!(view.total > 0 && view.summary.starts_with("Closes"), "{view:?}");
+    }
+}
