@@ -84,6 +84,6 @@ test('sgplay.d.ts describes the answers exactly (tsc --strict)', (t) => {
   const file = join(dir, 'answers.ts');
   writeFileSync(file, program());
   const run = spawnSync(tsc, ['--noEmit', '--strict', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext',
-    '--lib', 'es2022,dom', '--skipLibCheck', 'false', file], { encoding: 'utf8' });
+    '--lib', 'es2022,esnext.disposable,dom', '--skipLibCheck', 'false', file], { encoding: 'utf8' });
   assert.equal(run.status, 0, `tsc found type errors in ${file}:\n${run.stdout}${run.stderr}`);
 });
