@@ -137,5 +137,19 @@ fn diff(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, matcher, reference, tracer, build, shadow, reach, diff);
+/// What an edit in the page pays before anything re-renders: the whole document validated and
+/// built again (`ScenarioSpec::build`), and, within it, the advice (exposure, the shadow
+/// analysis within its validation budget, egress).
+fn scenario_build(c: &mut Criterion) {
+    let spec = sgplay_core::synth::generate(&sgplay_core::synth::SynthConfig::default());
+    let world = estate();
+    let mut group = c.benchmark_group("scenario");
+    group.sample_size(10);
+    group.bench_function("build/estate 1000", |b| b.iter(|| black_box(&spec).build()));
+    group.bench_function("advice/estate 1000", |b| b.iter(|| sgplay_core::analysis::advice::check(black_box(&world))));
+    group.bench_function("constraints/estate 1000", |b| b.iter(|| sgplay_core::analysis::constraints::check(black_box(&world))));
+    group.finish();
+}
+
+criterion_group!(benches, matcher, reference, tracer, build, shadow, reach, diff, scenario_build);
 criterion_main!(benches);

@@ -169,6 +169,13 @@ pub struct CheckSpec {
     pub expect_path: Option<String>,
 }
 
+/// Whether a build runs the advice analyses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Advice {
+    Included,
+    Deferred,
+}
+
 /// A validated scenario: the world to evaluate against, and the tests that come with it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
@@ -219,6 +226,18 @@ impl ScenarioSpec {
     /// Validates everything and builds the world. Reports every error at once; warnings and
     /// advice come back in `Scenario::notices` when there is no error.
     pub fn build(&self) -> Result<Scenario, Vec<Problem>> {
+        self.build_with(Advice::Included)
+    }
+
+    /// [`ScenarioSpec::build`] without the advice (exposure, the shadow analysis, egress):
+    /// the same errors and warnings, for a caller that gets the advice elsewhere. On a
+    /// 1,000-instance estate the advice is most of the build's time, which an editor would pay
+    /// on every edit; the page builds large estates this way and analyses them in its worker.
+    pub fn build_without_advice(&self) -> Result<Scenario, Vec<Problem>> {
+        self.build_with(Advice::Deferred)
+    }
+
+    fn build_with(&self, advice: Advice) -> Result<Scenario, Vec<Problem>> {
         let mut problems = Problems::default();
         // Limits first: nothing is built from a document over them, so time stays bounded.
         super::limits::check(self, &mut problems);
@@ -266,7 +285,11 @@ impl ScenarioSpec {
         }
         let mut notices = problems.into_vec();
         // The analyses speak of model rules; point them at the document.
-        let analysed = crate::analysis::constraints::check(&world).into_iter().chain(crate::analysis::advice::check(&world));
+        let advised = match advice {
+            Advice::Included => crate::analysis::advice::check(&world),
+            Advice::Deferred => Vec::new(),
+        };
+        let analysed = crate::analysis::constraints::check(&world).into_iter().chain(advised);
         notices.extend(analysed.map(|p| Problem { path: source_map.document_path(&p.path), ..p }));
         Ok(Scenario {
             name: self.name.clone(),
@@ -792,6 +815,25 @@ mod tests {
         let bad = RuleSpec { direction: Some("ingress".into()), remote_group_id: Some("sg-x".into()), ..Default::default() };
         let problems = spec.check_rule("sg", 0, &bad).unwrap_err();
         assert_eq!(problems[0].field, "remote_group_id");
+    }
+
+    #[test]
+    fn a_build_without_advice_is_the_build_less_its_advice() {
+        // sg-open opens ssh to everyone (advice: a high-risk port) and has a rule the first one
+        // shadows (advice: shadowed); the missing group is an error either way.
+        let text = r#"{"security_groups":[{"id":"sg-open","rules":[
+            {"id":"ssh","direction":"ingress","protocol":"tcp","multiport":"22","remote_ip_prefix":"0.0.0.0/0"},
+            {"id":"ssh-office","direction":"ingress","protocol":"tcp","multiport":"22","remote_ip_prefix":"203.0.113.0/24"}]}],
+            "instances":[{"id":"a","ip":"10.0.0.1","security_groups":["sg-open"]}]}"#;
+        let spec = ScenarioSpec::parse(text).unwrap();
+        let (full, lean) = (spec.build().unwrap(), spec.build_without_advice().unwrap());
+        assert_eq!(full.world, lean.world);
+        assert!(full.notices.iter().any(|p| p.severity == Severity::Advice), "{:?}", full.notices);
+        let not_advice = |s: &Scenario| s.notices.iter().filter(|p| p.severity != Severity::Advice).cloned().collect::<Vec<_>>();
+        assert_eq!(not_advice(&full), not_advice(&lean));
+        assert!(lean.notices.iter().all(|p| p.severity != Severity::Advice), "{:?}", lean.notices);
+        let broken = ScenarioSpec::parse(&text.replace(r#"["sg-open"]"#, r#"["sg-gone"]"#)).unwrap();
+        assert_eq!(broken.build().unwrap_err(), broken.build_without_advice().unwrap_err());
     }
 
     #[test]

@@ -49,6 +49,18 @@ pub struct Sent {
 /// an edit may (a second or so at 1,000 instances).
 pub const AUTO_ANALYSIS_LIMIT: usize = 200;
 
+/// Builds `spec` as the page holds it: with the engine's advice (shown beside the groups,
+/// rules and instances it is about) up to [`AUTO_ANALYSIS_LIMIT`] instances; beyond, without
+/// it, since on a large estate the advice is most of a build and every edit builds. There the
+/// findings, computed in the worker when asked, carry the same advice.
+pub fn build(spec: &ScenarioSpec) -> Result<Scenario, Vec<Problem>> {
+    if spec.instances.len() > AUTO_ANALYSIS_LIMIT {
+        spec.build_without_advice()
+    } else {
+        spec.build()
+    }
+}
+
 /// A frozen version of the scenario that edits are compared with (the what-if diff).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Baseline {
@@ -99,7 +111,7 @@ pub fn use_app() -> AppState {
 impl AppState {
     /// A state over `spec` (which must validate), provided as context.
     pub fn provide(spec: ScenarioSpec, probe: ProbeSpec, simulator: Option<Simulator>, embed: Option<Embed>) -> AppState {
-        let built = spec.build();
+        let built = build(&spec);
         let world = built.as_ref().map(|s| s.world.clone()).unwrap_or_default();
         let sim = simulator.unwrap_or_else(|| Simulator::new(world, Profile::Huawei));
         let doc = RwSignal::new(spec);
@@ -145,7 +157,7 @@ impl AppState {
         if after == before {
             return Ok(());
         }
-        let scenario = after.build()?;
+        let scenario = build(&after)?;
         self.history.update(|h| h.record(label, before));
         self.doc.set(after);
         self.follow(scenario);
@@ -154,7 +166,7 @@ impl AppState {
 
     /// Replaces the whole document (gallery, import, share link). Undoable.
     pub fn load(&self, label: &str, spec: ScenarioSpec, probe: Option<ProbeSpec>) -> Result<(), Vec<Problem>> {
-        let scenario = spec.build()?;
+        let scenario = build(&spec)?;
         let before = self.doc.get_untracked();
         self.history.update(|h| h.record(label, before));
         self.doc.set(spec);
@@ -191,7 +203,7 @@ impl AppState {
     }
 
     fn restore(&self, spec: ScenarioSpec) {
-        let Ok(scenario) = spec.build() else { return };
+        let Ok(scenario) = build(&spec) else { return };
         self.doc.set(spec);
         self.follow(scenario);
     }
@@ -251,7 +263,7 @@ impl AppState {
 
     /// Makes `spec` (an imported file) the baseline, if it validates.
     pub fn set_baseline_from(&self, label: impl Into<String>, spec: &ScenarioSpec) -> Result<(), Vec<Problem>> {
-        let scenario = spec.build()?;
+        let scenario = spec.build_without_advice()?;
         self.baseline.set(Some(Baseline { label: label.into(), world: scenario.world }));
         Ok(())
     }

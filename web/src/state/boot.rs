@@ -106,7 +106,7 @@ fn upper_first(text: &str) -> String {
 fn linked_scenario(route: &Route, notices: &mut Vec<(NoticeKind, String)>) -> Option<(ScenarioSpec, Option<ProbeSpec>)> {
     if let Some(value) = &route.shared {
         match share::decode(value) {
-            Ok(shared) => match shared.scenario.build() {
+            Ok(shared) => match shared.scenario.build_without_advice() {
                 Ok(_) => return Some((shared.scenario, shared.probe)),
                 Err(problems) => notices.push((
                     NoticeKind::Error,

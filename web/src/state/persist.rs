@@ -81,7 +81,7 @@ pub fn restore(raw: Option<&str>) -> Restored {
         Ok(s) => s,
         Err(e) => return set_aside(&format!("the saved work could not be read: {e}")),
     };
-    let world = match save.scenario.build() {
+    let world = match save.scenario.build_without_advice() {
         Ok(s) => s.world,
         Err(problems) => {
             let first = problems.first().map(|p| p.to_string()).unwrap_or_default();

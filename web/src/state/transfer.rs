@@ -139,7 +139,7 @@ pub fn import_all(inputs: &[Input]) -> Result<Imported, Vec<Problem>> {
                 .collect())
         }
     };
-    imported.scenario.build()?;
+    imported.scenario.build_without_advice()?;
     Ok(imported)
 }
 

@@ -1,7 +1,7 @@
 //! What each job computes: the engine's analyses, shaped as the panels show them. The worker
 //! and the in-place fallback both call [`run`], so an answer is the same wherever it ran.
 
-use super::protocol::{Job, Outcome, Progress};
+use super::protocol::{Job, Outcome, PackedReach, Progress};
 use crate::components::baseline::model::DiffView;
 use crate::components::findings::model::findings;
 use sgplay_core::analysis::diff::diff;
@@ -32,7 +32,8 @@ pub fn run(job: &Job, progress: &mut dyn FnMut(Progress)) -> Outcome {
                 progress(Progress { done: k as u32 + 1, total, stage: next });
             };
             tell(0);
-            Outcome::Matrix { reach: reachability_with_progress(world, &matcher, &services, &mut tell) }
+            let reach = reachability_with_progress(world, &matcher, &services, &mut tell);
+            Outcome::Matrix { reach: PackedReach::pack(&reach, world.instances.len()) }
         }
         Job::Diff { baseline, current } => {
             progress(Progress { done: 0, total: 0, stage: "every packet region of both versions".into() });
@@ -54,7 +55,10 @@ mod tests {
         let w = world("huawei/overview-architecture");
         let mut seen = Vec::new();
         let Outcome::Matrix { reach } = run(&Job::Matrix { world: w.clone() }, &mut |p| seen.push(p)) else { panic!("a matrix") };
-        assert_eq!(reach, sgplay_core::analysis::reach::reachability(&w, &Matcher::build(&w), &matrix_services()));
+        assert_eq!(
+            reach.unpack().expect("unpacks"),
+            sgplay_core::analysis::reach::reachability(&w, &Matcher::build(&w), &matrix_services())
+        );
         let steps: Vec<u32> = seen.iter().map(|p| p.done).collect();
         assert_eq!(steps, (0..=11).collect::<Vec<_>>(), "the matcher, then each of the ten services");
         assert!(seen.iter().all(|p| p.total == 11));

@@ -4,9 +4,11 @@
 
 use crate::components::baseline::model::DiffView;
 use crate::components::findings::model::Finding;
+use base64::Engine as _;
 use serde::{Deserialize, Serialize};
-use sgplay_core::analysis::reach::Reachability;
+use sgplay_core::analysis::reach::{End, Pair, Reachability, Service};
 use sgplay_core::World;
+use std::net::IpAddr;
 
 /// What the page asks for. The worlds are the validated ones the page holds.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -53,8 +55,72 @@ pub struct Progress {
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
     Findings { findings: Vec<Finding> },
-    Matrix { reach: Reachability },
+    Matrix { reach: PackedReach },
     Diff { view: DiffView },
+}
+
+/// A reachability matrix packed for the trip: one mask of the services that pass per ordered
+/// pair of ends (instances in world order, then the Internet), row by row, little-endian, as
+/// base64. A 1,000-instance matrix is a million pairs: as `Reachability`'s JSON it is tens of
+/// megabytes, which the page would spend seconds reading on its own thread; packed it is about
+/// 2.7 MB of text and a few milliseconds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PackedReach {
+    pub services: Vec<Service>,
+    pub internet: Vec<IpAddr>,
+    /// Instances + 1 (the Internet).
+    pub ends: usize,
+    pub masks: String,
+}
+
+impl PackedReach {
+    fn mask_bytes(services: usize) -> usize {
+        services.div_ceil(8).max(1)
+    }
+
+    fn index(end: End, ends: usize) -> usize {
+        match end {
+            End::Instance(i) => i,
+            End::Internet => ends - 1,
+        }
+    }
+
+    pub fn pack(reach: &Reachability, instances: usize) -> PackedReach {
+        let ends = instances + 1;
+        let width = Self::mask_bytes(reach.services.len());
+        let mut bytes = vec![0u8; ends * ends * width];
+        for pair in &reach.pairs {
+            let at = (Self::index(pair.from, ends) * ends + Self::index(pair.to, ends)) * width;
+            for &k in &pair.allowed {
+                bytes[at + k / 8] |= 1 << (k % 8);
+            }
+        }
+        PackedReach {
+            services: reach.services.clone(),
+            internet: reach.internet.clone(),
+            ends,
+            masks: base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes),
+        }
+    }
+
+    /// The matrix again, its pairs in the engine's order; `None` when the masks are damaged.
+    pub fn unpack(&self) -> Option<Reachability> {
+        let bytes = base64::engine::general_purpose::STANDARD_NO_PAD.decode(&self.masks).ok()?;
+        let width = Self::mask_bytes(self.services.len());
+        if self.ends == 0 || bytes.len() != self.ends * self.ends * width {
+            return None;
+        }
+        let end = |i: usize| if i + 1 == self.ends { End::Internet } else { End::Instance(i) };
+        let mut pairs = Vec::new();
+        for (cell, mask) in bytes.chunks_exact(width).enumerate() {
+            if mask.iter().all(|b| *b == 0) {
+                continue;
+            }
+            let allowed = (0..self.services.len()).filter(|k| mask[k / 8] & (1 << (k % 8)) != 0).collect();
+            pairs.push(Pair { from: end(cell / self.ends), to: end(cell % self.ends), allowed });
+        }
+        Some(Reachability { services: self.services.clone(), internet: self.internet.clone(), pairs })
+    }
 }
 
 /// What the worker says.
@@ -82,6 +148,21 @@ pub enum Reply {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_packed_matrix_unpacks_to_the_same_matrix() {
+        use sgplay_core::analysis::reach::reachability;
+        for slug in ["huawei/overview-architecture", "huawei/paths-eip-and-addresses", crate::gallery::DEFAULT_SLUG] {
+            let world = crate::gallery::load(slug).expect("an example").build().expect("valid").world;
+            let reach = reachability(&world, &sgplay_core::Matcher::build(&world), &crate::worker::jobs::matrix_services());
+            assert!(!reach.pairs.is_empty(), "{slug}");
+            let packed = PackedReach::pack(&reach, world.instances.len());
+            let text = serde_json::to_string(&packed).expect("JSON");
+            assert_eq!(serde_json::from_str::<PackedReach>(&text).expect("read back").unpack(), Some(reach), "{slug}");
+        }
+        let damaged = PackedReach { services: Vec::new(), internet: Vec::new(), ends: 3, masks: "AA".into() };
+        assert_eq!(damaged.unpack(), None);
+    }
 
     #[test]
     fn requests_and_replies_survive_their_json() {

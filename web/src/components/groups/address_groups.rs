@@ -188,7 +188,7 @@ fn AddressGroupEditor(id: String, editing: RwSignal<Option<String>>) -> impl Int
             let Some(index) = d.address_groups.iter().position(|g| g.id == spec.id) else { return Checked::default() };
             let mut scratch = d.clone();
             scratch.address_groups[index] = spec;
-            let mut problems = scratch.build().err().unwrap_or_default();
+            let mut problems = scratch.build_without_advice().err().unwrap_or_default();
             problems.extend(save_problems.get());
             checked(&problems, index)
         })

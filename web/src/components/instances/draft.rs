@@ -123,7 +123,8 @@ impl DraftProblems {
 /// free (the engine reports a duplicate on the later one, which is the new one).
 pub fn check(doc: &ScenarioSpec, index: Option<usize>, draft: &InstanceDraft) -> DraftProblems {
     let (scratch, i) = with_draft(doc, index, draft);
-    match scratch.build() {
+    // Only errors count here: the advice is not worth its time on every keystroke.
+    match scratch.build_without_advice() {
         Ok(_) => DraftProblems::default(),
         Err(problems) => DraftProblems::from_problems(&problems, i),
     }

@@ -45,8 +45,11 @@ pub fn MatrixPanel() -> impl IntoView {
     let lane = Lane::new();
     Effect::new(move |_| {
         if let LaneState::Done { outcome, millis, .. } = lane.state.get() {
-            if let Outcome::Matrix { reach } = outcome.as_ref() {
-                requested.set(Some(Arc::new(Computed { reach: reach.clone(), millis })));
+            if let Some(reach) = match outcome.as_ref() {
+                Outcome::Matrix { reach } => reach.unpack(),
+                _ => None,
+            } {
+                requested.set(Some(Arc::new(Computed { reach, millis })));
             }
         }
     });
