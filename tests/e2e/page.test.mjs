@@ -380,6 +380,15 @@ test('the large estate: search a group, the matrix, a baseline, an edit and its 
       await id('findings-job-done', p).waitFor({ timeout: 60_000 });
     });
     assert.match(await id('findings-summary', p).textContent(), /\d+ (error|warning|piece)/);
+    // Find a packet runs in the worker too: an answer (a packet or a proof) for a whole group.
+    await id('find-from', p).fill('internet');
+    await id('find-to', p).fill('db-1');
+    await id('find-protocol', p).fill('tcp');
+    await id('find-ports', p).fill('22');
+    await timed('find a packet from the Internet to a group (in the worker)', async () => {
+      await id('find-submit', p).click();
+      await p.locator('[data-testid="find-found"], [data-testid="find-none"], [data-testid="find-undecided"]').first().waitFor({ timeout: 60_000 });
+    });
     // A block pair opens into its instances; a pair's cell evaluates its packet.
     await p.locator('[data-testid^="matrix-cell-"]:not([disabled])').first().click();
     await id('matrix-back', p).waitFor();
@@ -492,7 +501,7 @@ test('the documentation demo page embeds two working views', async () => {
 
 // ---- screenshots -------------------------------------------------------------------------------
 
-const PANELS = ['groups-panel', 'baseline-panel', 'instances-panel', 'findings-panel', 'topology', 'tester', 'connections', 'matrix-panel'];
+const PANELS = ['groups-panel', 'baseline-panel', 'instances-panel', 'findings-panel', 'topology', 'tester', 'find', 'connections', 'matrix-panel'];
 const VIEWPORTS = [['desktop', 1280, 800], ['tablet', 820, 1180]];
 
 for (const [device, width, height] of VIEWPORTS) {
@@ -511,6 +520,9 @@ for (const [device, width, height] of VIEWPORTS) {
         await id('step-reset', p).click();
         for (let i = 0; i < 4 && await id('step-forward', p).isEnabled(); i += 1) await id('step-forward', p).click();
 
+        // And a question answered under Find a packet.
+        await id('find-submit', p).click();
+        await p.locator('[data-testid="find-found"], [data-testid="find-none"]').first().waitFor();
         // Stepping scrolls the steps into view; the page shots start from the top.
         await p.evaluate(() => window.scrollTo(0, 0));
         await p.screenshot({ path: shot('page') });

@@ -4,8 +4,7 @@
 use super::Exit;
 use crate::output::{self, ColorChoice, Painter};
 use crate::scenario_file;
-use sgplay_core::analysis::find::{find, parse_destinations, parse_sources, Answer, Question};
-use sgplay_core::model::{parse_ports, parse_protocol, ProtocolMatch};
+use sgplay_core::analysis::find::{find, Answer, Question, QuestionField, QuestionText};
 use sgplay_core::{Matcher, Verdict};
 use std::path::PathBuf;
 
@@ -86,34 +85,26 @@ pub fn run(args: &FindArgs, color: ColorChoice) -> Exit {
 
 /// Every problem with the arguments, each naming its flag.
 fn question(world: &sgplay_core::World, args: &FindArgs) -> Result<Question, Vec<String>> {
-    let mut problems = Vec::new();
-    let from = parse_sources(world, &args.from).map_err(|e| problems.push(format!("--from: {e}"))).ok();
-    let to = parse_destinations(world, &args.to).map_err(|e| problems.push(format!("--to: {e}"))).ok();
-    let protocol = match args.protocol.as_deref().map(parse_protocol) {
-        None | Some(Some(ProtocolMatch::Any)) => None,
-        Some(Some(ProtocolMatch::Number(n))) => Some(n),
-        Some(None) => {
-            problems.push("--protocol: use tcp, udp, icmp, icmpv6, gre or a number 0-255".into());
-            None
-        }
+    let verdict = if args.verdict == WantedVerdict::Allow { Verdict::Allow } else { Verdict::Deny };
+    let text = QuestionText {
+        from: args.from.clone(),
+        to: args.to.clone(),
+        protocol: args.protocol.clone().unwrap_or_default(),
+        ports: args.port.clone().unwrap_or_default(),
+        verdict,
     };
-    let ports = match args.port.as_deref().map(parse_ports) {
-        None => None,
-        Some(Ok(set)) if set.is_all() => None,
-        Some(Ok(set)) => Some(set.elements().iter().map(|r| (r.first, r.last)).collect()),
-        Some(Err(e)) => {
-            problems.push(format!("--port: `{}`: {}", e.element, e.reason));
-            None
-        }
-    };
-    if ports.is_some() && protocol.is_some_and(|p| !ProtocolMatch::Number(p).has_ports()) {
-        problems.push("--port: only tcp and udp have ports".into());
-    }
-    match (from, to) {
-        (Some(from), Some(to)) if problems.is_empty() => {
-            let verdict = if args.verdict == WantedVerdict::Allow { Verdict::Allow } else { Verdict::Deny };
-            Ok(Question { from, to, protocol, ports, verdict })
-        }
-        _ => Err(problems),
-    }
+    text.parse(world).map_err(|problems| {
+        problems
+            .into_iter()
+            .map(|(field, message)| {
+                let flag = match field {
+                    QuestionField::From => "--from",
+                    QuestionField::To => "--to",
+                    QuestionField::Protocol => "--protocol",
+                    QuestionField::Ports => "--port",
+                };
+                format!("{flag}: {message}")
+            })
+            .collect()
+    })
 }

@@ -19,10 +19,10 @@ use crate::eval::Verdict;
 use crate::matcher::shape::{addr_number, family_max, number_to_addr};
 use crate::matcher::Matcher;
 use crate::model::protocol::{ICMP, ICMPV6, TCP, UDP};
-use crate::model::{Ethertype, ProtocolMatch, World};
+use crate::model::{parse_ports, parse_protocol, Ethertype, ProtocolMatch, World};
 use crate::packet::Packet;
 use ipnet::IpNet;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::net::IpAddr;
 
@@ -60,7 +60,7 @@ pub struct Question {
     pub verdict: Verdict,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "answer")]
 pub enum Answer {
     Found {
@@ -74,6 +74,67 @@ pub enum Answer {
     NotDecided {
         budget: usize,
     },
+}
+
+/// A question as people type it (the CLI's flags, the page's form): each part a text, parsed
+/// against a world by [`QuestionText::parse`], which names every part that is wrong.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionText {
+    /// `internet`, a CIDR block or address, an instance (id or name) or a security group id.
+    pub from: String,
+    /// An instance (id or name) or a security group id (its members).
+    pub to: String,
+    /// `tcp`, `udp`, `icmp`, `icmpv6`, `gre`, a number 0–255; empty, `any` or `all`: any.
+    pub protocol: String,
+    /// `22`, `8000-8999`, `80,443`; empty: every port.
+    pub ports: String,
+    pub verdict: Verdict,
+}
+
+/// The part of a [`QuestionText`] a problem is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionField {
+    From,
+    To,
+    Protocol,
+    Ports,
+}
+
+impl QuestionText {
+    /// The question, or every problem at once, each with its part and what would be right.
+    pub fn parse(&self, world: &World) -> Result<Question, Vec<(QuestionField, String)>> {
+        let mut problems = Vec::new();
+        let from = parse_sources(world, &self.from).map_err(|e| problems.push((QuestionField::From, e))).ok();
+        let to = parse_destinations(world, &self.to).map_err(|e| problems.push((QuestionField::To, e))).ok();
+        let protocol = match parse_protocol(&self.protocol) {
+            Some(ProtocolMatch::Any) => None,
+            Some(ProtocolMatch::Number(n)) => Some(n),
+            None => {
+                let shown = self.protocol.trim();
+                problems.push((
+                    QuestionField::Protocol,
+                    format!("`{shown}` is not a protocol: use tcp, udp, icmp, icmpv6, gre, any or a number 0-255"),
+                ));
+                None
+            }
+        };
+        let ports = match parse_ports(&self.ports) {
+            Ok(set) if set.is_all() => None,
+            Ok(set) => Some(set.elements().iter().map(|r| (r.first, r.last)).collect::<Vec<_>>()),
+            Err(e) => {
+                problems.push((QuestionField::Ports, format!("`{}`: {}", e.element, e.reason)));
+                None
+            }
+        };
+        if ports.is_some() && protocol.is_some_and(|p| !ProtocolMatch::Number(p).has_ports()) {
+            problems.push((QuestionField::Ports, "only tcp and udp have ports: leave the ports empty, or ask for tcp or udp".into()));
+        }
+        match (from, to) {
+            (Some(from), Some(to)) if problems.is_empty() => Ok(Question { from, to, protocol, ports, verdict: self.verdict }),
+            _ => Err(problems),
+        }
+    }
 }
 
 /// A set name as users write it: `internet`, a CIDR block or address, an instance id or name,

@@ -3,6 +3,7 @@
 
 use super::baseline::BaselinePanel;
 use super::connections::ConnectionsPanel;
+use super::find::FindPanel;
 use super::findings::{provide_findings, FindingsPanel};
 use super::groups::GroupsPanel;
 use super::instances::InstancesPanel;
@@ -136,6 +137,7 @@ pub fn Playground(start: Start, #[prop(default = None)] embed: Option<Embed>, #[
                     <div class="workspace__column workspace__column--run">
                         <CanvasPanel/>
                         <TesterPanel/>
+                        <FindPanel/>
                         <ConnectionsPanel/>
                         <MatrixPanel/>
                     </div>

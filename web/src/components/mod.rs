@@ -4,6 +4,7 @@
 mod app;
 pub mod baseline;
 pub mod connections;
+pub mod find;
 pub mod findings;
 pub mod groups;
 pub mod instances;

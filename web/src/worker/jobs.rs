@@ -5,6 +5,7 @@ use super::protocol::{Job, Outcome, PackedReach, Progress};
 use crate::components::baseline::model::DiffView;
 use crate::components::findings::model::findings;
 use sgplay_core::analysis::diff::diff;
+use sgplay_core::analysis::find::find;
 use sgplay_core::analysis::reach::{reachability_with_progress, Service, DEFAULT_SERVICES};
 use sgplay_core::matcher::Matcher;
 
@@ -39,6 +40,16 @@ pub fn run(job: &Job, progress: &mut dyn FnMut(Progress)) -> Outcome {
             progress(Progress { done: 0, total: 0, stage: "every packet region of both versions".into() });
             Outcome::Diff { view: DiffView::of(&diff(baseline, current)) }
         }
+        Job::Find { world, question } => {
+            progress(Progress { done: 0, total: 0, stage: "one packet per class of addresses, ports and protocols".into() });
+            // The page parsed the question against this world before asking; parsed again here
+            // because the worker holds only what crossed the boundary.
+            let answer = question
+                .parse(world)
+                .map(|q| find(world, &Matcher::build(world), &q))
+                .map_err(|problems| problems.into_iter().map(|(_, message)| message).collect::<Vec<_>>().join("; "));
+            Outcome::Found { answer }
+        }
     }
 }
 
@@ -71,5 +82,13 @@ mod tests {
         };
         assert_eq!(view, DiffView::of(&diff(&w, &edited)));
         assert!(view.total > 0 && view.summary.starts_with("Closes"), "{view:?}");
+        let question = crate::components::find::model::default_question(Some(&w));
+        let Outcome::Found { answer } = run(&Job::Find { world: w.clone(), question: question.clone() }, &mut |_| {}) else {
+            panic!("found")
+        };
+        assert_eq!(answer, Ok(find(&w, &Matcher::build(&w), &question.parse(&w).expect("a question of this world"))));
+        let wrong = sgplay_core::analysis::find::QuestionText { to: "nobody".into(), ..question };
+        let Outcome::Found { answer } = run(&Job::Find { world: w, question: wrong }, &mut |_| {}) else { panic!("found") };
+        assert!(answer.unwrap_err().contains("`nobody`"));
     }
 }

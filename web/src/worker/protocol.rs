@@ -6,6 +6,7 @@ use crate::components::baseline::model::DiffView;
 use crate::components::findings::model::Finding;
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
+use sgplay_core::analysis::find::{Answer, QuestionText};
 use sgplay_core::analysis::reach::{End, Pair, Reachability, Service};
 use sgplay_core::World;
 use std::net::IpAddr;
@@ -20,6 +21,8 @@ pub enum Job {
     Matrix { world: World },
     /// What changed from the baseline to the current world, as the what-if panel shows it.
     Diff { baseline: World, current: World },
+    /// An example packet for a question, or the proof that none exists.
+    Find { world: World, question: QuestionText },
 }
 
 impl Job {
@@ -29,6 +32,7 @@ impl Job {
             Job::Findings { .. } => "Analysing every rule",
             Job::Matrix { .. } => "Computing the reachability matrix",
             Job::Diff { .. } => "Comparing with the baseline",
+            Job::Find { .. } => "Searching the packet space",
         }
     }
 }
@@ -54,9 +58,19 @@ pub struct Progress {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
-    Findings { findings: Vec<Finding> },
-    Matrix { reach: PackedReach },
-    Diff { view: DiffView },
+    Findings {
+        findings: Vec<Finding>,
+    },
+    Matrix {
+        reach: PackedReach,
+    },
+    Diff {
+        view: DiffView,
+    },
+    /// The search's answer, or why the question could not be asked of this world.
+    Found {
+        answer: Result<Answer, String>,
+    },
 }
 
 /// A reachability matrix packed for the trip: one mask of the services that pass per ordered
@@ -151,6 +165,7 @@ mod tests {
 
     #[test]
     fn a_packed_matrix_unpacks_to_the_same_matrix() {
+        use sgplay_core::analysis::find::{Answer, QuestionText};
         use sgplay_core::analysis::reach::reachability;
         for slug in ["huawei/overview-architecture", "huawei/paths-eip-and-addresses", crate::gallery::DEFAULT_SLUG] {
             let world = crate::gallery::load(slug).expect("an example").build().expect("valid").world;

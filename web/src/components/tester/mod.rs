@@ -21,6 +21,7 @@ pub mod summary;
 
 use crate::state::{use_app, AppState};
 use leptos::prelude::*;
+pub use packet_form::FieldMessage;
 use packet_form::PacketForm;
 use result_view::ResultView;
 use sgplay_core::scenario::Problem;
