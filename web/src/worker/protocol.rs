@@ -165,7 +165,6 @@ mod tests {
 
     #[test]
     fn a_packed_matrix_unpacks_to_the_same_matrix() {
-        use sgplay_core::analysis::find::{Answer, QuestionText};
         use sgplay_core::analysis::reach::reachability;
         for slug in ["huawei/overview-architecture", "huawei/paths-eip-and-addresses", crate::gallery::DEFAULT_SLUG] {
             let world = crate::gallery::load(slug).expect("an example").build().expect("valid").world;
