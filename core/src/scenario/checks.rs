@@ -146,12 +146,16 @@ impl Check {
         if expect.is_none() {
             error("expect", &spec.expect, "must be `allow` or `deny`");
         }
+        // A wrong side is an error only at an instance the world holds: at one it does not, the
+        // check is stale (a warning below), kept as written so that its failure quotes it.
+        let names_instance = |at: &str| world.instance(at.split_once('/').map_or(at, |(i, _)| i)).is_some();
         let expect_denied_at = spec.expect_denied_at.as_deref().and_then(|at| match StopPoint::parse(at) {
             Ok(stop) => Some(stop),
-            Err(message) => {
+            Err(message) if names_instance(at) => {
                 error("expect_denied_at", at, message);
                 None
             }
+            Err(_) => Some(StopPoint { instance: at.to_string(), side: None }),
         });
         if !world_valid {
             return None;
@@ -180,8 +184,8 @@ impl Check {
                 problems.push(stale(p));
             }
         }
-        if let (Some(at), Some(stop)) = (spec.expect_denied_at.as_deref(), &expect_denied_at) {
-            if world.instance(&stop.instance).is_none() {
+        if let Some(at) = spec.expect_denied_at.as_deref() {
+            if !names_instance(at) {
                 let p = Problem::error(
                     format!("checks[{index}].expect_denied_at"),
                     object.clone(),
@@ -224,6 +228,7 @@ mod tests {
         problems.into_iter().find(|p| p.path == path && p.is_error()).unwrap_or_else(|| panic!("no error at {path}"))
     }
 
+    /// A good check, open after its `expect` value: each test closes it with more fields.
     const GOOD: &str = r#"{"name":"n","from":"203.0.113.1","to":"a","protocol":"tcp","port":22,"expect":"allow"#;
 
     #[test]
@@ -239,13 +244,13 @@ mod tests {
 
     #[test]
     fn each_bad_field_is_an_error_at_its_path() {
-        let p = error_at(&GOOD.replace("allow", "allowed").replace("\"expect\":\"allowed", "\"expect\":\"allowed\"}"), "checks[0].expect");
+        let p = error_at(&format!(r#"{GOOD}ed"}}"#), "checks[0].expect");
         assert!(p.message.contains("`allow` or `deny`"), "{p}");
         let p = error_at(&format!(r#"{GOOD}","expect_path":"open"}}"#), "checks[0].expect_path");
         assert!(p.message.contains("no_peering"), "{p}");
         let p = error_at(&format!(r#"{GOOD}","expect_denied_at":"a/up"}}"#), "checks[0].expect_denied_at");
         assert!(p.message.contains("`inbound` or `outbound`"), "{p}");
-        let p = error_at(&GOOD.replace("\"tcp\"", "\"tcpp\"").replace("allow", "allow\"}"), "checks[0].protocol");
+        let p = error_at(&format!(r#"{}"}}"#, GOOD.replace("tcp", "tcpp")), "checks[0].protocol");
         assert!(p.message.contains("not a protocol"), "{p}");
     }
 
@@ -257,6 +262,13 @@ mod tests {
         .expect_err("three bad fields");
         let paths: Vec<&str> = problems.iter().filter(|p| p.is_error()).map(|p| p.path.as_str()).collect();
         assert_eq!(paths, ["checks[0].expect_path", "checks[0].expect", "checks[0].expect_denied_at"]);
+    }
+
+    #[test]
+    fn a_stopping_point_at_no_instance_is_stale_whatever_its_side() {
+        let s = build(&format!(r#"{GOOD}","expect_denied_at":"gone/sideways"}}"#)).expect("a warning, not an error");
+        assert_eq!(s.checks[0].expect_denied_at.as_ref().map(|at| at.to_string()).as_deref(), Some("gone/sideways"));
+        assert!(s.notices.iter().any(|p| p.path == "checks[0].expect_denied_at" && p.message.contains("names no instance")));
     }
 
     #[test]

@@ -8,8 +8,11 @@
 //! send. The runner (`sim::run_sequence`) consumes only these, so it never meets a malformed
 //! step.
 //!
-//! What cannot be known before the run stays for the run: a change is applied to the world as
-//! the earlier steps left it (so a `modify_rule` merges into the rule as it is then).
+//! Changes are read against the world as the earlier steps leave it: the reader applies each
+//! change to its own copy of the world, so a `modify_rule` merges into the rule as it is at that
+//! step, and a change the world would refuse (an invalid added rule, a member added twice) is a
+//! problem of the document too. The world a step changes depends on the earlier changes only,
+//! never on the connections, so the run meets exactly the world the reader saw.
 
 use super::checks::{parse_verdict, RuleRef};
 use super::live_rules::LiveRules;
@@ -22,6 +25,7 @@ use crate::eval::Verdict;
 use crate::model::protocol::{protocol_name, TCP};
 use crate::model::World;
 use crate::packet::{Packet, TcpFlags};
+use crate::sim::Change;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -53,8 +57,9 @@ pub enum Action {
     Reply { label: String, flags: Option<TcpFlags>, expect: PacketExpectation },
     /// Move the clock on.
     Advance { seconds: u64 },
-    /// Change the world; `expect_cleared`: exactly the entries the change must clear.
-    Change { change: ChangeSpec, expect_cleared: Option<Vec<ClearedEntry>> },
+    /// Change the world (read against the world as the earlier steps leave it); `expect_cleared`:
+    /// exactly the entries the change must clear.
+    Change { change: Change, expect_cleared: Option<Vec<ClearedEntry>> },
     /// Look at connection `label`'s entry on `instance` (an instance id).
     ExpectConnection { label: String, instance: String, state: WantedState, expires_in: Option<u64> },
 }
@@ -142,6 +147,7 @@ impl Sequence {
             malformed: false,
             flows: HashMap::new(),
             rules: LiveRules::of(world),
+            live: None,
         };
         let timeouts = match spec.conntrack_profile.as_deref() {
             None => world.profile.timeouts(),
@@ -180,6 +186,8 @@ struct Reader<'a> {
     /// Each label sent so far, with its connection's protocol.
     flows: HashMap<String, u8>,
     rules: LiveRules<'a>,
+    /// The world as the changes read so far leave it; copied at the first change.
+    live: Option<World>,
 }
 
 impl Reader<'_> {
@@ -341,6 +349,8 @@ impl Reader<'_> {
         let base = self.base.clone();
         let at = |field: &str| format!("{base}.steps[{n}].{field}");
         let world = self.world;
+        // Whether this change's own checks find a problem, whatever the step's other fields say.
+        let prior = std::mem::replace(&mut self.malformed, false);
         let (group, instance, address_group) = match change {
             ChangeSpec::AddRule { group, .. } | ChangeSpec::DeleteRule { group, .. } | ChangeSpec::ModifyRule { group, .. } => {
                 (Some(group), None, None)
@@ -367,6 +377,9 @@ impl Reader<'_> {
         for (field, value, message) in found {
             self.error(at("change"), &field, &value, message);
         }
+        // The objects it names are there: read the change against the world at this step.
+        let typed = if self.malformed { None } else { self.read_change(&at("change"), change) };
+        self.malformed |= prior;
         let mut expect_cleared = None;
         if let Some(entries) = &step.expect_cleared {
             let mut typed = Vec::new();
@@ -385,7 +398,27 @@ impl Reader<'_> {
             }
             expect_cleared = Some(typed);
         }
-        Some(Action::Change { change: change.clone(), expect_cleared })
+        Some(Action::Change { change: typed?, expect_cleared })
+    }
+
+    /// `spec` as the world at this step takes it, applied to that world; `None` when it is
+    /// refused (the problems reported under `path`).
+    fn read_change(&mut self, path: &str, spec: &ChangeSpec) -> Option<Change> {
+        let live = self.live.get_or_insert_with(|| self.world.clone());
+        match Change::from_spec(spec, live, path).and_then(|c| c.check(live).map(|()| c)) {
+            Ok(change) => {
+                change.apply_to(live);
+                Some(change)
+            }
+            Err(found) => {
+                for p in found {
+                    // `Change::check` says `change` for the change as a whole.
+                    let path = if p.path == "change" { path.to_string() } else { p.path };
+                    self.error(path, &p.field, &p.value, p.message);
+                }
+                None
+            }
+        }
     }
 }
 
@@ -456,7 +489,7 @@ mod tests {
         assert_eq!(
             actions[3],
             &Action::Change {
-                change: ChangeSpec::DeleteRule { group: "sg-b".into(), rule_id: "B-ssh".into() },
+                change: Change::DeleteRule { group_id: "sg-b".into(), rule_id: "B-ssh".into() },
                 expect_cleared: Some(vec![ClearedEntry { label: "ssh".into(), instance: "ecs-b".into() }]),
             }
         );
@@ -519,6 +552,28 @@ mod tests {
                 (&format!("{st}[14].expect_connection.state"), "is not a state"),
                 (&format!("{st}[15].expect_connection.label"), "no earlier send"),
                 (&format!("{st}[15].expect_connection.instance"), "no instance"),
+            ],
+        );
+    }
+
+    #[test]
+    fn a_change_is_read_against_the_world_as_the_earlier_steps_leave_it() {
+        let change = |c: Value| json!({"change": c});
+        let add = json!({"add_rule": {"group": "sg-a", "rule": {"id": "new", "direction": "ingress", "protocol": "udp"}}});
+        let delete = json!({"delete_rule": {"group": "sg-a", "rule_id": "new"}});
+        // Added, modified (merged into the added rule), deleted, added again: all fine.
+        let modify = json!({"modify_rule": {"group": "sg-a", "rule_id": "new", "rule": {"multiport": "53"}}});
+        let s = scenario(json!({"name": "s", "steps": [change(add.clone()), change(modify), change(delete.clone()), change(add.clone())]}))
+            .expect("valid");
+        let Action::Change { change: Change::ModifyRule { rule, .. }, .. } = &s.sequences[0].steps[1].action else { panic!() };
+        assert_eq!(rule.protocol, crate::model::ProtocolMatch::Number(17));
+        // A rule the world refuses, and a rule added twice, are errors of the document.
+        let bad = json!({"add_rule": {"group": "sg-a", "rule": {"direction": "sideways"}}});
+        errors(
+            json!([change(bad), change(add.clone()), change(add)]),
+            &[
+                ("sequences[0].steps[0].change.add_rule.rule.direction", "must be `ingress` (inbound) or `egress` (outbound)"),
+                ("sequences[0].steps[2].change.add_rule.rule.id", "already has a rule with this id"),
             ],
         );
     }

@@ -1,9 +1,3 @@
-//! Runs a scenario's stateful test sequence (`scenario::SequenceSpec`) on a fresh simulator: send
-//! packets, reply on labelled flows, advance the clock, change the world, and check verdicts,
-//! cleared entries and connection states. Every malformed step is a failure naming the step and
-//! the field; the run goes on with the next step. `details` holds each step's trace and events,
-//! the final connection tables and the event log.
-
 //! Runs a scenario's stateful test sequence (`scenario::Sequence`, read and checked when the
 //! scenario was built) on a fresh simulator: send packets, reply on labelled flows, advance the
 //! clock, change the world, and check verdicts, cleared entries and connection states. The steps
@@ -16,7 +10,7 @@ use crate::conntrack::Connection;
 use crate::eval::explain::render_text;
 use crate::eval::{Evaluation, HopDecision};
 use crate::packet::{Packet, TcpFlags};
-use crate::scenario::{Action, ChangeSpec, ClearedEntry, PacketExpectation, Sequence, Step, WantedState};
+use crate::scenario::{Action, ClearedEntry, PacketExpectation, Sequence, Step, WantedState};
 use crate::testing::check::unmet_expectations;
 use crate::testing::{TestKind, TestOutcome};
 use std::collections::BTreeMap;
@@ -139,17 +133,16 @@ impl Runner {
         }
     }
 
-    /// Applies the change to the world as the earlier steps left it; the world may refuse it
-    /// (a rule added without an id, then deleted by a guessed one).
-    fn change(&mut self, n: usize, spec: &ChangeSpec, expect_cleared: Option<&[ClearedEntry]>) {
-        let path = format!("steps[{}].change", n - 1);
-        match Change::from_spec(spec, self.sim.world(), &path).and_then(|c| self.sim.apply(&c)) {
+    /// Applies the change, read against this very world when the scenario was built.
+    fn change(&mut self, n: usize, change: &Change, expect_cleared: Option<&[ClearedEntry]>) {
+        match self.sim.apply(change) {
             Ok(report) => {
                 self.show_change(&report);
                 if let Some(expected) = expect_cleared {
                     self.check_cleared(n, expected, &report);
                 }
             }
+            // `Sequence::parse` applied it to the same world; kept for a world changed elsewhere.
             Err(problems) => {
                 for p in problems {
                     self.fail(n, "change", p.to_string());
