@@ -183,8 +183,8 @@ struct Reader<'a> {
     object: String,
     problems: &'a mut Problems,
     malformed: bool,
-    /// Each label sent so far, with its connection's protocol.
-    flows: HashMap<String, u8>,
+    /// Each label sent so far, with its connection's protocol (`None`: its packet is broken).
+    flows: HashMap<String, Option<u8>>,
     rules: LiveRules<'a>,
     /// The world as the changes read so far leave it; copied at the first change.
     live: Option<World>,
@@ -277,7 +277,8 @@ impl Reader<'_> {
     fn send(&mut self, n: usize, send: &super::ProbeSpec, step: &StepSpec, expect: PacketExpectation) -> Option<Action> {
         let base = self.base.clone();
         let at = |field: &str| format!("{base}.steps[{n}].{field}");
-        let packet = match send.resolve(self.world) {
+        // Against the world at this step, as the run would resolve it.
+        let packet = match send.resolve(self.live.as_ref().unwrap_or(self.world)) {
             Err(found) => {
                 for p in found {
                     self.error(at(&format!("send.{}", p.field)), &p.field, &p.value, p.message);
@@ -294,7 +295,7 @@ impl Reader<'_> {
         };
         if let Some(label) = &step.label {
             // Known from here on even when the packet is broken: one problem, not one per use.
-            self.flows.insert(label.clone(), packet.as_ref().map_or(0, |p| p.protocol));
+            self.flows.insert(label.clone(), packet.as_ref().map(|p| p.protocol));
         }
         Some(Action::Send { packet: packet?, label: step.label.clone(), embeds: step.embeds.clone(), expect })
     }
@@ -308,8 +309,8 @@ impl Reader<'_> {
         };
         let flags = match step.flags.as_deref() {
             None => None,
-            Some(text) if protocol != TCP => {
-                let message = format!("applies to tcp flows, and `{label}` is {}", protocol_name(protocol));
+            Some(text) if protocol.is_some_and(|p| p != TCP) => {
+                let message = format!("applies to tcp flows, and `{label}` is {}", protocol_name(protocol.unwrap_or(TCP)));
                 self.error(at("flags"), "flags", text, message);
                 None
             }
