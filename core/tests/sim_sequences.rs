@@ -1,10 +1,10 @@
 //! Stateful sequences as scenario files write them, run by `sim::run_sequence` through
-//! `testing::run_scenario`: passing sequences, failing expectations, and malformed steps, each a
-//! failure naming the step and the field.
+//! `testing::run_scenario`: passing sequences and failing expectations, each failure naming the
+//! step; malformed steps are refused when the scenario is built, each at its path.
 
 use serde_json::{json, Value};
 use sgplay_core::testing::{run_scenario, TestKind, TestOutcome};
-use sgplay_core::Scenario;
+use sgplay_core::{Problem, Scenario};
 
 fn world(sequences: Value) -> Value {
     json!({
@@ -26,21 +26,29 @@ fn world(sequences: Value) -> Value {
     })
 }
 
-/// Runs one sequence of `steps` (with optional extra sequence fields).
-fn run(steps: Value, extra: Value) -> TestOutcome {
+/// The scenario with one sequence of `steps` (with optional extra sequence fields).
+fn build(steps: Value, extra: Value) -> Result<Scenario, Vec<Problem>> {
     let mut seq = json!({"name": "seq", "steps": steps});
     if let (Some(s), Some(e)) = (seq.as_object_mut(), extra.as_object()) {
         s.extend(e.clone());
     }
-    // The sequence is attached after validation: validation rejects malformed steps up front,
-    // and these tests check that the runner itself copes with them too.
-    let mut scenario = Scenario::from_json(&world(json!([])).to_string()).expect("valid scenario");
-    scenario.sequences = vec![serde_json::from_value(seq).expect("sequence shape")];
+    Scenario::from_json(&world(json!([seq])).to_string())
+}
+
+/// Runs one sequence of `steps` (with optional extra sequence fields).
+fn run(steps: Value, extra: Value) -> TestOutcome {
+    let scenario = build(steps, extra).unwrap_or_else(|problems| panic!("invalid scenario: {problems:#?}"));
     let mut outcomes = run_scenario(&scenario);
     assert_eq!(outcomes.len(), 1);
     let o = outcomes.remove(0);
     assert_eq!(o.kind, TestKind::Sequence);
     o
+}
+
+/// The errors building the scenario with a sequence of `steps` reports, as `path: message`.
+fn refused(steps: Value, extra: Value) -> Vec<String> {
+    let problems = build(steps, extra).expect_err("the sequence is malformed");
+    problems.iter().filter(|p| p.is_error()).map(|p| format!("{}: {}", p.path, p.message)).collect()
 }
 
 #[track_caller]
@@ -69,7 +77,7 @@ fn a_whole_story_passes() {
         {"reply": "ssh", "expect": "allow", "expect_tracked": true},
         {"reply": "ssh", "expect": "allow", "expect_tracked": true, "note": "the client's ACK"},
         {"expect_connection": {"label": "ssh", "instance": "ecs-b", "state": "ESTABLISHED", "expires_in": 600}},
-        {"expect_connection": {"label": "ssh", "instance": "ECS-A", "state": "established"}},
+        {"expect_connection": {"label": "ssh", "instance": "ecs-a", "state": "established"}},
         {"advance": 100},
         {"change": {"delete_rule": {"group": "sg-b", "rule_id": "B-ssh"}}, "expect_cleared": ["ssh@ecs-b"]},
         {"expect_connection": {"label": "ssh", "instance": "ecs-b", "state": "CLEARED"}},
@@ -109,8 +117,10 @@ fn the_linux_profile_is_selectable() {
         json!({"conntrack_profile": "linux"}),
     );
     assert!(o.passed, "{:?}", o.failures);
-    let o = run(json!([ssh()]), json!({"conntrack_profile": "bsd"}));
-    assert_eq!(o.failures, ["conntrack_profile: `bsd` is not a connection tracking profile; use `huawei`, `linux` or `alibaba`"]);
+    assert_eq!(
+        refused(json!([ssh()]), json!({"conntrack_profile": "bsd"})),
+        ["sequences[0].conntrack_profile: `bsd` is not a connection tracking profile; use `huawei`, `linux` or `alibaba`"]
+    );
 }
 
 #[test]
@@ -155,8 +165,8 @@ fn expect_cleared_lists_exactly_the_cleared_entries() {
 }
 
 #[test]
-fn malformed_steps_fail_clearly_and_the_run_goes_on() {
-    let o = fails_with(
+fn malformed_steps_are_refused_at_their_paths_all_at_once() {
+    let found = refused(
         json!([
             {},
             {"advance": 1, "reply": "x"},
@@ -175,28 +185,35 @@ fn malformed_steps_fail_clearly_and_the_run_goes_on() {
             {"expect_connection": {"label": "ssh", "instance": "ecs-q", "state": "NONE"}},
             {"expect_connection": {"label": "ssh", "instance": "ecs-b", "state": "SYN_SENT"}}
         ]),
-        &[
-            "step 1: a step needs exactly one of `send`, `reply`, `advance`, `change`, `expect_connection`; found none",
-            "step 2: a step needs exactly one of `send`, `reply`, `advance`, `change`, `expect_connection`; found `reply` and `advance`",
-            "step 3 (advance): `label` does not apply to `advance` steps",
-            "step 4 (send): `flags` does not apply to `send` steps; a sent packet's flags go in `send.flags`",
-            "step 5 (send): `expect` must be `allow` or `deny`, not `maybe`",
-            "step 6 (send): bad packet: error: from (packet): `ecs-z`: is neither an IP address nor an instance id; instances: `ecs-a`, `ecs-b`",
-            "step 7 (reply): `reply` names `nothing`, but no packet was sent with that label; labels: none yet",
-            "step 9 (reply): `label` does not apply to `reply` steps; a reply names its flow in `reply` itself",
-            "step 10 (reply): `flags`: `urgent` is not a TCP flag; use syn, ack, fin, rst or psh, e.g. `syn,ack`",
-            "step 11 (change): error: steps[10].change.add_rule.group (change): `sg-z`: no security group has this id; known groups: `sg-a`, `sg-b`",
-            "step 12 (change): `expect_cleared` entry `ssh` must be written `label@instance`",
-            "step 13 (expect_connection): `state` `OPEN` is not a state; use SYN_SENT, SYN_RECV, ESTABLISHED, FIN_WAIT, CLOSE_WAIT, LAST_ACK, TIME_WAIT, CLOSE, SYN_SENT2, UNREPLIED, REPLIED, CLEARED, CUT or NONE",
-            "step 14 (expect_connection): `label` `nope`: no packet was sent with that label",
-            "step 15 (expect_connection): `instance` `ecs-q`: no instance has this id or name",
-        ],
+        json!({}),
     );
-    assert!(o.details.contains("step 16 at t=0: expect_connection"), "the run went on after the failures:\n{}", o.details);
+    let steps = "sequences[0].steps";
+    assert_eq!(
+        found,
+        [
+            format!("{steps}[0]: a step does exactly one of send, reply, advance, change, expect_connection; this one has none"),
+            format!("{steps}[1]: a step does exactly one of send, reply, advance, change, expect_connection; this one has reply and advance"),
+            format!("{steps}[1].reply: no earlier send step has this label"),
+            format!("{steps}[2].label: belongs on a send step"),
+            format!("{steps}[3].flags: belongs on a reply step; a send carries its flags in the packet"),
+            format!("{steps}[4].expect: must be `allow` or `deny`"),
+            format!("{steps}[5].send.from: is neither an IP address nor an instance id; instances: `ecs-a`, `ecs-b`"),
+            format!("{steps}[6].reply: no earlier send step has this label"),
+            format!("{steps}[8].label: belongs on a send step; a reply names its flow in `reply` itself"),
+            format!("{steps}[9].flags: `urgent` is not a TCP flag; use syn, ack, fin, rst or psh, e.g. `syn,ack`"),
+            format!("{steps}[10].change: no security group has this id"),
+            format!("{steps}[11].expect_cleared: must be `label@instance` with a label of an earlier send and an instance id"),
+            format!("{steps}[12].expect_connection.state: is not a state; use SYN_SENT, SYN_RECV, ESTABLISHED, FIN_WAIT, CLOSE_WAIT, LAST_ACK, TIME_WAIT, CLOSE, SYN_SENT2, UNREPLIED, REPLIED, CLEARED, CUT or NONE"),
+            format!("{steps}[13].expect_connection.label: no earlier send step has this label"),
+            format!("{steps}[14].expect_connection.instance: no instance has this id"),
+        ]
+    );
 }
 
 #[test]
-fn a_sequence_without_steps_fails() {
-    let o = run(json!([]), json!({}));
-    assert_eq!(o.failures, ["the sequence has no steps"]);
+fn a_sequence_without_steps_is_refused() {
+    assert_eq!(
+        refused(json!([]), json!({})),
+        ["sequences[0].steps: is empty; a sequence needs at least one step (a `send`, to begin with)"]
+    );
 }

@@ -465,8 +465,9 @@ fn step(b: &mut Bytes) -> StepSpec {
     s
 }
 
-/// A sequence built from the bytes, on the small scenario: run directly (as the runner must
-/// stand any malformed step), and, when the scenario with it validates, as `sgplay test` runs it.
+/// A sequence built from the bytes, on the small scenario: read as the build reads it (no panic
+/// on any malformed step), run when it reads, and, when the scenario with it validates, run as
+/// `sgplay test` runs it.
 pub fn sequence(data: &[u8]) {
     let mut b = Bytes::new(data);
     let conntrack_profile = opt_text(&mut b, &["huawei", "linux", "bsd"]);
@@ -478,7 +479,10 @@ pub fn sequence(data: &[u8]) {
     let sequence = SequenceSpec { name: "fuzz".into(), description: String::new(), conntrack_profile, cut_wait, steps };
     let mut spec = small_scenario().clone();
     let scenario = spec.build().expect("the fuzz world validates");
-    let _ = sgplay_core::sim::run_sequence(&scenario, &sequence);
+    let mut problems = sgplay_core::diagnostic::Problems::default();
+    if let Some(typed) = sgplay_core::scenario::Sequence::parse(&scenario.world, &sequence, 0, &mut problems) {
+        let _ = sgplay_core::sim::run_sequence(&scenario, &typed);
+    }
     spec.sequences.push(sequence);
     if let Ok(scenario) = spec.build() {
         let _ = sgplay_core::testing::run_scenario(&scenario);

@@ -67,10 +67,10 @@ fn every_check_gets_the_answer_of_a_fresh_simulator() {
     let mut differ = Vec::new();
     for file in corpus() {
         for check in &file.scenario.checks {
-            let Ok(packet) = check.packet.resolve(&file.scenario.world) else { continue };
-            let eval = sgplay_core::evaluate(&file.scenario.world, &packet);
+            let Ok(packet) = &check.packet else { continue };
+            let eval = sgplay_core::evaluate(&file.scenario.world, packet);
             let mut sim = Simulator::new(file.scenario.world.clone(), file.scenario.world.profile.timeouts());
-            let sent = sim.send(&packet).evaluation;
+            let sent = sim.send(packet).evaluation;
             let stop = |e: &sgplay_core::Evaluation| e.denied_at().map(|h| (h.instance_id.clone(), h.direction));
             if eval.verdict != sent.verdict || stop(&eval) != stop(&sent) {
                 differ.push(format!(
@@ -229,9 +229,9 @@ fn the_compiled_matcher_agrees_with_the_tracer_on_every_check() {
         let world = &file.scenario.world;
         let matcher = sgplay_core::Matcher::build(world);
         for check in &file.scenario.checks {
-            let Ok(packet) = check.packet.resolve(world) else { continue };
-            let eval = sgplay_core::evaluate(world, &packet);
-            let decision = matcher.decide_rule(&packet);
+            let Ok(packet) = &check.packet else { continue };
+            let eval = sgplay_core::evaluate(world, packet);
+            let decision = matcher.decide_rule(packet);
             let traced: Vec<&str> = eval.deciding_rules().iter().map(|(_, _, r)| *r).collect();
             let compiled: Vec<&str> = [decision.outbound, decision.inbound]
                 .iter()

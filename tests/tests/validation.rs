@@ -198,8 +198,9 @@ fn five_thousand_broken_rules_report_five_thousand_problems() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Sequences are checked twice: validation reports every shape problem at once, and the runner
-// still fails a malformed step with a message naming it (for sequences built in code).
+// Sequences are read when the scenario is built: validation reports every shape problem at once,
+// and the runner only ever gets typed steps (`scenario::Sequence`), so it never meets a malformed
+// one.
 
 const BROKEN_SEQUENCES: &str = r#"{"version": 1, "name": "t",
       "security_groups": [{"id": "sg", "rules": [{"id": "in", "direction": "ingress", "protocol": "tcp", "multiport": "22"}]}],
@@ -218,6 +219,7 @@ fn broken_sequences_are_validation_errors_all_at_once() {
     let problems = Scenario::from_json(BROKEN_SEQUENCES).expect_err("sequence shapes are validated");
     for (path, needle) in [
         ("sequences[0].steps[0].reply", "ghost"),
+        ("sequences[1].steps[0].change.add_rule.rule.direction", "sideways"),
         ("sequences[2].steps[0].change", "sg-nowhere"),
         ("sequences[3].steps[0]", "exactly one"),
         ("sequences[4].steps[0].send.from", "nowhere"),
@@ -231,30 +233,23 @@ fn broken_sequences_are_validation_errors_all_at_once() {
 }
 
 #[test]
-fn a_broken_sequence_fails_naming_its_step_instead_of_panicking() {
-    let mut spec = ScenarioSpec::parse(BROKEN_SEQUENCES).expect("parses");
-    let sequences = std::mem::take(&mut spec.sequences);
-    let mut scenario = spec.build().expect("the world is valid");
-    scenario.sequences = sequences;
-    let outcomes = sgplay_core::testing::run_scenario(&scenario);
-    let failure = |name: &str| -> String {
-        let o = outcomes.iter().find(|o| o.name == name).unwrap_or_else(|| panic!("no outcome for {name}"));
-        assert!(!o.passed, "{name} must fail");
-        o.failures.join("\n")
-    };
-    assert!(failure("reply to nothing").contains("`ghost`"));
-    let invalid = failure("invalid rule");
-    assert!(invalid.contains("direction") && invalid.contains("sideways"), "{invalid}");
-    assert!(failure("unknown group").contains("`sg-nowhere`"));
-    let two = failure("two actions");
-    assert!(two.contains("exactly one"), "{two}");
-    assert!(failure("bad packet").contains("nowhere"));
-    assert!(failure("unknown profile").contains("bsd"));
+fn a_broken_sequence_is_refused_by_the_parse_the_runner_needs() {
+    // `Sequence::parse`, which the build reads sequences with, refuses each of these on its own too.
+    let spec = ScenarioSpec::parse(BROKEN_SEQUENCES).expect("parses");
+    let mut world_only = spec.clone();
+    world_only.sequences.clear();
+    let scenario = world_only.build().expect("the world is valid");
+    for (i, seq) in spec.sequences.iter().enumerate() {
+        let mut problems = sgplay_core::diagnostic::Problems::default();
+        let parsed = sgplay_core::scenario::Sequence::parse(&scenario.world, seq, i, &mut problems);
+        let found = problems.into_vec();
+        assert!(parsed.is_none() && found.iter().any(|p| p.path.starts_with(&format!("sequences[{i}]"))), "{}: {found:?}", seq.name);
+    }
 }
 
-/// `ScenarioSpec::build` says "checks and sequences are validated for shape here", and validation
-/// reports every problem at once; but a sequence's shape (its profile, a step with two actions, an
-/// `expect` that is not a verdict) is only found when the sequence runs, one problem at a time.
+/// `ScenarioSpec::build` reads checks and sequences into typed values, and validation reports every
+/// problem at once: a sequence's shape (its profile, a step with two actions, an `expect` that is
+/// not a verdict) is found then, not when the sequence runs.
 #[test]
 
 fn sequence_shape_problems_are_validation_errors() {

@@ -3,10 +3,12 @@
 //! `Scenario::from_json` parses and validates, reporting every problem at once.
 
 use super::address_group_spec::{build_address_group, AddressGroupSpec};
+use super::checks::Check;
 use super::probe::ProbeSpec;
 use super::rule_spec::{build_rule, RuleContext, RuleSpec};
 use super::sequence::SequenceSpec;
 use super::source_map::{GroupOrigin, RuleOrigin, SourceMap};
+use super::steps::Sequence;
 use crate::diagnostic::{IdList, Problem, Problems, Severity};
 use crate::model::{Ethertype, Instance, InstanceKind, SecurityGroup, Subnet, Vpc, World};
 use crate::profile::CloudProfile;
@@ -183,8 +185,10 @@ pub struct Scenario {
     pub description: String,
     pub world: World,
     pub layout: BTreeMap<String, Position>,
-    pub checks: Vec<CheckSpec>,
-    pub sequences: Vec<SequenceSpec>,
+    /// The document's checks, read into typed values.
+    pub checks: Vec<Check>,
+    /// The document's sequences, read into typed steps.
+    pub sequences: Vec<Sequence>,
     /// Warnings and advice: the scenario is usable, but these deserve a look.
     pub notices: Vec<Problem>,
     /// Where each rule of `world` comes from in the document.
@@ -277,7 +281,7 @@ impl ScenarioSpec {
         self.check_snat(&vpcs, &instances, &mut problems);
         super::alibaba::instances(self, profile, &security_groups, &instances, &mut problems);
         let world = World { vpcs, security_groups, address_groups, instances, peerings, profile };
-        self.check_tests(&world, &mut problems);
+        let (checks, sequences) = self.read_tests(&world, &mut problems);
         if problems.has_errors() {
             let mut list = problems.into_vec();
             list.sort_by_key(|p| p.severity);
@@ -296,8 +300,8 @@ impl ScenarioSpec {
             description: self.description.clone(),
             world,
             layout: self.layout.clone(),
-            checks: self.checks.clone(),
-            sequences: self.sequences.clone(),
+            checks,
+            sequences,
             notices,
             source_map,
         })
@@ -676,91 +680,17 @@ impl ScenarioSpec {
         out
     }
 
-    /// Checks and sequences are validated completely here (packets resolved against the world,
-    /// expected rules and stopping points named), so the runner never meets a malformed test.
-    fn check_tests(&self, world: &World, problems: &mut Problems) {
-        if !problems.has_errors() {
-            for (i, seq) in self.sequences.iter().enumerate() {
-                super::sequence_check::check_sequence(world, seq, i, problems);
-            }
-        }
+    /// Checks and sequences are read completely here into typed values (packets resolved
+    /// against the world, expected rules and stopping points named), so the runner never meets a
+    /// malformed test. What needs the world is read only when the world is valid.
+    fn read_tests(&self, world: &World, problems: &mut Problems) -> (Vec<Check>, Vec<Sequence>) {
         let world_valid = !problems.has_errors();
-        for (i, c) in self.checks.iter().enumerate() {
-            let object = format!("check `{}`", c.name);
-            if let Some(p) = c
-                .expect_path
-                .as_deref()
-                .filter(|p| !matches!(*p, "reachable" | "no_peering" | "private_from_outside" | "no_public_address"))
-            {
-                problems.push(Problem::error(
-                    format!("checks[{i}].expect_path"),
-                    object.clone(),
-                    "expect_path",
-                    p,
-                    "must be `reachable`, `no_peering`, `private_from_outside` or `no_public_address`",
-                ));
-            }
-            if !matches!(c.expect.as_str(), "allow" | "deny") {
-                problems.push(Problem::error(
-                    format!("checks[{i}].expect"),
-                    object.clone(),
-                    "expect",
-                    c.expect.clone(),
-                    "must be `allow` or `deny`",
-                ));
-            }
-            // The rest needs the world: checked only when the world itself is valid.
-            if !world_valid {
-                continue;
-            }
-            // A check naming an instance or a rule the world does not hold is a failing test, not
-            // a broken document: an edit that deletes the rule a check expects must stay
-            // possible (the playground refuses edits that do not validate). A warning here, a
-            // failure in `sgplay test`.
-            let stale = |p: Problem| Problem {
-                severity: Severity::Warning,
-                message: format!("{}; this check fails until it does", p.message),
-                ..p
-            };
-            if let Err(found) = c.packet.resolve(world) {
-                for p in found {
-                    let names_missing = matches!(p.field.as_str(), "from" | "to") && p.message.contains("nor an instance");
-                    let p = Problem { path: format!("checks[{i}].{}", p.path), object: object.clone(), ..p };
-                    problems.push(if names_missing { stale(p) } else { p });
-                }
-            }
-            if let Some(rule) = &c.expect_rule {
-                if !world.security_groups.iter().flat_map(|g| &g.rules).any(|r| &r.id == rule) {
-                    problems.push(stale(Problem::error(
-                        format!("checks[{i}].expect_rule"),
-                        object.clone(),
-                        "expect_rule",
-                        rule.clone(),
-                        "no rule of the scenario has this id",
-                    )));
-                }
-            }
-            if let Some(at) = &c.expect_denied_at {
-                let (instance, direction) = at.split_once('/').map_or((at.as_str(), None), |(i, d)| (i, Some(d)));
-                if world.instance(instance).is_none() {
-                    problems.push(stale(Problem::error(
-                        format!("checks[{i}].expect_denied_at"),
-                        object.clone(),
-                        "expect_denied_at",
-                        at.clone(),
-                        "names no instance (write `instance` or `instance/inbound|outbound` with an instance id)",
-                    )));
-                } else if direction.is_some_and(|d| !matches!(d, "inbound" | "outbound")) {
-                    problems.push(Problem::error(
-                        format!("checks[{i}].expect_denied_at"),
-                        object.clone(),
-                        "expect_denied_at",
-                        at.clone(),
-                        "the side after `/` must be `inbound` or `outbound`",
-                    ));
-                }
-            }
+        let mut sequences = Vec::new();
+        if world_valid {
+            sequences = self.sequences.iter().enumerate().filter_map(|(i, seq)| Sequence::parse(world, seq, i, problems)).collect();
         }
+        let checks = self.checks.iter().enumerate().filter_map(|(i, c)| Check::parse(c, i, world, world_valid, problems)).collect();
+        (checks, sequences)
     }
 }
 

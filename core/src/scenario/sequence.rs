@@ -1,6 +1,7 @@
 //! Stateful test sequences as written in a scenario file: send packets, send replies, advance the
 //! simulated clock, change rules or membership, and expect verdicts and connection states.
-//! `sim::run_sequence` executes them.
+//! The file format only: `steps::Sequence::parse` reads them into typed steps, which
+//! `sim::run_sequence` executes.
 
 use super::probe::ProbeSpec;
 use super::rule_spec::RuleSpec;
@@ -103,19 +104,6 @@ pub struct ConnectionExpectation {
     /// Seconds until the entry expires.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<u64>,
-}
-
-impl ConnectionExpectation {
-    /// The state named, upper case with `_` (`SYN_SENT`, `CUT`), or what would be right.
-    pub fn wanted_state(&self) -> Result<String, String> {
-        let wanted = self.state.trim().to_ascii_uppercase().replace('-', "_");
-        let known = matches!(wanted.as_str(), "CUT" | "CLEARED" | "NONE") || crate::conntrack::ConnState::parse(&wanted).is_some();
-        if known {
-            return Ok(wanted);
-        }
-        let tcp: Vec<&str> = crate::conntrack::TcpState::ALL.iter().skip(1).map(|s| s.name()).collect();
-        Err(format!("is not a state; use {}, UNREPLIED, REPLIED, CLEARED, CUT or NONE", tcp.join(", ")))
-    }
 }
 
 /// The fields a `modify_rule` sets, as written: a field given as `null` is kept (it resets the
