@@ -1,4 +1,4 @@
-//! `sgplay export`: a scenario as Huawei Cloud API output or Terraform HCL.
+//! `sgplay export`: a scenario as Huawei or Alibaba Cloud API output or Terraform HCL.
 
 use super::Exit;
 use crate::output::{self, ColorChoice, Painter};
@@ -7,8 +7,10 @@ use sgplay_core::interop::{self, huawei_api::Listing, Format};
 use std::path::PathBuf;
 
 /// Write a scenario as API output (ListSecurityGroups with each group's rules,
-/// ListAddressGroup and the ECS server list, one JSON document each) or as Terraform HCL
-/// for the huaweicloud provider (groups, rules and address groups, with references)
+/// ListAddressGroup and the ECS server list, one JSON document each), as Alibaba Cloud
+/// DescribeSecurityGroupAttribute responses, or as Terraform HCL for the huaweicloud provider
+/// (groups, rules and address groups, with references) or the alicloud provider (groups and
+/// rules, one rule per port range)
 ///
 /// What the format cannot carry (VPCs, virtual IPs, load balancers, instances, checks) is
 /// listed on stderr.
@@ -17,12 +19,13 @@ use std::path::PathBuf;
 #[command(after_help = "Examples:\n  \
     sgplay export estate.json --format huawei-api -o estate-api.json\n  \
     sgplay export estate.json --format huawei-api --only security-group-rules\n  \
-    sgplay export estate.json --format huawei-terraform -o security-groups.tf")]
+    sgplay export estate.json --format huawei-terraform -o security-groups.tf\n  \
+    sgplay export alibaba.json --format alibaba-terraform -o security-groups.tf")]
 pub struct ExportArgs {
     /// Scenario file (or API output, which is read as `import` reads it)
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
-    #[arg(long, value_name = "FORMAT", value_parser = ["huawei-api", "huawei-terraform", "alibaba-api", "scenario"])]
+    #[arg(long, value_name = "FORMAT", value_parser = ["huawei-api", "huawei-terraform", "alibaba-api", "alibaba-terraform", "scenario"])]
     pub format: String,
     /// huawei-api only: the listings to write, comma-separated, instead of all of them
     #[arg(long, value_name = "LISTINGS", value_delimiter = ',',
