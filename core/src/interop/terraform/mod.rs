@@ -1,13 +1,16 @@
-//! # Terraform: the huaweicloud provider's resources in and out
+//! # Terraform: the huaweicloud and alicloud providers' resources in and out
 //!
 //! Many estates are not clicked together in the console but written as Terraform: a
 //! `huaweicloud_networking_secgroup` per group (`delete_default_rules = true`, or the cloud adds
 //! its default rules behind the user's back), a `huaweicloud_networking_secgroup_rule` per rule,
 //! a `huaweicloud_vpc_address_group` per address group, each rule pointing at its group by a
-//! reference (`huaweicloud_networking_secgroup.web.id`), not by a pasted id.
+//! reference (`huaweicloud_networking_secgroup.web.id`), not by a pasted id. Alibaba's are
+//! written the same way: `alicloud_security_group`, `alicloud_security_group_rule`.
 //!
-//! - `resources`: the provider's arguments ↔ `GroupSpec`, `RuleSpec`, `AddressGroupSpec`,
-//!   shared by the readers and the writer.
+//! - `provider`: what differs between providers, as data ([`Provider`]): the resource types,
+//!   their readers, the profile, the references; the readers below are written once for both.
+//! - `arguments`: reading one resource's evaluated arguments, whatever the provider.
+//! - `resources` (huaweicloud) and `alicloud`: the provider's arguments → the scenario's specs.
 //! - `hcl_import`: `.tf` text, parsed by `hcl-rs` and evaluated by its evaluator: `variable`
 //!   defaults, `locals`, `count` and `for_each` over literal collections (`count.index`,
 //!   `each.key`, `each.value`), and references between resources. Whatever it cannot resolve
@@ -18,8 +21,8 @@
 //! - `json_import`: `terraform show -json` of a state (`values.root_module`) or a plan
 //!   (`planned_values.root_module`, with `resource_changes[].change.after` and the plan's
 //!   `configuration` for references not known until apply).
-//! - `export`: a scenario as HCL, with references between resources and resource names made
-//!   from the scenario's ids.
+//! - `export` (huaweicloud) and `alicloud_export`: a scenario as HCL, with references between
+//!   resources and resource names made from the scenario's ids (`hcl_writing`).
 //!
 //! A resource's scenario id is its address without the type (`web`, `web[0]`, `web[a]`) in
 //! HCL, the cloud's `id` in a state. Rule ids are the rule resources' names, so export then
