@@ -29,6 +29,7 @@
 //! - **Linear.** Hash maps throughout; large estates import in one pass.
 
 pub mod alibaba_api;
+pub mod between_clouds;
 mod alibaba_rules;
 pub mod huawei_api;
 mod origins;
