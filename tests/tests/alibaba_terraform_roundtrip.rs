@@ -13,8 +13,7 @@ use sgplay_core::interop::{self, import_any, Format};
 use sgplay_core::model::{Ethertype, PortSet, ProtocolMatch, Remote, Rule, World};
 use sgplay_core::profile::alibaba::is_implicit;
 use sgplay_core::profile::CloudProfile;
-use sgplay_core::scenario::ScenarioSpec;
-use sgplay_tests::documents::scenario_of;
+use sgplay_tests::imports::{export_then_import_is_the_identity, hcl_document};
 use sgplay_tests::random_world::{build_profiled, profiled_world_bp, ProfiledBp};
 
 /// Can the provider write this rule as it is (its ports aside)?
@@ -63,16 +62,6 @@ fn alicloud_world(mut world: World) -> World {
     world
 }
 
-/// The world as the scenario import writes: named after the file, rules without the group id
-/// they sit in (HCL refers to the resource instead).
-fn document(world: &World) -> ScenarioSpec {
-    let mut spec = ScenarioSpec { name: "Imported from exported.tf".into(), ..scenario_of(world) };
-    for rule in spec.security_groups.iter_mut().flat_map(|g| g.rules.iter_mut()) {
-        rule.security_group_id = None;
-    }
-    spec
-}
-
 fn alibaba_bp() -> impl Strategy<Value = ProfiledBp> {
     profiled_world_bp().prop_map(|bp| ProfiledBp { profile: CloudProfile::Alibaba, ..bp })
 }
@@ -81,17 +70,9 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
-    fn export_then_import_is_the_identity(bp in alibaba_bp()) {
+    fn hcl_export_then_import_is_the_identity(bp in alibaba_bp()) {
         let world = alicloud_world(build_profiled(&bp));
-        let spec = document(&world);
-        let exported = interop::export(&spec, Format::AlibabaTerraform).map_err(|p| TestCaseError::fail(format!("{p:?}")))?;
-        prop_assert!(exported.left_out.is_empty(), "{:?}", exported.left_out);
-        let imported = import_any(&[("exported.tf", &exported.text)]).map_err(|p| TestCaseError::fail(format!("{p:?}\n{}", exported.text)))?;
-        prop_assert_eq!(imported.format, Format::AlibabaTerraform);
-        prop_assert!(imported.warnings.is_empty(), "{:?}", imported.warnings);
-        prop_assert_eq!(&imported.scenario, &spec);
-        let rebuilt = imported.scenario.build().map_err(|p| TestCaseError::fail(format!("{p:?}")))?.world;
-        prop_assert_eq!(rebuilt, world);
+        export_then_import_is_the_identity(&world, Format::AlibabaTerraform, "exported.tf")?;
     }
 
     /// What a random world holds beyond the provider's form is said, never written wrong:
@@ -99,7 +80,7 @@ proptest! {
     #[test]
     fn what_cannot_be_written_is_left_out_and_said(bp in alibaba_bp()) {
         let full = build_profiled(&bp);
-        let spec = document(&full);
+        let spec = hcl_document(&full, "exported.tf");
         let exported = interop::export(&spec, Format::AlibabaTerraform).map_err(|p| TestCaseError::fail(format!("{p:?}")))?;
         let lossy = full.security_groups.iter().flat_map(|g| &g.rules).any(|r| !is_implicit(r) && !writable(r));
         if lossy || !full.address_groups.is_empty() {

@@ -9,7 +9,8 @@
 //! things out in the same way, and say the same about what they left out ([`left_out`]); both
 //! read a port range back through [`multiport`].
 
-use crate::diagnostic::{Problem, Severity};
+use super::left_out::{beyond_groups, note};
+use crate::diagnostic::Problem;
 use crate::model::{Remote, Rule, SecurityGroup, World};
 use crate::profile::{alibaba, CloudProfile};
 use crate::scenario::ScenarioSpec;
@@ -30,17 +31,6 @@ pub(crate) struct Permission<'w> {
     /// `22/22`, `1/200`; `-1/-1` for a protocol without ports.
     pub port_range: String,
     pub object: Authorization,
-}
-
-pub(crate) fn note(path: &str, object: &str, message: &str) -> Problem {
-    Problem {
-        severity: Severity::Warning,
-        path: path.to_string(),
-        object: object.to_string(),
-        field: String::new(),
-        value: String::new(),
-        message: message.to_string(),
-    }
 }
 
 /// The written rules of the `g`-th group as Alibaba rules, one per port range; a rule Alibaba
@@ -81,10 +71,7 @@ pub(crate) fn permissions<'w>(g: usize, group: &'w SecurityGroup, left_out: &mut
 pub(crate) fn left_out(spec: &ScenarioSpec, world: &World, instances_are: &str) -> Vec<Problem> {
     let mut out = Vec::new();
     if world.profile != CloudProfile::Alibaba {
-        out.push(note("profile", "scenario file", "follows the Huawei profile: its rules are written in Alibaba's format, but Alibaba sorts all groups' rules together and adds default rules, so verdicts may differ"));
-    }
-    if !world.instances.is_empty() {
-        out.push(note("instances", "instances", &format!("are not exported ({instances_are})")));
+        out.push(note("profile", "scenario file", "follows the Huawei profile: its rules are written in Alibaba's format, but Alibaba sorts all groups' rules together and adds default rules, so verdicts may differ (`--report` says which)"));
     }
     if !world.address_groups.is_empty() {
         out.push(note(
@@ -93,9 +80,7 @@ pub(crate) fn left_out(spec: &ScenarioSpec, world: &World, instances_are: &str) 
             "have no equivalent in Alibaba's security group rules (prefix lists are another object); not exported",
         ));
     }
-    if !spec.checks.is_empty() || !spec.sequences.is_empty() {
-        out.push(note("checks", "checks and sequences", "are sgplay's own, not the cloud's; not exported"));
-    }
+    out.extend(beyond_groups(spec, instances_are));
     out
 }
 

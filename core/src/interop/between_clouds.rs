@@ -57,6 +57,7 @@ pub fn huawei_to_alibaba(spec: &ScenarioSpec) -> Result<BetweenClouds, Vec<Probl
     };
     let translated = alibaba.build()?;
     // The profile's own note ("verdicts may differ") is what the diff now says exactly.
-    let left_out = left_out.into_iter().filter(|p| p.path != "profile" && p.path != "instances").collect();
+    // The translation keeps the instances and the network.
+    let left_out = left_out.into_iter().filter(|p| !["profile", "instances", "vpcs"].contains(&p.path.as_str())).collect();
     Ok(BetweenClouds { diff: diff(&huawei.world, &translated.world), alibaba, left_out })
 }

@@ -29,9 +29,10 @@
 //! - **Linear.** Hash maps throughout; large estates import in one pass.
 
 pub mod alibaba_api;
-pub mod between_clouds;
 mod alibaba_rules;
+pub mod between_clouds;
 pub mod huawei_api;
+mod left_out;
 mod origins;
 #[cfg(feature = "terraform")]
 pub mod terraform;

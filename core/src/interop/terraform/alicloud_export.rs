@@ -13,7 +13,8 @@
 use super::alicloud::{GROUP, RULE};
 use super::hcl_writing::{block, name_for, quoted};
 use crate::diagnostic::Problem;
-use crate::interop::alibaba_rules::{self, note, Authorization};
+use crate::interop::alibaba_rules::{self, Authorization};
+use crate::interop::left_out::note;
 use crate::model::{Direction, Ethertype, ProtocolMatch};
 use crate::profile::{alibaba, GroupKind};
 use crate::scenario::ScenarioSpec;
@@ -31,14 +32,8 @@ fn ip_protocol(protocol: ProtocolMatch) -> Option<String> {
 pub(crate) fn export(spec: &ScenarioSpec) -> Result<(String, Vec<Problem>), Vec<Problem>> {
     let scenario = spec.build()?;
     let world = &scenario.world;
-    let mut left_out = alibaba_rules::left_out(
-        spec,
-        world,
-        "the provider's `alicloud_instance` holds them and their groups, with much sgplay does not model",
-    );
-    if !spec.vpcs.is_empty() || !spec.peerings.is_empty() {
-        left_out.push(note("vpcs", "VPCs, subnets and peerings", "are not security group resources; not exported"));
-    }
+    let mut left_out =
+        alibaba_rules::left_out(spec, world, "the provider's `alicloud_instance` holds them, with much sgplay does not model");
     let mut out = String::new();
     let _ = writeln!(out, "# {} (written by sgplay)\n", spec.name.replace(['\n', '\r'], " "));
     let mut taken = HashSet::new();

@@ -10,7 +10,7 @@
 
 use super::hcl_writing::{block, name_for, quoted};
 use super::resources::{ADDRESS_GROUP, RULE, SECGROUP};
-use crate::diagnostic::{Problem, Severity};
+use crate::diagnostic::Problem;
 use crate::model::Ethertype;
 use crate::scenario::{RuleSpec, ScenarioSpec};
 use std::collections::{HashMap, HashSet};
@@ -85,27 +85,8 @@ pub(crate) fn export(spec: &ScenarioSpec) -> Result<(String, Vec<Problem>), Vec<
 
 /// What HCL for these three resources cannot carry.
 fn left_out(spec: &ScenarioSpec) -> Vec<Problem> {
-    let warn = |path: &str, object: &str, message: &str| Problem {
-        severity: Severity::Warning,
-        path: path.to_string(),
-        object: object.to_string(),
-        field: String::new(),
-        value: String::new(),
-        message: message.to_string(),
-    };
-    let mut out = Vec::new();
-    if !spec.vpcs.is_empty() || !spec.peerings.is_empty() {
-        out.push(warn("vpcs", "VPCs, subnets and peerings", "are not security group resources; not exported"));
-    }
-    if !spec.instances.is_empty() {
-        out.push(warn(
-            "instances",
-            "instances",
-            "and their security group associations are not exported (the provider's `huaweicloud_compute_instance` holds them, with much sgplay does not model)",
-        ));
-    }
-    if !spec.checks.is_empty() || !spec.sequences.is_empty() {
-        out.push(warn("checks", "checks and sequences", "are sgplay's own, not the cloud's; not exported"));
-    }
-    out
+    crate::interop::left_out::beyond_groups(
+        spec,
+        "the provider's `huaweicloud_compute_instance` holds them, with much sgplay does not model",
+    )
 }
