@@ -68,13 +68,17 @@ fn the_fixture_imports_as_an_alibaba_scenario_with_references_count_and_for_each
     assert_eq!((enterprise.name.as_str(), enterprise.group_type.as_deref()), ("enterprise", Some("enterprise")));
     assert_eq!(rule(group(&im, "isolated"), "forbid_out").direction.as_deref(), Some("egress"));
     // What has no equivalent is named, never dropped silently.
-    warned(&im, "main.tf: alicloud_security_group_rule.classic_public.nic_type", "classic network");
-    warned(&im, "main.tf: alicloud_security_group_rule.from_prefix_list.prefix_list_id", "not imported");
-    warned(&im, "main.tf: alicloud_security_group_rule.redis_partner.source_group_owner_account", "another account");
-    warned(&im, "main.tf: alicloud_security_group_rule.redis_partner.source_security_group_id", "not declared");
-    warned(&im, "main.tf: alicloud_instance.web", "not a resource sgplay models");
-    warned(&im, "main.tf: alicloud_vpc.main", "not a resource sgplay models");
-    warned(&im, "main.tf: data.alicloud_zones.default", "data source");
+    for (at, says) in [
+        ("alicloud_security_group_rule.classic_public.nic_type", "classic network"),
+        ("alicloud_security_group_rule.from_prefix_list.prefix_list_id", "not imported"),
+        ("alicloud_security_group_rule.redis_partner.source_group_owner_account", "another account"),
+        ("alicloud_security_group_rule.redis_partner.source_security_group_id", "not declared"),
+        ("alicloud_instance.web", "not a resource sgplay models"),
+        ("alicloud_vpc.main", "not a resource sgplay models"),
+        ("data.alicloud_zones.default", "data source"),
+    ] {
+        warned(&im, &format!("main.tf: {at}"), says);
+    }
     let scenario = im.scenario.build().unwrap_or_else(|p| panic!("{}", lines(&p)));
     assert_eq!(scenario.world.profile, CloudProfile::Alibaba);
     let kind = |id: &str| scenario.world.group(id).map(|g| g.kind);
