@@ -1,4 +1,4 @@
-//! `sgplay import` and `sgplay export` with Terraform: HCL for the huaweicloud provider and
+//! `sgplay import` and `sgplay export` with Terraform: HCL for the huaweicloud and alicloud providers and
 //! `terraform show -json`.
 
 mod common;
@@ -60,4 +60,31 @@ fn export_writes_hcl_that_import_and_the_other_commands_read() {
         .assert()
         .code(2)
         .stderr(contains("--only"));
+}
+
+fn alibaba_fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/alibaba-terraform/main.tf")
+}
+
+#[test]
+fn import_reads_alicloud_hcl_as_an_alibaba_scenario() {
+    let out = sgplay().arg("import").arg(alibaba_fixture()).output().expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("\"profile\": \"alibaba\"") && stdout.contains("\"remote_group_id\": \"tier[web]\""), "{stdout}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("alicloud_security_group_rule.classic_public.nic_type"), "{stderr}");
+    sgplay().args(["import", "--format", "alibaba-terraform"]).arg(alibaba_fixture()).assert().code(0);
+}
+
+#[test]
+fn export_writes_alicloud_hcl_that_import_reads_back() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let aggregated = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/scenarios/alibaba/alibaba-aggregated-order.json");
+    let tf = dir.path().join("alicloud.tf");
+    let out = sgplay().arg("export").arg(&aggregated).args(["--format", "alibaba-terraform", "-o"]).arg(&tf).output().expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&tf).expect("written");
+    assert!(text.contains("resource \"alicloud_security_group_rule\"") && text.contains("port_range"), "{text}");
+    sgplay().arg("import").arg(&tf).assert().code(0).stdout(contains("\"profile\": \"alibaba\""));
 }

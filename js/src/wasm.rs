@@ -298,7 +298,7 @@ export type ImportInput = string | { name: string; text: string };
 /** `importAny`'s answer: the scenario `sgplay import` prints, and what it left out. */
 export interface ImportReport {
   scenario: Scenario;
-  format: "scenario" | "huawei-api" | "huawei-terraform" | "terraform-json" | "alibaba-api";
+  format: "scenario" | "huawei-api" | "huawei-terraform" | "terraform-json" | "alibaba-api" | "alibaba-terraform";
   warnings: Problem[];
 }
 "#;

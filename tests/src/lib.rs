@@ -18,16 +18,20 @@
 //! - `huawei_api.rs`: Huawei Cloud API output (`tests/fixtures/huawei-api/`, written from the VPC
 //!   v3 and ECS references) imported, validated at API paths and exported back.
 //! - `interop_roundtrip.rs`: export to the API shapes then import is the identity on random worlds.
+//! - `alibaba_terraform.rs`, `alibaba_terraform_roundtrip.rs`: the alicloud provider's HCL in
+//!   and out, and export then import the identity on random Alibaba worlds.
+//! - `between_clouds.rs`: a Huawei scenario against its Alibaba translation, by the exact diff.
 //!
 //! [`random_world`] holds the random worlds the property tests draw from; [`reference`] is the
 //! naive reference model they compare the engine with; [`documents`] writes a world back as a
-//! scenario document.
+//! scenario document; [`imports`] holds what the import tests look at.
 //!
 //! Nothing here knows the engine's internals: it uses the public API only, as the CLI and the
 //! web app do.
 
 pub mod documents;
 pub mod fuzz;
+pub mod imports;
 pub mod random_world;
 pub mod reference;
 

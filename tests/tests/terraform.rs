@@ -3,8 +3,8 @@
 //! variables), `terraform show -json` of a state and of a plan, and HCL export.
 
 use sgplay_core::interop::{self, detect, import_any, import_as, Format, Imported};
-use sgplay_core::scenario::{AddressGroupSpec, GroupSpec, RuleSpec, ScenarioSpec};
-use sgplay_core::{Problem, Severity};
+use sgplay_core::scenario::{AddressGroupSpec, ScenarioSpec};
+use sgplay_tests::imports::{group, lines, rule, text as s, warned};
 use std::path::Path;
 
 fn fixture(name: &str) -> String {
@@ -12,35 +12,9 @@ fn fixture(name: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-fn lines(problems: &[Problem]) -> String {
-    problems.iter().map(|p| format!("{:?} {}: {} {}", p.severity, p.path, p.object, p.message)).collect::<Vec<_>>().join("\n")
-}
-
 fn imported(name: &str) -> Imported {
     let text = fixture(name);
     import_any(&[(name, &text)]).unwrap_or_else(|p| panic!("import failed:\n{}", lines(&p)))
-}
-
-fn group<'a>(im: &'a Imported, id: &str) -> &'a GroupSpec {
-    im.scenario.security_groups.iter().find(|g| g.id == id).unwrap_or_else(|| panic!("no group {id}: {:#?}", im.scenario.security_groups))
-}
-
-fn rule<'a>(g: &'a GroupSpec, id: &str) -> &'a RuleSpec {
-    g.rules.iter().find(|r| r.id.as_deref() == Some(id)).unwrap_or_else(|| panic!("no rule {id} in {}: {:#?}", g.id, g.rules))
-}
-
-fn warned(im: &Imported, path: &str, says: &str) {
-    assert!(
-        im.warnings
-            .iter()
-            .any(|w| w.severity == Severity::Warning && w.path == path && (w.message.contains(says) || w.object.contains(says))),
-        "no warning at `{path}` saying `{says}`:\n{}",
-        lines(&im.warnings)
-    );
-}
-
-fn s(v: &str) -> Option<serde_json::Value> {
-    Some(serde_json::Value::String(v.into()))
 }
 
 #[test]

@@ -78,7 +78,8 @@ pub fn run(args: &DiffArgs, color: ColorChoice) -> Exit {
     }
 }
 
-fn render((before, after): &(String, String), report: &WorldDiff, painter: Painter) -> String {
+/// The report as `diff` prints it, `before → after` naming the versions.
+pub(crate) fn render((before, after): &(String, String), report: &WorldDiff, painter: Painter) -> String {
     let mut text = if report.changes.is_empty() {
         format!("{before} → {after}: {}\n", painter.paint(Style::Green, "no verdict changes"))
     } else {

@@ -1,5 +1,6 @@
-//! `sgplay import`: Huawei Cloud API output (several listings, files in any mix), Terraform
-//! HCL (`.tf` files of one module) or `terraform show -json` as one scenario file.
+//! `sgplay import`: Huawei Cloud API output (several listings, files in any mix), Alibaba
+//! Cloud API output, Terraform HCL (`.tf` files of one module, huaweicloud or alicloud) or
+//! `terraform show -json` as one scenario file.
 
 use super::Exit;
 use crate::output::{self, ColorChoice, Painter};
@@ -8,7 +9,8 @@ use sgplay_core::interop::{self, Format};
 use std::path::PathBuf;
 
 /// Turn API output into a scenario: VPC security groups, rules (every page), IP address
-/// groups, ECS servers or VPC ports; or Terraform (`.tf` files, `terraform show -json`),
+/// groups, ECS servers or VPC ports; Alibaba DescribeSecurityGroupAttribute responses; or
+/// Terraform (`.tf` files of the huaweicloud or alicloud provider, `terraform show -json`),
 /// detected by their shape
 ///
 /// Prints the scenario on stdout (or writes FILE) and what was left out on stderr. Exit code:
@@ -25,7 +27,7 @@ pub struct ImportArgs {
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
     /// `auto` detects each file's format by its shape
-    #[arg(long, value_name = "FORMAT", default_value = "auto", value_parser = ["auto", "huawei-api", "huawei-terraform", "terraform-json", "alibaba-api", "scenario"])]
+    #[arg(long, value_name = "FORMAT", default_value = "auto", value_parser = ["auto", "huawei-api", "huawei-terraform", "terraform-json", "alibaba-api", "alibaba-terraform", "scenario"])]
     pub format: String,
     /// Write the scenario to FILE instead of stdout
     #[arg(short, long, value_name = "FILE")]

@@ -17,10 +17,11 @@
 //! by a rule but not imported (another account's `account/sg-id`, or a group not pasted) becomes
 //! an opaque group of the scenario: no rules, no members, so it matches nobody, with a warning.
 
+use super::alibaba_rules::{self, Authorization, Permission};
 use crate::diagnostic::{Problem, Severity};
 use crate::interop::Origins;
-use crate::model::{Direction, Ethertype, ProtocolMatch, Remote};
-use crate::profile::{alibaba, CloudProfile, GroupKind};
+use crate::model::{Direction, Ethertype, ProtocolMatch};
+use crate::profile::{alibaba, GroupKind};
 use crate::scenario::{from_json_each, GroupSpec, RuleSpec, ScenarioSpec};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
@@ -214,14 +215,7 @@ impl Reader {
                 "a group of another account (`account/sg-id`): modelled as an opaque group of its own, which holds no instance here";
             self.warnings.push(warning(format!("{path}.{owner}"), name, owner, account, message));
         }
-        let ports = match text(p, "PortRange") {
-            "" | "-1/-1" | "1/65535" => None,
-            range => match range.split_once('/') {
-                Some((a, b)) if a.trim() == b.trim() => Some(a.trim().to_string()),
-                Some((a, b)) => Some(format!("{}-{}", a.trim(), b.trim())),
-                None => Some(range.to_string()),
-            },
-        };
+        let ports = alibaba_rules::multiport(text(p, "PortRange"));
         let remote = |field: &str| Some(text(p, field).to_string()).filter(|s| !s.is_empty());
         let id = text(p, "SecurityGroupRuleId");
         RuleSpec {
@@ -264,57 +258,11 @@ impl Reader {
 pub(crate) fn export(spec: &ScenarioSpec) -> Result<(String, Vec<Problem>), Vec<Problem>> {
     let scenario = spec.build()?;
     let world = &scenario.world;
-    let mut left_out = Vec::new();
-    let note = |path: &str, object: &str, message: &str| warning(path.to_string(), object, "", "", message);
-    if world.profile != CloudProfile::Alibaba {
-        left_out.push(note("profile", "scenario file", "follows the Huawei profile: its rules are written in Alibaba's format, but Alibaba sorts all groups' rules together and adds default rules, so verdicts may differ"));
-    }
-    if !world.instances.is_empty() {
-        left_out.push(note(
-            "instances",
-            "instances",
-            "are not part of DescribeSecurityGroupAttribute (ECS `DescribeInstances` lists them); not exported",
-        ));
-    }
-    if !world.address_groups.is_empty() {
-        left_out.push(note(
-            "address_groups",
-            "IP address groups",
-            "have no equivalent in Alibaba's security group rules (prefix lists are another object); not exported",
-        ));
-    }
-    if !spec.checks.is_empty() || !spec.sequences.is_empty() {
-        left_out.push(note("checks", "checks and sequences", "are sgplay's own, not the cloud's; not exported"));
-    }
+    let mut left_out =
+        alibaba_rules::left_out(spec, world, "they are not part of DescribeSecurityGroupAttribute; ECS `DescribeInstances` lists them");
     let mut docs = Vec::new();
     for (g, group) in world.security_groups.iter().enumerate() {
-        let mut permissions = Vec::new();
-        for (r, rule) in alibaba::written_rules(group).enumerate() {
-            let object = || format!("rule `{}` of security group `{}`", rule.id, group.id);
-            let remote = match &rule.remote {
-                Remote::Any => Some((false, rule.ethertype.any_prefix().to_string())),
-                Remote::Prefix(net) => Some((false, net.to_string())),
-                Remote::Group(id) if rule.ethertype == Ethertype::IPv6 => {
-                    let message = format!("names security group `{id}` for IPv6; an Alibaba group authorization has no family and is read back as IPv4; not exported");
-                    left_out.push(note(&format!("security_groups[{g}].rules[{r}]"), &object(), &message));
-                    None
-                }
-                Remote::Group(id) => Some((true, id.clone())),
-                Remote::AddressGroup(id) => {
-                    let message = format!("names IP address group `{id}`, which Alibaba's rules cannot; not exported");
-                    left_out.push(note(&format!("security_groups[{g}].rules[{r}]"), &object(), &message));
-                    None
-                }
-            };
-            let Some((is_group, value)) = remote else { continue };
-            // One Alibaba rule per port range: `22-24,25` becomes `22/24` and `25/25`.
-            let ranges = alibaba::port_ranges(rule.protocol, &rule.ports);
-            let many = ranges.len() > 1;
-            for (k, range) in ranges.iter().enumerate() {
-                let id = if many { format!("{}-{}", rule.id, k + 1) } else { rule.id.clone() };
-                permissions.push(permission(rule, &id, range, is_group, &value));
-            }
-        }
+        let permissions: Vec<Value> = alibaba_rules::permissions(g, group, &mut left_out).iter().map(permission).collect();
         docs.push(json!({
             "RequestId": "",
             "RegionId": "",
@@ -331,31 +279,32 @@ pub(crate) fn export(spec: &ScenarioSpec) -> Result<(String, Vec<Problem>), Vec<
     Ok((text.join("\n"), left_out))
 }
 
-fn permission(rule: &crate::model::Rule, id: &str, range: &str, is_group: bool, value: &str) -> Value {
+fn permission(permission: &Permission<'_>) -> Value {
+    let rule = permission.rule;
     let protocol = match rule.protocol {
         ProtocolMatch::Any => "ALL".to_string(),
         p => p.to_string().to_ascii_uppercase().replace("ICMPV6", "ICMPv6"),
     };
     let ingress = rule.direction == Direction::Ingress;
-    let object_field = match (ingress, rule.ethertype == Ethertype::IPv6, is_group) {
-        (true, _, true) => "SourceGroupId",
-        (false, _, true) => "DestGroupId",
-        (true, false, false) => "SourceCidrIp",
-        (true, true, false) => "Ipv6SourceCidrIp",
-        (false, false, false) => "DestCidrIp",
-        (false, true, false) => "Ipv6DestCidrIp",
+    let (object_field, value) = match (&permission.object, ingress, rule.ethertype == Ethertype::IPv6) {
+        (Authorization::Group(id), true, _) => ("SourceGroupId", id),
+        (Authorization::Group(id), false, _) => ("DestGroupId", id),
+        (Authorization::Cidr(cidr), true, false) => ("SourceCidrIp", cidr),
+        (Authorization::Cidr(cidr), true, true) => ("Ipv6SourceCidrIp", cidr),
+        (Authorization::Cidr(cidr), false, false) => ("DestCidrIp", cidr),
+        (Authorization::Cidr(cidr), false, true) => ("Ipv6DestCidrIp", cidr),
     };
     // Unset fields are `""`, as the API writes them.
     let mut p: Map<String, Value> = PERMISSION_FIELDS.iter().map(|f| (f.to_string(), Value::String(String::new()))).collect();
     let mut set = |k: &str, v: String| {
         p.insert(k.to_string(), Value::String(v));
     };
-    set("SecurityGroupRuleId", id.to_string());
+    set("SecurityGroupRuleId", permission.id.clone());
     set("Direction", if ingress { "ingress" } else { "egress" }.into());
     set("Policy", alibaba::policy(rule.action).into());
     set("IpProtocol", protocol);
-    set("PortRange", range.to_string());
-    set(object_field, value.to_string());
+    set("PortRange", permission.port_range.clone());
+    set(object_field, value.clone());
     set("NicType", "intranet".into());
     set("Description", rule.description.clone());
     p.insert("Priority".into(), Value::from(rule.priority));

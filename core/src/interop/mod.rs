@@ -7,9 +7,10 @@
 //! [`import_any`] is the single entry for every loader (the CLI's commands, the page's import
 //! dialog): it detects each input's format by its shape, so a user never names it, and a plain
 //! sgplay scenario file is one of the formats. [`export`] writes a scenario in a [`Format`].
-//! Other clouds and tools join [`Format`] as modules next to [`huawei_api`] and `terraform`
-//! (Terraform HCL for the huaweicloud provider and `terraform show -json`; behind the cargo
-//! feature `terraform`, on by default, off in the page, which does not carry the HCL parser).
+//! Other clouds and tools join [`Format`] as modules next to [`huawei_api`], [`alibaba_api`]
+//! and `terraform` (Terraform HCL for the huaweicloud and alicloud providers and
+//! `terraform show -json`; behind the cargo feature `terraform`, on by default, off in the
+//! page, which does not carry the HCL parser).
 //!
 //! ## What import promises
 //! - **Nothing is dropped silently.** Fields the model does not hold are either documented
@@ -28,7 +29,10 @@
 //! - **Linear.** Hash maps throughout; large estates import in one pass.
 
 pub mod alibaba_api;
+mod alibaba_rules;
+pub mod between_clouds;
 pub mod huawei_api;
+mod left_out;
 mod origins;
 #[cfg(feature = "terraform")]
 pub mod terraform;
@@ -53,13 +57,17 @@ pub enum Format {
     /// Alibaba Cloud ECS `DescribeSecurityGroupAttribute` responses, one per group (an
     /// Alibaba-profile scenario).
     AlibabaApi,
+    /// Terraform HCL for the alicloud provider: `alicloud_security_group`,
+    /// `alicloud_security_group_rule` (an Alibaba-profile scenario).
+    AlibabaTerraform,
 }
 
 impl Format {
-    pub const ALL: [Format; 5] = [Format::Scenario, Format::HuaweiApi, Format::HuaweiTerraform, Format::TerraformJson, Format::AlibabaApi];
+    pub const ALL: [Format; 6] =
+        [Format::Scenario, Format::HuaweiApi, Format::HuaweiTerraform, Format::TerraformJson, Format::AlibabaApi, Format::AlibabaTerraform];
 
     /// The name on the command line: `scenario`, `huawei-api`, `huawei-terraform`,
-    /// `terraform-json`, `alibaba-api`.
+    /// `terraform-json`, `alibaba-api`, `alibaba-terraform`.
     pub fn name(self) -> &'static str {
         match self {
             Format::Scenario => "scenario",
@@ -67,12 +75,18 @@ impl Format {
             Format::HuaweiTerraform => "huawei-terraform",
             Format::TerraformJson => "terraform-json",
             Format::AlibabaApi => "alibaba-api",
+            Format::AlibabaTerraform => "alibaba-terraform",
         }
     }
 
     /// Whether this build reads and writes it (Terraform needs the `terraform` feature).
     pub fn is_available(self) -> bool {
-        !matches!(self, Format::HuaweiTerraform | Format::TerraformJson) || cfg!(feature = "terraform")
+        !self.is_terraform() || cfg!(feature = "terraform")
+    }
+
+    /// Terraform of either provider, HCL or `terraform show -json`.
+    pub fn is_terraform(self) -> bool {
+        matches!(self, Format::HuaweiTerraform | Format::AlibabaTerraform | Format::TerraformJson)
     }
 
     pub fn parse(text: &str) -> Option<Format> {
@@ -106,13 +120,14 @@ pub fn looks_like_hcl(text: &str) -> bool {
         && text[word.len()..].starts_with(|c: char| c.is_whitespace() || c == '"' || c == '{')
 }
 
-/// The format of one text: HCL by its first word; `terraform show -json` by its
-/// `format_version` and `values` or `planned_values`; else by the shape of its first JSON
-/// document. Text that is none of these is taken for a scenario, whose reader reports the
-/// syntax error as it always has.
+/// The format of one text: HCL by its first word, and its provider by the resources it names
+/// (`"alicloud_…"` or `"huaweicloud_…"`; neither, as in a `variables.tf`: huaweicloud);
+/// `terraform show -json` by its `format_version` and `values` or `planned_values`; else by
+/// the shape of its first JSON document. Text that is none of these is taken for a scenario,
+/// whose reader reports the syntax error as it always has.
 pub fn detect(text: &str) -> Format {
     if looks_like_hcl(text) {
-        return Format::HuaweiTerraform;
+        return hcl_provider(text).unwrap_or(Format::HuaweiTerraform);
     }
     #[cfg(feature = "terraform")]
     if terraform::is_terraform_json(text) {
@@ -125,6 +140,30 @@ pub fn detect(text: &str) -> Format {
         Ok(shape) if shape.is_huawei_api() => Format::HuaweiApi,
         _ => Format::Scenario,
     }
+}
+
+/// The Terraform HCL format of a text by the provider whose resources it names; `None` when it
+/// names none.
+fn hcl_provider(text: &str) -> Option<Format> {
+    #[cfg(feature = "terraform")]
+    return terraform::Provider::named_in(text).map(|p| p.format);
+    #[cfg(not(feature = "terraform"))]
+    return (text.contains("\"alicloud_") && !text.contains("\"huaweicloud_")).then_some(Format::AlibabaTerraform);
+}
+
+/// Each input's format, detected. An HCL file that names no provider (`variables.tf`) is read
+/// with the module's other files, in their provider's format.
+fn detect_all(inputs: &[(&str, &str)]) -> Vec<Format> {
+    let mut formats: Vec<Format> = inputs.iter().map(|(_, text)| detect(text)).collect();
+    let named = inputs.iter().find_map(|(_, text)| looks_like_hcl(text).then(|| hcl_provider(text)).flatten());
+    if let Some(module) = named {
+        for (format, (_, text)) in formats.iter_mut().zip(inputs) {
+            if looks_like_hcl(text) && hcl_provider(text).is_none() {
+                *format = module;
+            }
+        }
+    }
+    formats
 }
 
 /// The error for a format this build does not have.
@@ -149,7 +188,10 @@ pub fn import_any(inputs: &[(&str, &str)]) -> Result<Imported, Vec<Problem>> {
 pub fn import_as(inputs: &[(&str, &str)], format: Option<Format>) -> Result<Imported, Vec<Problem>> {
     // One bound for everything read together, before any of it is parsed.
     crate::scenario::limits::check_size(inputs.iter().map(|(_, text)| text.len()).sum()).map_err(|p| vec![p])?;
-    let formats: Vec<Format> = inputs.iter().map(|(_, text)| format.unwrap_or_else(|| detect(text))).collect();
+    let formats: Vec<Format> = match format {
+        Some(format) => vec![format; inputs.len()],
+        None => detect_all(inputs),
+    };
     let scenarios: Vec<&str> = inputs.iter().zip(&formats).filter(|(_, f)| **f == Format::Scenario).map(|((n, _), _)| *n).collect();
     match (scenarios.as_slice(), inputs) {
         (_, []) => return Err(vec![Problem::error("", "import", "", "", "nothing to import: give at least one file or text")]),
@@ -188,7 +230,9 @@ pub fn import_as(inputs: &[(&str, &str)], format: Option<Format>) -> Result<Impo
         Format::HuaweiApi => huawei_api::import(inputs)?,
         Format::AlibabaApi => alibaba_api::import(inputs)?,
         #[cfg(feature = "terraform")]
-        Format::HuaweiTerraform => terraform::import_hcl(inputs)?,
+        Format::HuaweiTerraform => terraform::import_hcl(inputs, &terraform::HUAWEICLOUD)?,
+        #[cfg(feature = "terraform")]
+        Format::AlibabaTerraform => terraform::import_hcl(inputs, &terraform::ALICLOUD)?,
         #[cfg(feature = "terraform")]
         Format::TerraformJson => terraform::import_json(inputs)?,
         other => return Err(unavailable(other)),
@@ -238,12 +282,14 @@ pub fn export(spec: &ScenarioSpec, format: Format) -> Result<Exported, Vec<Probl
         Format::AlibabaApi => alibaba_api::export(spec).map(|(text, left_out)| Exported { text, left_out }),
         #[cfg(feature = "terraform")]
         Format::HuaweiTerraform => terraform::export(spec).map(|(text, left_out)| Exported { text, left_out }),
+        #[cfg(feature = "terraform")]
+        Format::AlibabaTerraform => terraform::export_alicloud(spec).map(|(text, left_out)| Exported { text, left_out }),
         Format::TerraformJson => Err(vec![Problem::error(
             "",
             "export",
             "",
             format.name(),
-            "is what `terraform show -json` writes; sgplay reads it but writes HCL (`huawei-terraform`)",
+            "is what `terraform show -json` writes; sgplay reads it but writes HCL (`huawei-terraform`, `alibaba-terraform`)",
         )]),
         #[allow(unreachable_patterns)]
         other => Err(unavailable(other)),

@@ -54,6 +54,7 @@ pub fn format_label(format: Format) -> (&'static str, &'static str) {
         Format::HuaweiTerraform => ("Terraform (huaweicloud provider)", "security groups, rules and IP address groups as HCL resources"),
         Format::TerraformJson => ("terraform show -json", "a Terraform state or plan (import only)"),
         Format::AlibabaApi => ("Alibaba Cloud API JSON", "DescribeSecurityGroupAttribute, one response per security group"),
+        Format::AlibabaTerraform => ("Terraform (alicloud provider)", "security groups and rules as HCL resources"),
     }
 }
 
@@ -73,6 +74,7 @@ pub fn export(spec: &ScenarioSpec, format: Format) -> Result<(String, String, Ve
     let name = match format {
         Format::Scenario => file_name(&spec.name),
         Format::HuaweiTerraform => file_name(&spec.name).replace(".json", ".tf"),
+        Format::AlibabaTerraform => file_name(&spec.name).replace(".json", "-alicloud.tf"),
         other => file_name(&spec.name).replace(".json", &format!("-{}.json", other.name())),
     };
     Ok((text, name, exported.left_out))
@@ -274,7 +276,7 @@ mod tests {
         let spec = gallery::load(gallery::DEFAULT_SLUG).unwrap();
         for format in export_formats() {
             let (text, name, left_out) = export(&spec, format).unwrap();
-            let extension = if format == Format::HuaweiTerraform { ".tf" } else { ".json" };
+            let extension = if matches!(format, Format::HuaweiTerraform | Format::AlibabaTerraform) { ".tf" } else { ".json" };
             assert!(name.ends_with(extension), "{name}");
             let back = import_all(&[Input::new(&name, &text)]).unwrap_or_else(|p| panic!("{format:?}: {p:#?}"));
             assert_eq!(back.format, format);

@@ -8,64 +8,13 @@
 //! letters, digits, `_` and `-`; anything else becomes `_`), unique within their type.
 //! Ports are written as `ports` (a scenario holds `multiport`, never `port_range_min`/`max`).
 
+use super::hcl_writing::{block, name_for, quoted};
 use super::resources::{ADDRESS_GROUP, RULE, SECGROUP};
-use crate::diagnostic::{Problem, Severity};
+use crate::diagnostic::Problem;
 use crate::model::Ethertype;
 use crate::scenario::{RuleSpec, ScenarioSpec};
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
-
-/// An identifier made from `id`, not in `taken`.
-fn name_for(id: &str, taken: &mut HashSet<String>) -> String {
-    let mut base: String = id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' }).collect();
-    if !base.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
-        base.insert(0, '_');
-    }
-    let mut name = base.clone();
-    let mut n = 2;
-    while taken.contains(&name) {
-        name = format!("{base}_{n}");
-        n += 1;
-    }
-    taken.insert(name.clone());
-    name
-}
-
-/// An HCL string literal: quotes, backslashes, control characters escaped, and `${` / `%{`
-/// doubled so they stay text, not interpolation.
-pub fn quoted(text: &str) -> String {
-    let mut out = String::from("\"");
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '$' | '%' if chars.peek() == Some(&'{') => {
-                out.push(c);
-                out.push(c);
-            }
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// One block, its arguments aligned as `terraform fmt` aligns them.
-fn block(out: &mut String, kind: &str, name: &str, args: &[(&str, String)]) {
-    let width = args.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-    let _ = writeln!(out, "resource \"{kind}\" \"{name}\" {{");
-    for (key, value) in args {
-        let _ = writeln!(out, "  {key:width$} = {value}");
-    }
-    out.push_str("}\n\n");
-}
 
 pub(crate) fn export(spec: &ScenarioSpec) -> Result<(String, Vec<Problem>), Vec<Problem>> {
     let scenario = spec.build()?;
@@ -136,52 +85,8 @@ pub(crate) fn export(spec: &ScenarioSpec) -> Result<(String, Vec<Problem>), Vec<
 
 /// What HCL for these three resources cannot carry.
 fn left_out(spec: &ScenarioSpec) -> Vec<Problem> {
-    let warn = |path: &str, object: &str, message: &str| Problem {
-        severity: Severity::Warning,
-        path: path.to_string(),
-        object: object.to_string(),
-        field: String::new(),
-        value: String::new(),
-        message: message.to_string(),
-    };
-    let mut out = Vec::new();
-    if !spec.vpcs.is_empty() || !spec.peerings.is_empty() {
-        out.push(warn("vpcs", "VPCs, subnets and peerings", "are not security group resources; not exported"));
-    }
-    if !spec.instances.is_empty() {
-        out.push(warn(
-            "instances",
-            "instances",
-            "and their security group associations are not exported (the provider's `huaweicloud_compute_instance` holds them, with much sgplay does not model)",
-        ));
-    }
-    if !spec.checks.is_empty() || !spec.sequences.is_empty() {
-        out.push(warn("checks", "checks and sequences", "are sgplay's own, not the cloud's; not exported"));
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_are_unique_identifiers() {
-        let mut taken = HashSet::new();
-        assert_eq!(name_for("sg-web", &mut taken), "sg-web");
-        assert_eq!(name_for("sg web", &mut taken), "sg_web");
-        assert_eq!(name_for("sg.web", &mut taken), "sg_web_2");
-        assert_eq!(name_for("1", &mut taken), "_1");
-        assert_eq!(name_for("tier[db]", &mut taken), "tier_db_");
-        assert_eq!(name_for("", &mut taken), "_");
-    }
-
-    #[test]
-    fn strings_stay_text() {
-        assert_eq!(quoted("a \"b\" \\ ${x} %{y} $z\n"), r#""a \"b\" \\ $${x} %%{y} $z\n""#);
-        let parsed: hcl::Value = hcl::from_str(&format!("x = {}", quoted("a \"b\" ${x} %{if}\u{7}")))
-            .map(|b: hcl::Body| hcl::eval::Evaluate::evaluate(b.attributes().next().unwrap().expr(), &hcl::eval::Context::new()).unwrap())
-            .unwrap();
-        assert_eq!(parsed, hcl::Value::String("a \"b\" ${x} %{if}\u{7}".into()));
-    }
+    crate::interop::left_out::beyond_groups(
+        spec,
+        "the provider's `huaweicloud_compute_instance` holds them, with much sgplay does not model",
+    )
 }

@@ -8,8 +8,7 @@
 //! the meta-arguments `depends_on`, `provider`, `lifecycle`, and the blocks `timeouts` and
 //! `lifecycle`. Everything else that is not imported is a warning at its address.
 
-use super::resources::{ADDRESS_GROUP, RULE, SECGROUP};
-use super::{assemble, imported_name, warning, Resource};
+use super::{assemble, imported_name, warning, Provider, Resource};
 use crate::diagnostic::Problem;
 use crate::interop::Origins;
 use crate::scenario::ScenarioSpec;
@@ -19,7 +18,6 @@ use hcl::{Block, Body, Expression, Map as HMap, Value as HValue};
 use serde_json::{Map, Value};
 use std::collections::HashSet;
 
-const MODELLED: [&str; 3] = [SECGROUP, ADDRESS_GROUP, RULE];
 const META_ARGUMENTS: [&str; 4] = ["count", "for_each", "depends_on", "provider"];
 const READ_PAST_BLOCKS: [&str; 2] = ["lifecycle", "timeouts"];
 
@@ -44,7 +42,8 @@ fn label(block: &Block, i: usize) -> String {
     block.labels().get(i).map(|l| l.as_str().to_string()).unwrap_or_default()
 }
 
-pub(crate) fn import(inputs: &[(&str, &str)]) -> Result<(ScenarioSpec, Vec<Problem>, Origins), Vec<Problem>> {
+pub(crate) fn import(inputs: &[(&str, &str)], provider: &Provider) -> Result<(ScenarioSpec, Vec<Problem>, Origins), Vec<Problem>> {
+    let modelled = provider.modelled();
     let mut bodies = Vec::new();
     let mut errors = Vec::new();
     for (name, text) in inputs {
@@ -94,7 +93,7 @@ pub(crate) fn import(inputs: &[(&str, &str)]) -> Result<(ScenarioSpec, Vec<Probl
                 "terraform" | "provider" | "output" => {}
                 "resource" => {
                     let (kind, name) = (label(block, 0), label(block, 1));
-                    match MODELLED.iter().find(|k| **k == kind) {
+                    match modelled.iter().find(|k| **k == kind) {
                         Some(k) => declared.push(Declared { file, kind: k, name, body: block.body() }),
                         None => warnings.push(warning(
                             at(&format!("{kind}.{name}")),
@@ -167,11 +166,11 @@ pub(crate) fn import(inputs: &[(&str, &str)]) -> Result<(ScenarioSpec, Vec<Probl
 
     // Groups and address groups first, then rules, which refer to them.
     let mut resources = Vec::new();
-    let mut shortcuts: HashSet<(&'static str, String)> = HashSet::new();
-    for kinds in [[SECGROUP, ADDRESS_GROUP].as_slice(), [RULE].as_slice()] {
+    let mut shortcuts: Shortcuts = HashSet::new();
+    for kinds in [[Some(provider.group), provider.address_group.map(|a| a.0)], [Some(provider.rule), None]] {
         let mut values: HMap<String, HMap<String, HValue>> = HMap::new();
-        for d in declared.iter().filter(|d| kinds.contains(&d.kind)) {
-            let instances = expand(d, &mut ctx, &shortcuts, &mut warnings);
+        for d in declared.iter().filter(|d| kinds.contains(&Some(d.kind))) {
+            let instances = expand(d, &mut ctx, &shortcuts, provider.unevaluated, &mut warnings);
             let value = resource_value(&instances);
             for inst in instances {
                 resources.push(Resource {
@@ -193,7 +192,7 @@ pub(crate) fn import(inputs: &[(&str, &str)]) -> Result<(ScenarioSpec, Vec<Probl
         }
     }
     let names: Vec<&str> = inputs.iter().map(|(n, _)| *n).collect();
-    assemble(imported_name(&names), &resources, warnings)
+    assemble(imported_name(&names), &resources, warnings, provider)
 }
 
 /// The resource as a reference sees it: an object (its arguments and `id`), a list of them
@@ -216,7 +215,9 @@ fn resource_value(instances: &[Instance]) -> Option<HValue> {
 /// The block's instances (one, `count` of them, one per `for_each` key), each with its
 /// arguments evaluated; an instance any of whose arguments cannot be evaluated is left out
 /// with a warning.
-fn expand(d: &Declared<'_>, ctx: &mut Context, shortcuts: &Shortcuts, warnings: &mut Vec<Problem>) -> Vec<Instance> {
+/// `unevaluated`: the provider's bookkeeping arguments, read past without evaluating them (a
+/// `vpc_id = alicloud_vpc.main.id` refers to a resource sgplay does not model).
+fn expand(d: &Declared<'_>, ctx: &mut Context, shortcuts: &Shortcuts, unevaluated: &[&str], warnings: &mut Vec<Problem>) -> Vec<Instance> {
     // `count` and `each` exist only inside a block that has them (one context for every
     // instance: cloning it would copy every resource's value per instance).
     ctx.declare_var("count", HValue::Null);
@@ -280,7 +281,7 @@ fn expand(d: &Declared<'_>, ctx: &mut Context, shortcuts: &Shortcuts, warnings: 
     'instances: for (key, value) in keys {
         let (at, id) = match &key {
             None => (address.clone(), d.name.clone()),
-            Some(HValue::String(k)) => (format!("{address}[{}]", super::export::quoted(k)), format!("{}[{k}]", d.name)),
+            Some(HValue::String(k)) => (format!("{address}[{}]", super::hcl_writing::quoted(k)), format!("{}[{k}]", d.name)),
             Some(k) => (format!("{address}[{k}]"), format!("{}[{k}]", d.name)),
         };
         match (&key, value) {
@@ -294,7 +295,7 @@ fn expand(d: &Declared<'_>, ctx: &mut Context, shortcuts: &Shortcuts, warnings: 
         }
         let inner: &Context = ctx;
         let mut args = HMap::new();
-        for a in d.body.attributes().filter(|a| !META_ARGUMENTS.contains(&a.key())) {
+        for a in d.body.attributes().filter(|a| !META_ARGUMENTS.contains(&a.key()) && !unevaluated.contains(&a.key())) {
             match shortcut(a.expr(), shortcuts).evaluate(inner).or_else(|_| a.expr().evaluate(inner)) {
                 Ok(v) => {
                     args.insert(a.key().to_string(), v);
@@ -353,6 +354,7 @@ fn expand(d: &Declared<'_>, ctx: &mut Context, shortcuts: &Shortcuts, warnings: 
     out
 }
 
+/// The resources declared under their own variable: `(type, name)`.
 type Shortcuts = HashSet<(&'static str, String)>;
 
 /// The variable one resource's value is also declared under.
@@ -380,11 +382,9 @@ fn rewrite(expr: &mut Expression, shortcuts: &Shortcuts) {
                 }
             }
             let target = match (&t.expr, t.operators.first()) {
-                (Expression::Variable(v), Some(TraversalOperator::GetAttr(name))) => MODELLED
-                    .iter()
-                    .find(|k| **k == v.as_str())
-                    .filter(|k| shortcuts.contains(&(**k, name.to_string())))
-                    .map(|k| shortcut_name(k, name)),
+                (Expression::Variable(v), Some(TraversalOperator::GetAttr(name))) => {
+                    shortcuts.get(&(v.as_str(), name.to_string())).map(|(kind, _)| shortcut_name(kind, name))
+                }
                 _ => None,
             };
             if let Some(target) = target {

@@ -9,17 +9,12 @@
 //! is taken from the plan's `configuration` (the expression's `references`). A remote that
 //! stays unknown leaves the rule out, with a warning: without it the rule would match everyone.
 
-use super::resources::{ADDRESS_GROUP, RULE, SECGROUP};
-use super::{assemble, imported_name, warning, Resource};
+use super::{assemble, imported_name, warning, Provider, Resource, HUAWEICLOUD};
 use crate::diagnostic::Problem;
 use crate::interop::Origins;
 use crate::scenario::ScenarioSpec;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
-
-const MODELLED: [&str; 3] = [SECGROUP, ADDRESS_GROUP, RULE];
-const REFERENCES: [(&str, &str); 3] =
-    [("security_group_id", SECGROUP), ("remote_group_id", SECGROUP), ("remote_address_group_id", ADDRESS_GROUP)];
 
 struct Found<'a> {
     /// `module.m.huaweicloud_networking_secgroup.web[0]`
@@ -76,7 +71,8 @@ fn read_resource<'a>(
         ));
         return;
     }
-    let Some(kind) = MODELLED.iter().find(|k| **k == kind) else {
+    let modelled = Provider::of_type(kind).map(Provider::modelled).unwrap_or_default();
+    let Some(kind) = modelled.into_iter().find(|k| *k == kind) else {
         warnings.push(warning(
             path,
             format!("resource `{address}`"),
@@ -108,7 +104,8 @@ fn read_resource<'a>(
 fn read_configuration(module: &Value, prefix: &str, references: &mut HashMap<(String, String), Vec<String>>) {
     for r in module.get("resources").and_then(Value::as_array).into_iter().flatten() {
         let Some(address) = r.get("address").and_then(Value::as_str) else { continue };
-        for (field, _) in REFERENCES {
+        let fields = r.get("type").and_then(Value::as_str).and_then(Provider::of_type).map(|p| p.references).unwrap_or_default();
+        for (field, _) in fields {
             if let Some(refs) = r.pointer(&format!("/expressions/{field}/references")).and_then(Value::as_array) {
                 let refs = refs.iter().filter_map(Value::as_str).map(|r| format!("{prefix}{r}")).collect();
                 references.insert((format!("{prefix}{address}"), field.to_string()), refs);
@@ -180,6 +177,17 @@ pub(crate) fn import(inputs: &[(&str, &str)]) -> Result<(ScenarioSpec, Vec<Probl
     if !errors.is_empty() {
         return Err(errors);
     }
+    // One cloud per scenario: the provider of the first resource; another's are left out.
+    let provider = found.first().and_then(|f| Provider::of_type(f.kind)).unwrap_or(&HUAWEICLOUD);
+    found.retain(|f| {
+        let ours = Provider::of_type(f.kind).is_some_and(|p| p.name == provider.name);
+        if !ours {
+            let message =
+                format!("is a resource of another provider than `{}`'s, and a scenario follows one cloud; not imported", provider.name);
+            warnings.push(warning(f.path.clone(), format!("resource `{}`", f.address), "type", f.kind, message));
+        }
+        ours
+    });
     // Ids: the cloud's where known, else the address.
     let id_of =
         |f: &Found<'_>| f.values.get("id").and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string).unwrap_or(f.short.clone());
@@ -191,15 +199,16 @@ pub(crate) fn import(inputs: &[(&str, &str)]) -> Result<(ScenarioSpec, Vec<Probl
     let mut resources = Vec::new();
     'resources: for f in &found {
         let mut args = f.values.clone();
-        if f.kind == RULE {
-            for (field, target) in REFERENCES {
+        if f.kind == provider.rule {
+            for &(field, target) in provider.references {
                 let known = args.get(field).is_some_and(|v| !v.is_null() && v != "");
                 let unknown = f.unknown.and_then(|u| u.get(field)).is_some_and(|u| u == &Value::Bool(true));
                 let refs = references.get(&(f.base.clone(), field.to_string()));
                 if known || (!unknown && refs.is_none()) {
                     continue;
                 }
-                let target_ref = refs.into_iter().flatten().find(|r| r.starts_with(target) || r.contains(&format!(".{target}.")));
+                let target_ref =
+                    refs.into_iter().flatten().find(|r| r.starts_with(&format!("{target}.")) || r.contains(&format!(".{target}.")));
                 let resolved = target_ref.and_then(|r| {
                     let r = r.strip_suffix(".id").unwrap_or(r);
                     by_address.get(r).cloned().or_else(|| match by_base.get(r) {
@@ -227,5 +236,5 @@ pub(crate) fn import(inputs: &[(&str, &str)]) -> Result<(ScenarioSpec, Vec<Probl
         resources.push(Resource { kind: f.kind, id: id_of(f), address: f.address.clone(), path: f.path.clone(), args });
     }
     let names: Vec<&str> = inputs.iter().map(|(n, _)| *n).collect();
-    assemble(imported_name(&names), &resources, warnings)
+    assemble(imported_name(&names), &resources, warnings, provider)
 }

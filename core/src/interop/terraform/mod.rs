@@ -1,13 +1,16 @@
-//! # Terraform: the huaweicloud provider's resources in and out
+//! # Terraform: the huaweicloud and alicloud providers' resources in and out
 //!
 //! Many estates are not clicked together in the console but written as Terraform: a
 //! `huaweicloud_networking_secgroup` per group (`delete_default_rules = true`, or the cloud adds
 //! its default rules behind the user's back), a `huaweicloud_networking_secgroup_rule` per rule,
 //! a `huaweicloud_vpc_address_group` per address group, each rule pointing at its group by a
-//! reference (`huaweicloud_networking_secgroup.web.id`), not by a pasted id.
+//! reference (`huaweicloud_networking_secgroup.web.id`), not by a pasted id. Alibaba's are
+//! written the same way: `alicloud_security_group`, `alicloud_security_group_rule`.
 //!
-//! - `resources`: the provider's arguments ↔ `GroupSpec`, `RuleSpec`, `AddressGroupSpec`,
-//!   shared by the readers and the writer.
+//! - `provider`: what differs between providers, as data ([`Provider`]): the resource types,
+//!   their readers, the profile, the references; the readers below are written once for both.
+//! - `arguments`: reading one resource's evaluated arguments, whatever the provider.
+//! - `resources` (huaweicloud) and `alicloud`: the provider's arguments → the scenario's specs.
 //! - `hcl_import`: `.tf` text, parsed by `hcl-rs` and evaluated by its evaluator: `variable`
 //!   defaults, `locals`, `count` and `for_each` over literal collections (`count.index`,
 //!   `each.key`, `each.value`), and references between resources. Whatever it cannot resolve
@@ -18,26 +21,33 @@
 //! - `json_import`: `terraform show -json` of a state (`values.root_module`) or a plan
 //!   (`planned_values.root_module`, with `resource_changes[].change.after` and the plan's
 //!   `configuration` for references not known until apply).
-//! - `export`: a scenario as HCL, with references between resources and resource names made
-//!   from the scenario's ids.
+//! - `export` (huaweicloud) and `alicloud_export`: a scenario as HCL, with references between
+//!   resources and resource names made from the scenario's ids (`hcl_writing`).
 //!
 //! A resource's scenario id is its address without the type (`web`, `web[0]`, `web[a]`) in
 //! HCL, the cloud's `id` in a state. Rule ids are the rule resources' names, so export then
 //! import keeps them when they are HCL identifiers (letters, digits, `_`, `-`).
 
+mod alicloud;
+mod alicloud_export;
+mod arguments;
 mod export;
 mod hcl_import;
+mod hcl_writing;
 mod json_import;
+mod provider;
 mod resources;
 
+pub(crate) use alicloud_export::export as export_alicloud;
 pub(crate) use export::export;
 pub(crate) use hcl_import::import as import_hcl;
 pub(crate) use json_import::import as import_json;
+pub(crate) use provider::{Provider, ALICLOUD, HUAWEICLOUD};
 
 use crate::diagnostic::{Problem, Severity};
 use crate::interop::Origins;
 use crate::scenario::{GroupSpec, ScenarioSpec};
-use resources::Found;
+use arguments::Found;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -79,6 +89,7 @@ pub(crate) fn assemble(
     name: String,
     resources: &[Resource],
     mut warnings: Vec<Problem>,
+    provider: &Provider,
 ) -> Result<(ScenarioSpec, Vec<Problem>, Origins), Vec<Problem>> {
     let mut found = Found::default();
     let mut origins = Origins::default();
@@ -86,30 +97,42 @@ pub(crate) fn assemble(
     let mut group_index: HashMap<String, usize> = HashMap::new();
     let mut address_groups = Vec::new();
     for r in resources {
-        match r.kind {
-            resources::SECGROUP => {
-                if group_index.contains_key(&r.id) {
-                    found.error(r.path.clone(), &resources::object_of(&r.address), "", &r.id, "declares a security group already declared");
-                    continue;
-                }
-                origins.insert(format!("security_groups[{}]", groups.len()), r.path.clone());
-                group_index.insert(r.id.clone(), groups.len());
-                groups.push(resources::group(&r.id, &r.args, &r.path, &r.address, &mut found));
+        if r.kind == provider.group {
+            if group_index.contains_key(&r.id) {
+                found.error(r.path.clone(), &arguments::object_of(&r.address), "", &r.id, "declares a security group already declared");
+                continue;
             }
-            resources::ADDRESS_GROUP => {
-                origins.insert(format!("address_groups[{}]", address_groups.len()), r.path.clone());
-                address_groups.push(resources::address_group(&r.id, &r.args, &r.path, &r.address, &mut found));
+            let at = format!("security_groups[{}]", groups.len());
+            for (field, argument) in provider.group_fields {
+                origins.insert(format!("{at}.{field}"), format!("{}.{argument}", r.path));
             }
-            _ => {}
+            origins.insert(at, r.path.clone());
+            group_index.insert(r.id.clone(), groups.len());
+            groups.push((provider.read_group)(&r.id, &r.args, &r.path, &r.address, &mut found));
+        } else if let Some((_, read)) = provider.address_group.filter(|a| a.0 == r.kind) {
+            origins.insert(format!("address_groups[{}]", address_groups.len()), r.path.clone());
+            address_groups.push(read(&r.id, &r.args, &r.path, &r.address, &mut found));
         }
     }
     // Rules, in the order written, each in its group; a group no resource declares (a pasted
     // id, a variable) is imported with no rules of its own, with a warning.
-    for r in resources.iter().filter(|r| r.kind == resources::RULE) {
-        let (group, spec) = resources::rule(&r.id, &r.args, &r.path, &r.address, &mut found);
+    for r in resources.iter().filter(|r| r.kind == provider.rule) {
+        let (group, spec) = (provider.read_rule)(&r.id, &r.args, &r.path, &r.address, &mut found);
         let Some(group) = group else { continue };
-        let g = placeholder(&group, &format!("{}.security_group_id", r.path), &mut groups, &mut group_index, &mut origins, &mut found);
-        origins.insert(format!("security_groups[{g}].rules[{}]", groups[g].rules.len()), r.path.clone());
+        let g = placeholder(
+            &group,
+            &format!("{}.security_group_id", r.path),
+            provider,
+            &mut groups,
+            &mut group_index,
+            &mut origins,
+            &mut found,
+        );
+        let at = format!("security_groups[{g}].rules[{}]", groups[g].rules.len());
+        for (field, argument) in provider.rule_fields {
+            origins.insert(format!("{at}.{field}"), format!("{}.{argument}", r.path));
+        }
+        origins.insert(at, r.path.clone());
         groups[g].rules.push(spec);
     }
     let remotes: Vec<(String, String)> = groups
@@ -122,8 +145,8 @@ pub(crate) fn assemble(
     for (id, at) in remotes {
         if !group_index.contains_key(&id) {
             let (g, i) = at.split_once('.').unwrap_or_default();
-            let path = origins.input_path(&format!("security_groups[{g}].rules[{i}]"));
-            placeholder(&id, &format!("{path}.remote_group_id"), &mut groups, &mut group_index, &mut origins, &mut found);
+            let path = origins.input_path(&format!("security_groups[{g}].rules[{i}].remote_group_id"));
+            placeholder(&id, &path, provider, &mut groups, &mut group_index, &mut origins, &mut found);
         }
     }
     warnings.append(&mut found.warnings);
@@ -133,6 +156,7 @@ pub(crate) fn assemble(
     let scenario = ScenarioSpec {
         version: crate::scenario::FORMAT_VERSION,
         name: name.chars().take(crate::scenario::limits::MAX_NAME_CHARS).collect(),
+        profile: provider.profile.map(str::to_string),
         security_groups: groups,
         address_groups,
         ..Default::default()
@@ -152,6 +176,7 @@ pub(crate) fn assemble(
 fn placeholder(
     id: &str,
     path: &str,
+    provider: &Provider,
     groups: &mut Vec<GroupSpec>,
     group_index: &mut HashMap<String, usize>,
     origins: &mut Origins,
@@ -165,11 +190,12 @@ fn placeholder(
         format!("security group `{id}`"),
         "",
         id,
-        "is not declared by any `huaweicloud_networking_secgroup` resource given; imported as a group holding only the rules given here",
+        format!("is not declared by any `{}` resource given; imported as a group holding only the rules given here", provider.group),
     ));
     origins.insert(format!("security_groups[{}]", groups.len()), path.to_string());
     group_index.insert(id.to_string(), groups.len());
-    groups.push(GroupSpec { id: id.to_string(), name: id.to_string(), ..Default::default() });
+    let group_type = provider.profile.map(|_| "basic".to_string());
+    groups.push(GroupSpec { id: id.to_string(), name: id.to_string(), group_type, ..Default::default() });
     groups.len() - 1
 }
 

@@ -1,11 +1,9 @@
-//! The provider's arguments ↔ the scenario's specs, shared by the HCL reader, the JSON reader
-//! and the HCL writer. Arguments arrive evaluated, as JSON values (a literal, a resolved
-//! reference, a state's attribute), with the address of the resource instance they belong to.
-//!
-//! Unset is unset however written: absent, `null`, `""` (a state writes every string), and `0`
-//! for `port_range_min`, `port_range_max` and `priority` (a state's unset integers).
+//! The huaweicloud provider's arguments ↔ the scenario's specs, shared by the HCL reader, the
+//! JSON reader and the HCL writer (`huaweicloud_networking_secgroup`, `…_secgroup_rule`,
+//! `huaweicloud_vpc_address_group`). `0` is unset for `port_range_min`, `port_range_max` and
+//! `priority` (a state's unset integers).
 
-use crate::diagnostic::{Problem, Severity};
+use super::arguments::{object_of, set, shown, text, unknown, Found};
 use crate::scenario::{AddressGroupSpec, GroupSpec, RuleSpec};
 use serde_json::{Map, Value};
 
@@ -53,76 +51,10 @@ const RULE_ARGS: [&str; 13] = [
 ];
 const ADDRESS_GROUP_ARGS: [&str; 5] = ["name", "description", "addresses", "ip_extra_set", "ip_version"];
 
-/// Problems of one resource instance: warnings (kept) and errors (the import fails).
-#[derive(Default)]
-pub struct Found {
-    pub warnings: Vec<Problem>,
-    pub errors: Vec<Problem>,
-}
-
-impl Found {
-    pub fn warn(&mut self, path: String, object: &str, field: &str, value: impl Into<String>, message: impl Into<String>) {
-        self.warnings.push(Problem::error(path, object, field, value, message).with_severity(Severity::Warning));
-    }
-
-    pub fn error(&mut self, path: String, object: &str, field: &str, value: impl Into<String>, message: impl Into<String>) {
-        self.errors.push(Problem::error(path, object, field, value, message));
-    }
-}
-
-/// `huaweicloud_networking_secgroup.web`, the object in words.
-pub fn object_of(address: &str) -> String {
-    format!("resource `{address}`")
-}
-
-/// A value that is set: not null, not `""`, and (for `zero_unset`) not `0`.
-fn set<'a>(args: &'a Map<String, Value>, key: &str, zero_unset: bool) -> Option<&'a Value> {
-    match args.get(key)? {
-        Value::Null => None,
-        Value::String(s) if s.is_empty() => None,
-        Value::Number(n) if zero_unset && n.as_f64() == Some(0.0) => None,
-        v => Some(v),
-    }
-}
-
-/// The text of a scalar argument; `None` (with an error) for a list or an object.
-fn text(args: &Map<String, Value>, key: &str, path: &str, address: &str, found: &mut Found) -> Option<String> {
-    match set(args, key, false)? {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        other => {
-            found.error(format!("{path}.{key}"), &object_of(address), key, shown(other), "must be a string");
-            None
-        }
-    }
-}
-
-fn shown(v: &Value) -> String {
-    let s = v.to_string();
-    if s.chars().count() > 60 {
-        format!("{}…", s.chars().take(60).collect::<String>())
-    } else {
-        s
-    }
-}
-
-/// Warns of every argument that is neither mapped nor bookkeeping.
-fn unknown(args: &Map<String, Value>, known: &[&str], path: &str, address: &str, found: &mut Found) {
-    for (key, value) in args {
-        if !known.contains(&key.as_str()) && !BOOKKEEPING.contains(&key.as_str()) {
-            if matches!(value, Value::Null) {
-                continue;
-            }
-            found.warn(format!("{path}.{key}"), &object_of(address), key, shown(value), "is not an argument sgplay models; not imported");
-        }
-    }
-}
-
 /// A security group from its arguments. `id` is the scenario's id for it (the resource's
 /// address, or the cloud's id from a state).
 pub fn group(id: &str, args: &Map<String, Value>, path: &str, address: &str, found: &mut Found) -> GroupSpec {
-    unknown(args, &SECGROUP_ARGS, path, address, found);
+    unknown(args, &SECGROUP_ARGS, &BOOKKEEPING, path, address, found);
     let delete_default = match set(args, "delete_default_rules", false) {
         Some(Value::Bool(b)) => *b,
         Some(Value::String(s)) if s == "true" || s == "false" => s == "true",
@@ -162,7 +94,7 @@ pub fn group(id: &str, args: &Map<String, Value>, path: &str, address: &str, fou
 /// of an unresolved value). `port_range_min`/`max` become `multiport` `min-max` for tcp and
 /// udp; for other protocols they are an ICMP type and code, which sgplay does not model.
 pub fn rule(id: &str, args: &Map<String, Value>, path: &str, address: &str, found: &mut Found) -> (Option<String>, RuleSpec) {
-    unknown(args, &RULE_ARGS, path, address, found);
+    unknown(args, &RULE_ARGS, &BOOKKEEPING, path, address, found);
     let object = object_of(address);
     let group = text(args, "security_group_id", path, address, found);
     if group.is_none() {
@@ -216,7 +148,7 @@ pub fn rule(id: &str, args: &Map<String, Value>, path: &str, address: &str, foun
 /// An IP address group from its arguments: `addresses`, or `ip_extra_set` (whose `remarks`
 /// are not modelled: a warning).
 pub fn address_group(id: &str, args: &Map<String, Value>, path: &str, address: &str, found: &mut Found) -> AddressGroupSpec {
-    unknown(args, &ADDRESS_GROUP_ARGS, path, address, found);
+    unknown(args, &ADDRESS_GROUP_ARGS, &BOOKKEEPING, path, address, found);
     let object = object_of(address);
     let mut entries: Vec<Value> = Vec::new();
     match set(args, "addresses", false) {
