@@ -3,14 +3,12 @@
 //! scenario check the form currently holds. Nothing is decided here.
 
 use sgplay_core::eval::{Evaluation, HopDecision, Step, StepKind, Verdict};
+use sgplay_core::profile::CloudProfile;
 use sgplay_core::scenario::{CheckSpec, ProbeSpec};
 
-/// "ALLOW" or "DENY".
-pub fn verdict_label(verdict: Verdict) -> &'static str {
-    match verdict {
-        Verdict::Allow => "ALLOW",
-        Verdict::Deny => "DENY",
-    }
+/// "ALLOW" or "DENY"; under Alibaba "ACCEPT" or "DROP".
+pub fn verdict_label(verdict: Verdict, profile: CloudProfile) -> &'static str {
+    profile.verdict_word(verdict.is_allow())
 }
 
 /// The step that sums the outcome up: the side that stopped a denied packet, or the last side
@@ -66,7 +64,14 @@ pub fn tracked_sides(evaluation: &Evaluation) -> Vec<TrackedSide> {
 /// What a screen reader hears after a send or a step (the tester's polite live region): the
 /// verdict and its lead sentence when every step is shown, as right after sending; else the
 /// position and the current step's sentence.
-pub fn announcement(steps: &[Step], verdict: Verdict, is_reply: bool, tracked: &[TrackedSide], cursor: usize) -> String {
+pub fn announcement(
+    steps: &[Step],
+    verdict: Verdict,
+    is_reply: bool,
+    tracked: &[TrackedSide],
+    cursor: usize,
+    profile: CloudProfile,
+) -> String {
     let total = steps.len();
     let kind = if is_reply { "Reply" } else { "Packet" };
     match super::stepper::current(cursor, total) {
@@ -74,7 +79,7 @@ pub fn announcement(steps: &[Step], verdict: Verdict, is_reply: bool, tracked: &
         _ => {
             let lead = lead(steps, verdict, tracked);
             let lead = if lead.is_empty() { String::new() } else { format!(" {lead}") };
-            format!("{kind}: {}.{lead}", verdict_label(verdict))
+            format!("{kind}: {}.{lead}", verdict_label(verdict, profile))
         }
     }
 }
@@ -143,7 +148,8 @@ mod tests {
     #[test]
     fn an_allowed_packet_is_summed_up_by_the_last_side_that_allowed_it() {
         let e = send(&mut sim(), &probe("ecs-a01", "ecs-b01", 22));
-        assert_eq!(verdict_label(e.verdict), "ALLOW");
+        assert_eq!(verdict_label(e.verdict, CloudProfile::Huawei), "ALLOW");
+        assert_eq!(verdict_label(e.verdict, CloudProfile::Alibaba), "ACCEPT");
         let all = steps(&e);
         let head = headline(&all, e.verdict).unwrap();
         assert!(head.sentence.starts_with("ECS-B01 inbound: allowed by rule B01"), "{}", head.sentence);
@@ -152,7 +158,7 @@ mod tests {
     #[test]
     fn a_denied_packet_is_summed_up_by_the_side_that_stopped_it() {
         let e = send(&mut sim(), &probe("ecs-a01", "ecs-b01", 3306));
-        assert_eq!(verdict_label(e.verdict), "DENY");
+        assert_eq!(verdict_label(e.verdict, CloudProfile::Huawei), "DENY");
         let all = steps(&e);
         assert!(headline(&all, e.verdict).unwrap().sentence.starts_with("ECS-B01 inbound: no rule matched"));
     }
@@ -177,10 +183,13 @@ mod tests {
     fn the_live_region_says_the_verdict_at_the_end_and_the_step_while_walking() {
         let e = send(&mut sim(), &probe("ecs-a01", "ecs-b01", 3306));
         let all = steps(&e);
-        let end = announcement(&all, e.verdict, false, &[], all.len());
+        let end = announcement(&all, e.verdict, false, &[], all.len(), CloudProfile::Huawei);
         assert!(end.starts_with("Packet: DENY. ECS-B01 inbound: no rule matched"), "{end}");
-        assert_eq!(announcement(&all, e.verdict, false, &[], 1), format!("Step 1 of {}: {}", all.len(), all[0].sentence));
-        assert!(announcement(&all, e.verdict, true, &[], all.len()).starts_with("Reply: DENY."));
+        assert_eq!(
+            announcement(&all, e.verdict, false, &[], 1, CloudProfile::Huawei),
+            format!("Step 1 of {}: {}", all.len(), all[0].sentence)
+        );
+        assert!(announcement(&all, e.verdict, true, &[], all.len(), CloudProfile::Huawei).starts_with("Reply: DENY."));
     }
 
     #[test]

@@ -1,0 +1,159 @@
+//! The cloud profile in a real browser (headless Chromium via wasm-bindgen-test-runner): the
+//! toolbar's switch is an undoable edit that the engine rebuilds (a packet whose verdict
+//! depends on Alibaba's aggregated order changes with it), the rules table and the verdict
+//! speak the profile's words, the gallery's Alibaba examples open under the Alibaba profile,
+//! and an Alibaba group's type is edited on its card, with the engine's refusals shown.
+//!
+//! Run with scripts/test.sh, or:
+//! `CHROMEDRIVER=/usr/bin/chromedriver CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+//!  cargo test --target wasm32-unknown-unknown -p sgplay-web --test profile`
+
+#![cfg(target_arch = "wasm32")]
+
+use leptos::task::tick;
+use sgplay_web::gallery;
+use sgplay_web::state::boot::{first_check_probe, Start};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, Event, HtmlElement, HtmlSelectElement};
+
+mod common;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// An ENI in two groups; its first check (SSH from 203.0.113.5) is dropped by the second
+/// group's Drop at priority 10 under Alibaba, accepted by the first group under Huawei.
+const AGGREGATED: &str = "alibaba/alibaba-aggregated-order";
+/// Basic groups, one isolated; instance `both` is in `sg-iso` and `sg-app`.
+const INNER_POLICY: &str = "alibaba/alibaba-inner-access-policy";
+
+/// One mounted playground, on an element of its own so tests do not see each other's pages.
+struct Page {
+    root: Element,
+}
+
+impl Page {
+    async fn open(slug: &str) -> Page {
+        let scenario = gallery::load(slug).expect("a gallery example");
+        let probe = first_check_probe(&scenario);
+        let root = common::fresh_root(None);
+        common::mount_playground(&root, Start::fresh(scenario, probe), None);
+        settle().await;
+        Page { root: root.into() }
+    }
+
+    fn try_find(&self, testid: &str) -> Option<Element> {
+        self.root.query_selector(&format!("[data-testid='{testid}']")).unwrap()
+    }
+
+    fn find(&self, testid: &str) -> Element {
+        self.try_find(testid).unwrap_or_else(|| panic!("no element with data-testid `{testid}`"))
+    }
+
+    fn text(&self, testid: &str) -> String {
+        self.find(testid).text_content().unwrap_or_default()
+    }
+
+    fn select_value(&self, testid: &str) -> String {
+        self.find(testid).unchecked_into::<HtmlSelectElement>().value()
+    }
+
+    async fn click(&self, testid: &str) {
+        self.find(testid).unchecked_into::<HtmlElement>().click();
+        settle().await;
+    }
+
+    /// Picks `value` in a select, as a user does: the value changes, then `change` fires.
+    async fn choose(&self, testid: &str, value: &str) {
+        let select = self.find(testid).unchecked_into::<HtmlSelectElement>();
+        select.set_value(value);
+        select.dispatch_event(&Event::new("change").unwrap()).unwrap();
+        settle().await;
+    }
+
+    /// Sends the tester's packet and reads the verdict badge.
+    async fn verdict(&self) -> String {
+        self.click("send").await;
+        self.text("verdict")
+    }
+}
+
+async fn settle() {
+    for _ in 0..4 {
+        tick().await;
+    }
+}
+
+#[wasm_bindgen_test]
+async fn switching_the_profile_changes_a_verdict_that_depends_on_the_aggregated_order_and_undo_restores_it() {
+    let page = Page::open(AGGREGATED).await;
+    assert_eq!(page.text("cloud-profile-badge"), "Alibaba Cloud");
+    assert_eq!(page.select_value("cloud-profile"), "alibaba");
+    assert_eq!(page.verdict().await, "DROP", "the second group's Drop at priority 10 beats the first group's Accept at 50");
+
+    page.choose("cloud-profile", "huawei").await;
+    assert_eq!(page.text("cloud-profile-badge"), "Huawei Cloud");
+    assert_eq!(page.verdict().await, "ALLOW", "Huawei: the first group's Accept decides, the second group is not consulted");
+    assert_eq!(page.find("undo").get_attribute("title").unwrap_or_default(), "Undo switch to Huawei Cloud");
+
+    page.click("undo").await;
+    assert_eq!(page.text("cloud-profile-badge"), "Alibaba Cloud");
+    assert_eq!(page.select_value("cloud-profile"), "alibaba");
+    assert_eq!(page.verdict().await, "DROP");
+}
+
+#[wasm_bindgen_test]
+async fn the_rules_table_speaks_the_profile_words() {
+    let page = Page::open(AGGREGATED).await;
+    let table = page.text("rules-table");
+    for words in ["Policy", "Protocol & PortRange", "Authorization object"] {
+        assert!(table.contains(words), "{words:?} in {table}");
+    }
+    let ssh = page.text("rule-row-web-ssh-any");
+    assert!(ssh.contains("Accept") && ssh.contains("TCP PortRange 22/22"), "{ssh}");
+    let implicit = page.text("rule-row-implicit-inner-ipv4");
+    assert!(implicit.contains("ALL PortRange -1/-1"), "the engine's implicit rule of a basic group: {implicit}");
+
+    page.choose("cloud-profile", "huawei").await;
+    let table = page.text("rules-table");
+    assert!(table.contains("Action") && table.contains("Source") && !table.contains("Authorization object"), "{table}");
+    let ssh = page.text("rule-row-web-ssh-any");
+    assert!(ssh.contains("Allow") && ssh.contains("tcp: 22"), "{ssh}");
+    assert!(page.try_find("rule-row-implicit-inner-ipv4").is_none(), "Huawei groups have no implicit rules");
+}
+
+#[wasm_bindgen_test]
+async fn a_gallery_example_of_the_alibaba_section_opens_under_the_alibaba_profile() {
+    let page = Page::open(gallery::DEFAULT_SLUG).await;
+    assert_eq!(page.text("cloud-profile-badge"), "Huawei Cloud");
+    page.click("gallery-open").await;
+    let titles = page.text("gallery");
+    assert!(titles.contains("Alibaba Cloud"), "the gallery has an Alibaba Cloud section");
+
+    page.click("gallery-item-alibaba-alibaba-aggregated-order").await;
+    assert_eq!(page.text("cloud-profile-badge"), "Alibaba Cloud");
+    assert_eq!(page.select_value("cloud-profile"), "alibaba");
+    assert_eq!(page.verdict().await, "DROP");
+}
+
+#[wasm_bindgen_test]
+async fn an_alibaba_group_type_is_edited_on_its_card_and_the_engine_refusals_are_shown() {
+    let page = Page::open(INNER_POLICY).await;
+    assert_eq!(page.select_value("group-type"), "basic");
+    assert_eq!(page.select_value("group-inner-access-policy"), "Accept");
+
+    // `both` is in sg-iso (basic) and sg-app: sg-app cannot become an enterprise group.
+    page.choose("group-type", "enterprise").await;
+    let message = page.text("group-message");
+    assert!(message.contains("mixes basic security groups"), "{message}");
+    assert_eq!(page.select_value("group-type"), "basic", "the refused edit leaves the card as it was");
+
+    page.choose("group-inner-access-policy", "Drop").await;
+    assert_eq!(page.select_value("group-inner-access-policy"), "Drop");
+    assert!(page.try_find("rule-row-implicit-inner-ipv4").is_none(), "an isolated group has no implicit inner rule");
+    page.click("undo").await;
+    assert_eq!(page.select_value("group-inner-access-policy"), "Accept");
+
+    page.choose("cloud-profile", "huawei").await;
+    assert!(page.try_find("group-kind").is_none(), "Huawei groups have no type");
+}
