@@ -10,12 +10,15 @@
 
 #![cfg(target_arch = "wasm32")]
 
-use leptos::task::tick;
+use common::Panels;
+use leptos::prelude::*;
+use sgplay_web::components::groups::GroupsPanel;
+use sgplay_web::components::shell::Header;
+use sgplay_web::components::tester::TesterPanel;
 use sgplay_web::gallery;
-use sgplay_web::state::boot::{first_check_probe, Start};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, Event, HtmlElement, HtmlSelectElement};
+use web_sys::{Event, HtmlSelectElement};
 
 mod common;
 
@@ -27,84 +30,55 @@ const AGGREGATED: &str = "alibaba/alibaba-aggregated-order";
 /// Basic groups, one isolated; instance `both` is in `sg-iso` and `sg-app`.
 const INNER_POLICY: &str = "alibaba/alibaba-inner-access-policy";
 
-/// One mounted playground, on an element of its own so tests do not see each other's pages.
-struct Page {
-    root: Element,
+/// The masthead (cloud switch, badge, gallery, undo), the groups and the tester over `slug`.
+async fn open(slug: &str) -> Panels {
+    common::mount_panels(slug, |_| view! { <Header/> <GroupsPanel/> <TesterPanel/> }).await
 }
 
-impl Page {
-    async fn open(slug: &str) -> Page {
-        let scenario = gallery::load(slug).expect("a gallery example");
-        let probe = first_check_probe(&scenario);
-        let root = common::fresh_root(None);
-        common::mount_playground(&root, Start::fresh(scenario, probe), None);
-        settle().await;
-        Page { root: root.into() }
-    }
-
-    fn try_find(&self, testid: &str) -> Option<Element> {
-        self.root.query_selector(&format!("[data-testid='{testid}']")).unwrap()
-    }
-
-    fn find(&self, testid: &str) -> Element {
-        self.try_find(testid).unwrap_or_else(|| panic!("no element with data-testid `{testid}`"))
-    }
-
-    fn text(&self, testid: &str) -> String {
-        self.find(testid).text_content().unwrap_or_default()
-    }
-
-    fn select_value(&self, testid: &str) -> String {
-        self.find(testid).unchecked_into::<HtmlSelectElement>().value()
-    }
-
-    async fn click(&self, testid: &str) {
-        self.find(testid).unchecked_into::<HtmlElement>().click();
-        settle().await;
-    }
-
-    /// Picks `value` in a select, as a user does: the value changes, then `change` fires.
-    async fn choose(&self, testid: &str, value: &str) {
-        let select = self.find(testid).unchecked_into::<HtmlSelectElement>();
-        select.set_value(value);
-        select.dispatch_event(&Event::new("change").unwrap()).unwrap();
-        settle().await;
-    }
-
-    /// Sends the tester's packet and reads the verdict badge.
-    async fn verdict(&self) -> String {
-        self.click("send").await;
-        self.text("verdict")
-    }
+fn select_value(page: &Panels, testid: &str) -> String {
+    page.find(testid).unchecked_into::<HtmlSelectElement>().value()
 }
 
-async fn settle() {
-    for _ in 0..4 {
-        tick().await;
-    }
+/// Picks `value` in a select, as a user does: the value changes, then `change` fires.
+async fn choose(page: &Panels, testid: &str, value: &str) {
+    let select = page.find(testid).unchecked_into::<HtmlSelectElement>();
+    select.set_value(value);
+    select.dispatch_event(&Event::new("change").unwrap()).unwrap();
+    Panels::settle().await;
+}
+
+/// Sends the tester's packet and reads the verdict badge.
+async fn verdict(page: &Panels) -> String {
+    page.click("send").await;
+    page.text("verdict")
+}
+
+/// The badge and the switch both say `label` (`value` in the select).
+#[track_caller]
+fn assert_profile(page: &Panels, label: &str, value: &str) {
+    assert_eq!(page.text("cloud-profile-badge"), label);
+    assert_eq!(select_value(page, "cloud-profile"), value);
 }
 
 #[wasm_bindgen_test]
 async fn switching_the_profile_changes_a_verdict_that_depends_on_the_aggregated_order_and_undo_restores_it() {
-    let page = Page::open(AGGREGATED).await;
-    assert_eq!(page.text("cloud-profile-badge"), "Alibaba Cloud");
-    assert_eq!(page.select_value("cloud-profile"), "alibaba");
-    assert_eq!(page.verdict().await, "DROP", "the second group's Drop at priority 10 beats the first group's Accept at 50");
+    let page = open(AGGREGATED).await;
+    assert_profile(&page, "Alibaba Cloud", "alibaba");
+    assert_eq!(verdict(&page).await, "DROP", "the second group's Drop at priority 10 beats the first group's Accept at 50");
 
-    page.choose("cloud-profile", "huawei").await;
-    assert_eq!(page.text("cloud-profile-badge"), "Huawei Cloud");
-    assert_eq!(page.verdict().await, "ALLOW", "Huawei: the first group's Accept decides, the second group is not consulted");
+    choose(&page, "cloud-profile", "huawei").await;
+    assert_profile(&page, "Huawei Cloud", "huawei");
+    assert_eq!(verdict(&page).await, "ALLOW", "Huawei: the first group's Accept decides, the second group is not consulted");
     assert_eq!(page.find("undo").get_attribute("title").unwrap_or_default(), "Undo switch to Huawei Cloud");
 
     page.click("undo").await;
-    assert_eq!(page.text("cloud-profile-badge"), "Alibaba Cloud");
-    assert_eq!(page.select_value("cloud-profile"), "alibaba");
-    assert_eq!(page.verdict().await, "DROP");
+    assert_profile(&page, "Alibaba Cloud", "alibaba");
+    assert_eq!(verdict(&page).await, "DROP");
 }
 
 #[wasm_bindgen_test]
 async fn the_rules_table_speaks_the_profile_words() {
-    let page = Page::open(AGGREGATED).await;
+    let page = open(AGGREGATED).await;
     let table = page.text("rules-table");
     for words in ["Policy", "Protocol & PortRange", "Authorization object"] {
         assert!(table.contains(words), "{words:?} in {table}");
@@ -114,7 +88,7 @@ async fn the_rules_table_speaks_the_profile_words() {
     let implicit = page.text("rule-row-implicit-inner-ipv4");
     assert!(implicit.contains("ALL PortRange -1/-1"), "the engine's implicit rule of a basic group: {implicit}");
 
-    page.choose("cloud-profile", "huawei").await;
+    choose(&page, "cloud-profile", "huawei").await;
     let table = page.text("rules-table");
     assert!(table.contains("Action") && table.contains("Source") && !table.contains("Authorization object"), "{table}");
     let ssh = page.text("rule-row-web-ssh-any");
@@ -124,36 +98,35 @@ async fn the_rules_table_speaks_the_profile_words() {
 
 #[wasm_bindgen_test]
 async fn a_gallery_example_of_the_alibaba_section_opens_under_the_alibaba_profile() {
-    let page = Page::open(gallery::DEFAULT_SLUG).await;
-    assert_eq!(page.text("cloud-profile-badge"), "Huawei Cloud");
+    let page = open(gallery::DEFAULT_SLUG).await;
+    assert_profile(&page, "Huawei Cloud", "huawei");
     page.click("gallery-open").await;
     let titles = page.text("gallery");
     assert!(titles.contains("Alibaba Cloud"), "the gallery has an Alibaba Cloud section");
 
     page.click("gallery-item-alibaba-alibaba-aggregated-order").await;
-    assert_eq!(page.text("cloud-profile-badge"), "Alibaba Cloud");
-    assert_eq!(page.select_value("cloud-profile"), "alibaba");
-    assert_eq!(page.verdict().await, "DROP");
+    assert_profile(&page, "Alibaba Cloud", "alibaba");
+    assert_eq!(verdict(&page).await, "DROP");
 }
 
 #[wasm_bindgen_test]
 async fn an_alibaba_group_type_is_edited_on_its_card_and_the_engine_refusals_are_shown() {
-    let page = Page::open(INNER_POLICY).await;
-    assert_eq!(page.select_value("group-type"), "basic");
-    assert_eq!(page.select_value("group-inner-access-policy"), "Accept");
+    let page = open(INNER_POLICY).await;
+    assert_eq!(select_value(&page, "group-type"), "basic");
+    assert_eq!(select_value(&page, "group-inner-access-policy"), "Accept");
 
     // `both` is in sg-iso (basic) and sg-app: sg-app cannot become an enterprise group.
-    page.choose("group-type", "enterprise").await;
+    choose(&page, "group-type", "enterprise").await;
     let message = page.text("group-message");
     assert!(message.contains("mixes basic security groups"), "{message}");
-    assert_eq!(page.select_value("group-type"), "basic", "the refused edit leaves the card as it was");
+    assert_eq!(select_value(&page, "group-type"), "basic", "the refused edit leaves the card as it was");
 
-    page.choose("group-inner-access-policy", "Drop").await;
-    assert_eq!(page.select_value("group-inner-access-policy"), "Drop");
+    choose(&page, "group-inner-access-policy", "Drop").await;
+    assert_eq!(select_value(&page, "group-inner-access-policy"), "Drop");
     assert!(page.try_find("rule-row-implicit-inner-ipv4").is_none(), "an isolated group has no implicit inner rule");
     page.click("undo").await;
-    assert_eq!(page.select_value("group-inner-access-policy"), "Accept");
+    assert_eq!(select_value(&page, "group-inner-access-policy"), "Accept");
 
-    page.choose("cloud-profile", "huawei").await;
+    choose(&page, "cloud-profile", "huawei").await;
     assert!(page.try_find("group-kind").is_none(), "Huawei groups have no type");
 }
