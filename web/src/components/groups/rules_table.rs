@@ -198,7 +198,7 @@ pub fn RulesTable(
         let note_text = notes.map(|n| n.join("\n"));
         view! {
             <tr class=class data-testid=format!("rule-row-{id}") tabindex="-1" data-current=move || is_current().map(|_| "true")>
-                <td class="rules-table__order" title=order_tooltip(order)>
+                <td class="rules-table__order" title=order_tooltip(order, words)>
                     {format!("#{order}")}
                     {note_text.map(|t| view! { <span class="rules-table__advice" title=t.clone() aria-label=t>"!"</span> })}
                 </td>
@@ -308,7 +308,7 @@ pub fn RulesTable(
                     <caption class="visually-hidden">{caption}</caption>
                     <thead>
                         <tr>
-                            <th scope="col" title="Position in evaluation order: priority, then deny before allow">"#"</th>
+                            <th scope="col" title=move || format!("Position in evaluation order{}", rows::order_rule(profile.get()))>"#"</th>
                             <th scope="col" class="table__number">"Priority"</th>
                             <th scope="col">{move || profile.get().action_heading()}</th>
                             <th scope="col" class="rules-table__type">"Type"</th>
