@@ -92,7 +92,11 @@ async fn the_rules_table_speaks_the_profile_words() {
     let implicit = page.text("rule-row-implicit-inner-ipv4");
     assert!(implicit.contains("ALL PortRange -1/-1"), "the engine's implicit rule of a basic group: {implicit}");
 
+    let expect = page.text("check-expect");
+    assert!(expect.contains("expect drop by block-office-ssh"), "the tester's check in Alibaba's words: {expect}");
+
     choose(&page, "cloud-profile", "huawei").await;
+    assert!(page.text("check-expect").contains("expect deny by block-office-ssh"));
     let table = page.text("rules-table");
     assert!(table.contains("Action") && table.contains("Source") && !table.contains("Authorization object"), "{table}");
     let ssh = page.text("rule-row-web-ssh-any");

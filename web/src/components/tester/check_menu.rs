@@ -10,7 +10,9 @@ use sgplay_core::scenario::CheckSpec;
 pub fn CheckMenu(#[prop(into)] on_pick: Callback<()>) -> impl IntoView {
     let app = use_app();
     let checks = Memo::new(move |_| app.scenario.with(|s| s.as_ref().map(|s| s.checks.clone()).unwrap_or_default()));
-    let held = Memo::new(move |_| checks.with(|all| app.probe.with(|p| matching_check(all, p).map(|(i, c)| (i, expectation(c))))));
+    let held = Memo::new(move |_| {
+        checks.with(|all| app.probe.with(|p| matching_check(all, p).map(|(i, c)| (i, expectation(c, app.cloud_profile())))))
+    });
     let pick = move |value: String| {
         let Some(check) = value.parse::<usize>().ok().and_then(|i| checks.with_untracked(|all| all.get(i).cloned())) else { return };
         app.probe.set(check.packet);

@@ -3,6 +3,7 @@
 //! scenario check the form currently holds. Nothing is decided here.
 
 use sgplay_core::eval::{Evaluation, HopDecision, Step, StepKind, Verdict};
+use sgplay_core::model::Action;
 use sgplay_core::profile::CloudProfile;
 use sgplay_core::scenario::{CheckSpec, ProbeSpec};
 
@@ -107,9 +108,15 @@ fn same_packet(a: &ProbeSpec, b: &ProbeSpec) -> bool {
     norm(a) == norm(b)
 }
 
-/// "expect allow by A01", "expect deny at ecs-b01/inbound".
-pub fn expectation(check: &CheckSpec) -> String {
-    let mut text = format!("expect {}", check.expect.trim().to_lowercase());
+/// "expect allow by A01", "expect deny at ecs-b01/inbound"; under Alibaba "expect drop …".
+pub fn expectation(check: &CheckSpec, profile: CloudProfile) -> String {
+    let expect = check.expect.trim().to_lowercase();
+    let word = match expect.as_str() {
+        "allow" => profile.action_word(Action::Allow).to_lowercase(),
+        "deny" => profile.action_word(Action::Deny).to_lowercase(),
+        _ => expect,
+    };
+    let mut text = format!("expect {word}");
     if let Some(rule) = &check.expect_rule {
         text.push_str(&format!(" by {rule}"));
     }
@@ -197,10 +204,11 @@ mod tests {
         let spec = scenario();
         let (i, check) = matching_check(&spec.checks, &spec.checks[3].packet).unwrap();
         assert_eq!(i, 3);
-        assert_eq!(expectation(check), "expect allow by B01");
+        assert_eq!(expectation(check, CloudProfile::Huawei), "expect allow by B01");
+        assert_eq!(expectation(check, CloudProfile::Alibaba), "expect accept by B01");
         let with_port = ProbeSpec { src_port: Some(50000), ..spec.checks[4].packet.clone() };
         assert_eq!(matching_check(&spec.checks, &with_port).map(|(i, _)| i), Some(4));
-        assert_eq!(expectation(&spec.checks[4]), "expect deny at ecs-b01/inbound");
+        assert_eq!(expectation(&spec.checks[4], CloudProfile::Huawei), "expect deny at ecs-b01/inbound");
         assert!(matching_check(&spec.checks, &probe("ecs-a01", "ecs-b01", 9)).is_none());
     }
 }
