@@ -161,6 +161,16 @@ for (const [device, width, height] of VIEWPORTS) {
         await until('the fix', () => id(p, 'findings-status').textContent(), (t) => /done/.test(t));
         await assertNoViolations(p, 'after a finding was fixed');
 
+        // An Alibaba Cloud example: the cloud badge, a group's type and inner access policy, the
+        // verdict in Alibaba's words.
+        await p.goto(new URL('#example=alibaba/alibaba-inner-access-policy', url).href);
+        await p.reload();
+        await ready(p);
+        await id(p, 'group-kind').waitFor();
+        await id(p, 'send').click();
+        await until('the verdict', () => id(p, 'verdict').textContent(), (t) => /ACCEPT|DROP/.test(t));
+        await assertNoViolations(p, 'on an Alibaba Cloud example');
+
         // The embed views: the canvas and tester, and every panel.
         for (const panels of ['canvas,tester', 'groups,instances,canvas,tester,connections']) {
           await p.goto(new URL(`?embed=${panels}#example=huawei/overview-sg-a-sg-b`, url).href);

@@ -96,6 +96,8 @@ test('the page opens on the default example with every panel', async () => {
     assert.ok(await id(control).isVisible(), `${control} is not shown`);
   }
   assert.ok(await id('undo').isDisabled(), 'nothing to undo yet');
+  assert.equal(await id('cloud-profile').inputValue(), 'huawei', 'the cloud switch shows Huawei Cloud');
+  assert.equal(await id('cloud-profile-badge').textContent(), 'Huawei Cloud');
   noErrorsSoFar();
 });
 

@@ -48,6 +48,8 @@ pub enum Section {
     Stateful,
     /// A generated 1,000-instance estate, to try the page at scale.
     Scale,
+    /// The Alibaba Cloud examples (`tests/scenarios/alibaba/`): each file sets `"profile":
+    /// "alibaba"`, so it opens under the Alibaba profile.
     Alibaba,
 }
 
@@ -59,7 +61,7 @@ impl Section {
             Section::Examples => "Configuration examples",
             Section::Matching => "Matching, paths and limits",
             Section::Stateful => "Connection tracking",
-            Section::Alibaba => "Alibaba Cloud use cases (Huawei semantics for now)",
+            Section::Alibaba => "Alibaba Cloud",
             Section::Scale => "Large estates",
         }
     }
@@ -194,6 +196,17 @@ mod tests {
     fn the_default_example_exists_and_comes_first_in_its_section() {
         assert!(load(DEFAULT_SLUG).is_some());
         assert_eq!(entries()[0].slug, DEFAULT_SLUG);
+    }
+
+    #[test]
+    fn the_alibaba_section_opens_its_examples_under_the_alibaba_profile() {
+        let alibaba: Vec<_> = entries().into_iter().filter(|e| e.section == Section::Alibaba).collect();
+        assert!(alibaba.len() >= 5, "{alibaba:?}");
+        assert_eq!(Section::Alibaba.title(), "Alibaba Cloud");
+        for entry in alibaba {
+            let world = load(entry.slug).unwrap().build().unwrap().world;
+            assert_eq!(world.profile, sgplay_core::profile::CloudProfile::Alibaba, "{}", entry.slug);
+        }
     }
 
     #[test]

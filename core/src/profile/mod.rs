@@ -14,13 +14,16 @@
 //!    group by [`alibaba::implicit_rules`] at the lowest priority of all, so every consumer of
 //!    the order (tracer, reference `decide`, compiled matcher, analyses) sees them without code
 //!    of its own, and the source map names them as the engine's.
-//! 3. **Words.** The explain layer says Accept/Drop, `PortRange 22/22`, authorization object.
+//! 3. **Words.** The explain layer says Accept/Drop, `PortRange 22/22`, authorization object;
+//!    a front end's own labels (headers, badges, choices) come from `words.rs`, methods of
+//!    [`CloudProfile`] such as [`CloudProfile::action_word`].
 //!
 //! `CloudProfile` is not [`crate::conntrack::timeouts::Profile`]: that one chooses connection
 //! timeouts (Huawei's seed, Alibaba's 910 s, Linux defaults) and is picked per simulation; the
 //! cloud profile is part of the world, because it changes what the rules mean.
 
 pub mod alibaba;
+mod words;
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

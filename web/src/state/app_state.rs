@@ -2,12 +2,14 @@
 //! types (the scenario document, the simulator); derived data are `Memo`s; every change goes
 //! through a method here, so undo, validation and the connection tracker see all of them.
 
+use super::cloud_profile::{self, Switched};
 use super::history::History;
 use super::route::Embed;
 use leptos::prelude::*;
 use sgplay_core::conntrack::timeouts::Profile;
 use sgplay_core::eval::{steps, Step};
 use sgplay_core::model::Direction;
+use sgplay_core::profile::CloudProfile;
 use sgplay_core::scenario::{ProbeSpec, Problem, Scenario, ScenarioSpec};
 use sgplay_core::sim::{ChangeReport, Delivery, Simulator};
 use sgplay_core::{Packet, World};
@@ -113,7 +115,10 @@ impl AppState {
     pub fn provide(spec: ScenarioSpec, probe: ProbeSpec, simulator: Option<Simulator>, embed: Option<Embed>) -> AppState {
         let built = build(&spec);
         let world = built.as_ref().map(|s| s.world.clone()).unwrap_or_default();
-        let sim = simulator.unwrap_or_else(|| Simulator::new(world, Profile::Huawei));
+        let sim = simulator.unwrap_or_else(|| {
+            let timeouts = world.profile.timeouts();
+            Simulator::new(world, timeouts)
+        });
         let doc = RwSignal::new(spec);
         let (scenario, set_scenario) = signal(built);
         let first_group = doc.with_untracked(|d| d.security_groups.first().map(|g| g.id.clone()));
@@ -170,8 +175,10 @@ impl AppState {
         let before = self.doc.get_untracked();
         self.history.update(|h| h.record(label, before));
         self.doc.set(spec);
-        // A different scenario starts with fresh connections and clock.
-        let profile = self.sim.with_untracked(|s| s.profile());
+        // A different scenario starts with fresh connections and clock (and its cloud's
+        // timeouts, unless the user picked others).
+        let (before, timeouts) = self.sim.with_untracked(|s| (s.world().profile, s.profile()));
+        let profile = cloud_profile::timeouts_after(timeouts, before, scenario.world.profile);
         self.sim.set(Simulator::new(scenario.world.clone(), profile));
         self.set_scenario.set(Ok(scenario));
         self.change_reports.set(Vec::new());
@@ -208,10 +215,19 @@ impl AppState {
         self.follow(scenario);
     }
 
-    /// The simulator takes over the new world; the clearing reports are kept for the log.
+    /// The simulator takes over the new world; the clearing reports are kept for the log. A
+    /// switch of cloud profile brings that cloud's timeouts if the simulator had the other
+    /// cloud's; the connections then start afresh, as on any change of timeouts.
     fn follow(&self, scenario: Scenario) {
         let world = scenario.world.clone();
+        let (before, timeouts) = self.sim.with_untracked(|s| (s.world().profile, s.profile()));
         self.set_scenario.set(Ok(scenario));
+        let wanted = cloud_profile::timeouts_after(timeouts, before, world.profile);
+        if wanted != timeouts {
+            self.sim.set(Simulator::new(world, wanted));
+            self.sent.set(None);
+            return;
+        }
         let mut reports = Vec::new();
         self.sim.update(|s| reports = s.sync_world(world));
         if !reports.is_empty() {
@@ -290,6 +306,25 @@ impl AppState {
         self.sim.update(|s| {
             s.advance(secs);
         });
+    }
+
+    /// The validated scenario's cloud profile (Huawei while it does not validate). Tracked:
+    /// labels that call it follow a switch.
+    pub fn cloud_profile(&self) -> CloudProfile {
+        self.scenario.with(|s| s.as_ref().map(|s| s.world.profile).unwrap_or_default())
+    }
+
+    /// [`AppState::cloud_profile`], untracked: for a view that reads it once.
+    pub fn cloud_profile_untracked(&self) -> CloudProfile {
+        self.scenario.with_untracked(|s| s.as_ref().map(|s| s.world.profile).unwrap_or_default())
+    }
+
+    /// Switches the scenario's cloud profile: an ordinary edit (validated by the engine,
+    /// undoable), so the world is rebuilt under the new profile's order and defaults.
+    pub fn set_cloud_profile(&self, to: CloudProfile) -> Result<Switched, Vec<Problem>> {
+        let mut switched = Switched::default();
+        self.edit(&cloud_profile::label(to), |doc| switched = cloud_profile::switch(doc, to))?;
+        Ok(switched)
     }
 
     /// Switches the timeout profile: the connections start afresh (the clock too).

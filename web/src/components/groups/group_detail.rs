@@ -1,6 +1,8 @@
 //! One security group: its name and description (rename), delete (refused while something uses
-//! it), the Inbound / Outbound tabs, the rules table, and the engine's advice for the group.
+//! it), under Alibaba Cloud its type and inner access policy, the Inbound / Outbound tabs, the
+//! rules table, and the engine's advice for the group.
 
+use super::kind_fields::KindFields;
 use super::ops;
 use super::paths::{below, sentence};
 use super::rules_table::RulesTable;
@@ -15,7 +17,9 @@ pub fn GroupDetail(group_id: String) -> impl IntoView {
     let gid = StoredValue::new(group_id);
     let group = Memo::new(move |_| app.scenario.with(|s| s.as_ref().ok().and_then(|s| gid.with_value(|id| s.world.group(id).cloned()))));
     let spec = Memo::new(move |_| app.doc.with(|d| gid.with_value(|id| d.security_groups.iter().find(|g| &g.id == id).cloned())));
-    let world_index = Memo::new(move |_| app.scenario.with(|s| s.as_ref().ok().and_then(|s| gid.with_value(|id| s.world.security_groups.iter().position(|g| &g.id == id)))));
+    let world_index = Memo::new(move |_| {
+        app.scenario.with(|s| s.as_ref().ok().and_then(|s| gid.with_value(|id| s.world.security_groups.iter().position(|g| &g.id == id))))
+    });
     let name = move || group.with(|g| g.as_ref().map(|g| g.name.clone()).unwrap_or_default());
     let message = RwSignal::new(None::<(bool, String)>);
     let renaming = RwSignal::new(false);
@@ -76,6 +80,12 @@ pub fn GroupDetail(group_id: String) -> impl IntoView {
         }
     };
 
+    // Alibaba Cloud only: the group's type and inner access policy.
+    let kind = Memo::new(move |_| group.with(|g| g.as_ref().map(|g| g.kind).unwrap_or_default()));
+    let alibaba = move || !app.cloud_profile().is_huawei();
+    let in_doc = Signal::derive(move || spec.with(Option::is_some));
+    let kind_fields = move || alibaba().then(|| view! { <KindFields gid kind in_doc message/> });
+
     let direction = Memo::new(move |_| app.selection.with(|s| s.direction));
     let count = move |d: Direction| group.with(|g| g.as_ref().map_or(0, |g| g.rules.iter().filter(|r| r.direction == d).count()));
     let tab = move |d: Direction, label: &'static str, testid: &'static str| {
@@ -98,12 +108,15 @@ pub fn GroupDetail(group_id: String) -> impl IntoView {
     let notices = Memo::new(move |_| {
         let Some(w) = world_index.get() else { return Vec::new() };
         let prefix = format!("security_groups[{w}]");
-        app.scenario.with(|s| s.as_ref().map(|s| s.notices.iter().filter(|p| below(&p.path, &prefix).is_some()).cloned().collect()).unwrap_or_default())
+        app.scenario.with(|s| {
+            s.as_ref().map(|s| s.notices.iter().filter(|p| below(&p.path, &prefix).is_some()).cloned().collect()).unwrap_or_default()
+        })
     });
 
     view! {
         <div class="group-detail" data-testid="group-detail">
             {header}
+            {kind_fields}
             {move || renaming.get().then(|| view! { <RenameForm gid renaming message/> })}
             {move || message.get().map(|(error, text)| view! {
                 <p class=if error { "groups__message groups__message--error" } else { "groups__message" } role="alert" data-testid="group-message">
@@ -136,7 +149,8 @@ pub fn GroupDetail(group_id: String) -> impl IntoView {
 #[component]
 fn RenameForm(gid: StoredValue<String>, renaming: RwSignal<bool>, message: RwSignal<Option<(bool, String)>>) -> impl IntoView {
     let app = use_app();
-    let current = app.doc.with_untracked(|d| gid.with_value(|id| d.security_groups.iter().find(|g| &g.id == id).cloned())).unwrap_or_default();
+    let current =
+        app.doc.with_untracked(|d| gid.with_value(|id| d.security_groups.iter().find(|g| &g.id == id).cloned())).unwrap_or_default();
     let name = RwSignal::new(current.name.clone());
     let description = RwSignal::new(current.description.clone());
     let save = move |ev: leptos::ev::SubmitEvent| {

@@ -3,13 +3,17 @@
 //! position in evaluation order, a row editor validated by the engine as the user types, the
 //! engine's advice for the group, and the IP address groups.
 //!
-//! - [`draft`], [`rows`], [`ops`], [`paths`]: plain data and functions with native tests (the
-//!   editor's cells, the table's rows, document changes, problem paths).
-//! - `group_list`, `group_detail`, `rules_table`, `rule_editor`, `address_groups`: thin views.
+//! - [`draft`], [`rows`], [`ops`], [`paths`], [`alibaba_kind`]: plain data and functions with
+//!   native tests (the editor's cells, the table's rows, document changes, problem paths, an
+//!   Alibaba group's type and inner access policy).
+//! - `group_list`, `group_detail`, `rules_table`, `rule_editor`, `kind_fields`,
+//!   `address_groups`: thin views. Labels speak the cloud profile's words
+//!   (`CloudProfile::action_word` and its siblings in `sgplay-core`).
 //!
 //! Every change goes through `AppState::edit`, so it is validated, undoable and seen by the
 //! simulator; nothing here decides what a rule matches.
 
+pub mod alibaba_kind;
 pub mod draft;
 pub mod icons;
 pub mod ops;
@@ -19,6 +23,7 @@ pub mod rows;
 mod address_groups;
 mod group_detail;
 mod group_list;
+mod kind_fields;
 mod rule_editor;
 mod rules_table;
 

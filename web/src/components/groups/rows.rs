@@ -4,7 +4,8 @@
 
 use crate::state::Sent;
 use sgplay_core::eval::{group_order, side::remote_label, StepKind};
-use sgplay_core::model::{Direction, Rule, SecurityGroup};
+use sgplay_core::model::{Action, Direction, Rule, SecurityGroup};
+use sgplay_core::profile::CloudProfile;
 use sgplay_core::{Scenario, World};
 
 /// Where a rule of the validated group comes from in the document: the engine records it
@@ -55,9 +56,21 @@ pub fn rows(world: &World, group: &SecurityGroup, origins: &[Origin], direction:
 /// "1st", "2nd", "3rd", "11th", "22nd": the engine's, so the table and the trace agree.
 pub use sgplay_core::eval::explain::ordinal;
 
-/// The tooltip of the evaluation-position cell.
-pub fn order_tooltip(order: usize) -> String {
-    format!("evaluated {}: priority, then deny before allow", ordinal(order))
+/// The tooltip of the evaluation-position cell, in the profile's words.
+pub fn order_tooltip(order: usize, profile: CloudProfile) -> String {
+    format!("evaluated {}{}", ordinal(order), order_rule(profile))
+}
+
+/// How the rules are ordered: ": priority, then deny before allow"; under Alibaba the position
+/// is within the group, whose rules are sorted with those of the instance's other groups.
+pub fn order_rule(profile: CloudProfile) -> String {
+    let (deny, allow) = (profile.action_word(Action::Deny).to_lowercase(), profile.action_word(Action::Allow).to_lowercase());
+    match profile {
+        CloudProfile::Huawei => format!(": priority, then {deny} before {allow}"),
+        CloudProfile::Alibaba => {
+            format!(" in this group: priority, then {deny} before {allow} (sorted together with the rules of the instance's other groups)")
+        }
+    }
 }
 
 /// What the tester's current step points at in the groups panel.
@@ -138,7 +151,8 @@ mod tests {
     fn ordinals() {
         let words: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 101].into_iter().map(ordinal).collect();
         assert_eq!(words, ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st"]);
-        assert_eq!(order_tooltip(3), "evaluated 3rd: priority, then deny before allow");
+        assert_eq!(order_tooltip(3, CloudProfile::Huawei), "evaluated 3rd: priority, then deny before allow");
+        assert!(order_tooltip(1, CloudProfile::Alibaba).starts_with("evaluated 1st in this group: priority, then drop before accept"));
     }
 
     #[test]

@@ -130,7 +130,9 @@ pub fn RuleEditor(
         (Target::Add, Direction::Ingress) => "Add inbound rule",
         (Target::Add, Direction::Egress) => "Add outbound rule",
     };
-    let remote_word = if direction == Direction::Ingress { "Source" } else { "Destination" };
+    // The cloud profile's words for the labels and choices (the values stay the document's).
+    let words = app.cloud_profile_untracked();
+    let remote_word = words.remote_heading(direction);
 
     // What the rule will be, in the engine's words, or how many rules the sources make.
     let preview = move || {
@@ -140,9 +142,9 @@ pub fn RuleEditor(
                 .first()
                 .map(|r| {
                     let remote = app.scenario.with(|s| s.as_ref().map(|s| remote_label(&s.world, r)).unwrap_or_default());
-                    let verb = if r.action == Action::Allow { "allows" } else { "denies" };
+                    let verb = words.action_verb(r.action);
                     let side = if r.direction == Direction::Ingress { "from" } else { "to" };
-                    format!("{} {verb} {} {side} {remote} at priority {}.", r.id, r.protocol_and_port(), r.priority)
+                    format!("{} {verb} {} {side} {remote} at priority {}.", r.id, words.protocol_and_port(r), r.priority)
                 })
                 .unwrap_or_default(),
             Err(_) => String::new(),
@@ -203,7 +205,7 @@ pub fn RuleEditor(
                     {error(Cell::Priority, "cell-error-priority".into(), "rule-editor-error-priority")}
                 </div>
                 <div class="rule-editor__field">
-                    <label class="field__label" for="rule-editor-action">"Action"</label>
+                    <label class="field__label" for="rule-editor-action">{words.action_heading()}</label>
                     <select
                         id="rule-editor-action"
                         class="field__input"
@@ -215,8 +217,8 @@ pub fn RuleEditor(
                             touch();
                         }
                     >
-                        <option value="allow" prop:selected=move || draft.with(|d| d.action == "allow")>"Allow"</option>
-                        <option value="deny" prop:selected=move || draft.with(|d| d.action == "deny")>"Deny"</option>
+                        <option value="allow" prop:selected=move || draft.with(|d| d.action == "allow")>{words.action_word(Action::Allow)}</option>
+                        <option value="deny" prop:selected=move || draft.with(|d| d.action == "deny")>{words.action_word(Action::Deny)}</option>
                     </select>
                     {error(Cell::Action, "cell-error-action".into(), "rule-editor-error-action")}
                 </div>

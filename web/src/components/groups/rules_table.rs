@@ -1,6 +1,7 @@
-//! The rules of one group and direction, with the console's columns and each rule's position
-//! in evaluation order; per-row Modify / Duplicate / Delete; "Add rule"; the row of the
-//! tester's current step highlighted.
+//! The rules of one group and direction, with the console's columns (in the cloud profile's
+//! words: Allow/Deny or Accept/Drop, `tcp: 22` or `TCP PortRange 22/22`) and each rule's
+//! position in evaluation order; per-row Modify / Duplicate / Delete; "Add rule"; the row of
+//! the tester's current step highlighted.
 
 use super::draft::{fresh_rule_id, RuleDraft};
 use super::icons::{icon, Icon};
@@ -46,6 +47,8 @@ pub fn RulesTable(
     let editing = RwSignal::new(None::<Editing>);
     let draft = RwSignal::new(RuleDraft::new_rule(String::new(), Direction::Ingress));
     let status = RwSignal::new(None::<String>);
+    // Whose words the headers and cells speak.
+    let profile = Memo::new(move |_| app.cloud_profile());
 
     let origins =
         Memo::new(move |_| app.scenario.with(|s| s.as_ref().map(|s| gid.with_value(|id| rows::origins(s, id))).unwrap_or_default()));
@@ -149,9 +152,11 @@ pub fn RulesTable(
                 </span>
             }
         });
-        let (action_word, action_class) = match rule.action {
-            Action::Allow => ("Allow", "action action--allow"),
-            Action::Deny => ("Deny", "action action--deny"),
+        let words = profile.get();
+        let action_word = words.action_word(rule.action);
+        let action_class = match rule.action {
+            Action::Allow => "action action--allow",
+            Action::Deny => "action action--deny",
         };
         let origin_tag = match origin {
             Origin::Template { .. } => Some(("template".to_string(), "From the group's template".to_string())),
@@ -193,7 +198,7 @@ pub fn RulesTable(
         let note_text = notes.map(|n| n.join("\n"));
         view! {
             <tr class=class data-testid=format!("rule-row-{id}") tabindex="-1" data-current=move || is_current().map(|_| "true")>
-                <td class="rules-table__order" title=order_tooltip(order)>
+                <td class="rules-table__order" title=order_tooltip(order, words)>
                     {format!("#{order}")}
                     {note_text.map(|t| view! { <span class="rules-table__advice" title=t.clone() aria-label=t>"!"</span> })}
                 </td>
@@ -201,7 +206,7 @@ pub fn RulesTable(
                 <td><span class=action_class>{action_word}</span></td>
                 <td class="rules-table__type">{rule.ethertype.to_string()}</td>
                 <td class="rules-table__protocol">
-                    {rule.protocol_and_port()}
+                    {words.protocol_and_port(&rule)}
                     <span class="rules-table__inline-type">{rule.ethertype.to_string()}</span>
                 </td>
                 <td class="rules-table__remote">
@@ -303,12 +308,12 @@ pub fn RulesTable(
                     <caption class="visually-hidden">{caption}</caption>
                     <thead>
                         <tr>
-                            <th scope="col" title="Position in evaluation order: priority, then deny before allow">"#"</th>
+                            <th scope="col" title=move || format!("Position in evaluation order{}", rows::order_rule(profile.get()))>"#"</th>
                             <th scope="col" class="table__number">"Priority"</th>
-                            <th scope="col">"Action"</th>
+                            <th scope="col">{move || profile.get().action_heading()}</th>
                             <th scope="col" class="rules-table__type">"Type"</th>
-                            <th scope="col">"Protocol & Port"</th>
-                            <th scope="col">{move || if direction.get() == Direction::Ingress { "Source" } else { "Destination" }}</th>
+                            <th scope="col">{move || profile.get().ports_heading()}</th>
+                            <th scope="col">{move || profile.get().remote_heading(direction.get())}</th>
                             <th scope="col" class="rules-table__description">"Description"</th>
                             {editable.then(|| view! { <th scope="col"><span class="visually-hidden">"Operation"</span></th> })}
                         </tr>

@@ -1,5 +1,6 @@
-//! An instance's security groups in sequence (1 is consulted first): associate, dissociate,
-//! reorder by drag and drop or with the up/down buttons. Each change is one undoable edit,
+//! An instance's security groups in sequence (1 is consulted first; under Alibaba Cloud their
+//! rules are sorted together, which the hint says): associate, dissociate, reorder by drag and
+//! drop or with the up/down buttons. Each change is one undoable edit,
 //! applied at once; more than five groups brings the engine's advice.
 
 use super::draft::move_item;
@@ -16,6 +17,8 @@ type ListChange = Box<dyn FnOnce(&mut Vec<String>)>;
 pub fn GroupSequence(instance_id: String) -> impl IntoView {
     let app = use_app();
     let iid = StoredValue::new(instance_id);
+    // Huawei consults the groups in sequence; Alibaba aggregates their rules.
+    let sequenced = move || app.cloud_profile().sequences_groups();
     let index = Memo::new(move |_| app.doc.with(|d| iid.with_value(|id| d.instances.iter().position(|i| &i.id == id))));
     let list = Memo::new(move |_| {
         let i = index.get();
@@ -199,8 +202,14 @@ pub fn GroupSequence(instance_id: String) -> impl IntoView {
 
     view! {
         <div class="sequence-editor">
-            <h3 class="instance-form__title">"Security groups, in sequence"</h3>
-            <p class="sequence-editor__hint">"Group 1 is consulted first; the first group with a matching rule decides. Changes apply at once (Undo reverts them)."</p>
+            <h3 class="instance-form__title">{move || if sequenced() { "Security groups, in sequence" } else { "Security groups" }}</h3>
+            <p class="sequence-editor__hint" data-testid="group-sequence-hint">
+                {move || if sequenced() {
+                    "Group 1 is consulted first; the first group with a matching rule decides. Changes apply at once (Undo reverts them)."
+                } else {
+                    "Alibaba Cloud sorts the rules of all these groups together (priority 1 first, Drop before Accept): their order here does not change a verdict. Changes apply at once (Undo reverts them)."
+                }}
+            </p>
             <ol class="sequence-editor__list" data-testid="group-sequence">{items}</ol>
             {move || list.with(Vec::is_empty).then(|| view! {
                 <p class="sequence-editor__empty">"No group: the engine associates the " <code>"default"</code> " group."</p>

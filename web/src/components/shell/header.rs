@@ -1,6 +1,7 @@
-//! The masthead: the product, the scenario's name (edited in place) and its one-line story,
-//! and the toolbar: gallery, undo/redo, share, export, import.
+//! The masthead: the product, the scenario's name (edited in place), its cloud and its
+//! one-line story, and the toolbar: cloud switch, gallery, undo/redo, share, export, import.
 
+use super::cloud_profile_switch::{CloudProfileBadge, CloudProfileSwitch};
 use super::export_button::ExportButton;
 use super::gallery_dialog::GalleryButton;
 use super::import_dialog::ImportButton;
@@ -46,20 +47,23 @@ pub fn Header() -> impl IntoView {
                 <span class="masthead__product">"sgplay"</span>
             </div>
             <div class="masthead__scenario">
-                <h1 class="masthead__title">
-                    <input
-                        class="masthead__name"
-                        data-testid="scenario-name"
-                        aria-label="Scenario name"
-                        title="Rename the scenario"
-                        placeholder="Untitled scenario"
-                        spellcheck="false"
-                        maxlength="200"
-                        prop:value=move || name.get()
-                        on:change=rename
-                        on:keydown=on_key
-                    />
-                </h1>
+                <div class="masthead__title-row">
+                    <h1 class="masthead__title">
+                        <input
+                            class="masthead__name"
+                            data-testid="scenario-name"
+                            aria-label="Scenario name"
+                            title="Rename the scenario"
+                            placeholder="Untitled scenario"
+                            spellcheck="false"
+                            maxlength="200"
+                            prop:value=move || name.get()
+                            on:change=rename
+                            on:keydown=on_key
+                        />
+                    </h1>
+                    <CloudProfileBadge/>
+                </div>
                 <p class="masthead__description" data-testid="scenario-description" title=move || description.get()>
                     {move || {
                         let d = description.get();
@@ -68,6 +72,7 @@ pub fn Header() -> impl IntoView {
                 </p>
             </div>
             <nav class="masthead__toolbar toolbar" aria-label="Scenario">
+                <CloudProfileSwitch/>
                 <GalleryButton/>
                 <UndoRedo/>
                 <div class="toolbar__group" role="group" aria-label="Files and links">

@@ -1,5 +1,5 @@
-//! The page's frame: the masthead with the scenario's name and the toolbar (gallery, undo/redo,
-//! share, export, import), the notices, and the embed view's footer.
+//! The page's frame: the masthead with the scenario's name and cloud, and the toolbar (cloud
+//! switch, gallery, undo/redo, share, export, import), the notices, and the embed view's footer.
 //!
 //! Components are thin views over the root state (`crate::state`); what can be plain logic is
 //! in modules with native tests: `links` (share, embed and example addresses), `keys`
@@ -8,6 +8,7 @@
 
 mod catalog;
 mod clipboard;
+mod cloud_profile_switch;
 mod copy_field;
 mod embed_footer;
 mod export_button;

@@ -11,7 +11,9 @@ pub fn CheckMenu(#[prop(into)] on_pick: Callback<()>) -> impl IntoView {
     let app = use_app();
     // The checks as written (the form takes their packets as the document describes them).
     let checks = Memo::new(move |_| app.doc.with(|d| d.checks.clone()));
-    let held = Memo::new(move |_| checks.with(|all| app.probe.with(|p| matching_check(all, p).map(|(i, c)| (i, expectation(c))))));
+    let held = Memo::new(move |_| {
+        checks.with(|all| app.probe.with(|p| matching_check(all, p).map(|(i, c)| (i, expectation(c, app.cloud_profile())))))
+    });
     let pick = move |value: String| {
         let Some(check) = value.parse::<usize>().ok().and_then(|i| checks.with_untracked(|all| all.get(i).cloned())) else { return };
         app.probe.set(check.packet);

@@ -20,7 +20,7 @@ pub fn ResultView() -> impl IntoView {
         app.sent.with(|sent| {
             sent.as_ref().map(|s| {
                 let evaluation = &s.delivery.evaluation;
-                announcement(&s.steps, evaluation.verdict, s.is_reply, &tracked_sides(evaluation), cursor)
+                announcement(&s.steps, evaluation.verdict, s.is_reply, &tracked_sides(evaluation), cursor, app.cloud_profile())
             })
         })
     };
@@ -131,7 +131,7 @@ fn Outcome(sent: Sent) -> impl IntoView {
     view! {
         <div class=format!("outcome outcome--{verdict} outcome--{kind}") data-testid="outcome">
             <div class="outcome__head">
-                <span class=format!("outcome__verdict outcome__verdict--{verdict}") data-testid="verdict">{verdict_label(verdict)}</span>
+                <span class=format!("outcome__verdict outcome__verdict--{verdict}") data-testid="verdict">{move || verdict_label(verdict, app.cloud_profile())}</span>
                 <div class="outcome__summary">
                     <p class="outcome__kinds">
                         <span class=format!("outcome__kind outcome__kind--{kind}") data-testid="sent-kind">{kind}</span>

@@ -3,14 +3,13 @@
 //! scenario check the form currently holds. Nothing is decided here.
 
 use sgplay_core::eval::{Evaluation, HopDecision, Step, StepKind, Verdict};
+use sgplay_core::model::Action;
+use sgplay_core::profile::CloudProfile;
 use sgplay_core::scenario::{CheckSpec, ProbeSpec};
 
-/// "ALLOW" or "DENY".
-pub fn verdict_label(verdict: Verdict) -> &'static str {
-    match verdict {
-        Verdict::Allow => "ALLOW",
-        Verdict::Deny => "DENY",
-    }
+/// "ALLOW" or "DENY"; under Alibaba "ACCEPT" or "DROP".
+pub fn verdict_label(verdict: Verdict, profile: CloudProfile) -> &'static str {
+    profile.verdict_word(verdict.is_allow())
 }
 
 /// The step that sums the outcome up: the side that stopped a denied packet, or the last side
@@ -66,7 +65,14 @@ pub fn tracked_sides(evaluation: &Evaluation) -> Vec<TrackedSide> {
 /// What a screen reader hears after a send or a step (the tester's polite live region): the
 /// verdict and its lead sentence when every step is shown, as right after sending; else the
 /// position and the current step's sentence.
-pub fn announcement(steps: &[Step], verdict: Verdict, is_reply: bool, tracked: &[TrackedSide], cursor: usize) -> String {
+pub fn announcement(
+    steps: &[Step],
+    verdict: Verdict,
+    is_reply: bool,
+    tracked: &[TrackedSide],
+    cursor: usize,
+    profile: CloudProfile,
+) -> String {
     let total = steps.len();
     let kind = if is_reply { "Reply" } else { "Packet" };
     match super::stepper::current(cursor, total) {
@@ -74,7 +80,7 @@ pub fn announcement(steps: &[Step], verdict: Verdict, is_reply: bool, tracked: &
         _ => {
             let lead = lead(steps, verdict, tracked);
             let lead = if lead.is_empty() { String::new() } else { format!(" {lead}") };
-            format!("{kind}: {}.{lead}", verdict_label(verdict))
+            format!("{kind}: {}.{lead}", verdict_label(verdict, profile))
         }
     }
 }
@@ -102,9 +108,15 @@ fn same_packet(a: &ProbeSpec, b: &ProbeSpec) -> bool {
     norm(a) == norm(b)
 }
 
-/// "expect allow by A01", "expect deny at ecs-b01/inbound".
-pub fn expectation(check: &CheckSpec) -> String {
-    let mut text = format!("expect {}", check.expect.trim().to_lowercase());
+/// "expect allow by A01", "expect deny at ecs-b01/inbound"; under Alibaba "expect drop …".
+pub fn expectation(check: &CheckSpec, profile: CloudProfile) -> String {
+    let expect = check.expect.trim().to_lowercase();
+    let word = match expect.as_str() {
+        "allow" => profile.action_word(Action::Allow).to_lowercase(),
+        "deny" => profile.action_word(Action::Deny).to_lowercase(),
+        _ => expect,
+    };
+    let mut text = format!("expect {word}");
     if let Some(rule) = &check.expect_rule {
         text.push_str(&format!(" by {rule}"));
     }
@@ -143,7 +155,8 @@ mod tests {
     #[test]
     fn an_allowed_packet_is_summed_up_by_the_last_side_that_allowed_it() {
         let e = send(&mut sim(), &probe("ecs-a01", "ecs-b01", 22));
-        assert_eq!(verdict_label(e.verdict), "ALLOW");
+        assert_eq!(verdict_label(e.verdict, CloudProfile::Huawei), "ALLOW");
+        assert_eq!(verdict_label(e.verdict, CloudProfile::Alibaba), "ACCEPT");
         let all = steps(&e);
         let head = headline(&all, e.verdict).unwrap();
         assert!(head.sentence.starts_with("ECS-B01 inbound: allowed by rule B01"), "{}", head.sentence);
@@ -152,7 +165,7 @@ mod tests {
     #[test]
     fn a_denied_packet_is_summed_up_by_the_side_that_stopped_it() {
         let e = send(&mut sim(), &probe("ecs-a01", "ecs-b01", 3306));
-        assert_eq!(verdict_label(e.verdict), "DENY");
+        assert_eq!(verdict_label(e.verdict, CloudProfile::Huawei), "DENY");
         let all = steps(&e);
         assert!(headline(&all, e.verdict).unwrap().sentence.starts_with("ECS-B01 inbound: no rule matched"));
     }
@@ -177,10 +190,13 @@ mod tests {
     fn the_live_region_says_the_verdict_at_the_end_and_the_step_while_walking() {
         let e = send(&mut sim(), &probe("ecs-a01", "ecs-b01", 3306));
         let all = steps(&e);
-        let end = announcement(&all, e.verdict, false, &[], all.len());
+        let end = announcement(&all, e.verdict, false, &[], all.len(), CloudProfile::Huawei);
         assert!(end.starts_with("Packet: DENY. ECS-B01 inbound: no rule matched"), "{end}");
-        assert_eq!(announcement(&all, e.verdict, false, &[], 1), format!("Step 1 of {}: {}", all.len(), all[0].sentence));
-        assert!(announcement(&all, e.verdict, true, &[], all.len()).starts_with("Reply: DENY."));
+        assert_eq!(
+            announcement(&all, e.verdict, false, &[], 1, CloudProfile::Huawei),
+            format!("Step 1 of {}: {}", all.len(), all[0].sentence)
+        );
+        assert!(announcement(&all, e.verdict, true, &[], all.len(), CloudProfile::Huawei).starts_with("Reply: DENY."));
     }
 
     #[test]
@@ -188,10 +204,11 @@ mod tests {
         let spec = scenario();
         let (i, check) = matching_check(&spec.checks, &spec.checks[3].packet).unwrap();
         assert_eq!(i, 3);
-        assert_eq!(expectation(check), "expect allow by B01");
+        assert_eq!(expectation(check, CloudProfile::Huawei), "expect allow by B01");
+        assert_eq!(expectation(check, CloudProfile::Alibaba), "expect accept by B01");
         let with_port = ProbeSpec { src_port: Some(50000), ..spec.checks[4].packet.clone() };
         assert_eq!(matching_check(&spec.checks, &with_port).map(|(i, _)| i), Some(4));
-        assert_eq!(expectation(&spec.checks[4]), "expect deny at ecs-b01/inbound");
+        assert_eq!(expectation(&spec.checks[4], CloudProfile::Huawei), "expect deny at ecs-b01/inbound");
         assert!(matching_check(&spec.checks, &probe("ecs-a01", "ecs-b01", 9)).is_none());
     }
 }
