@@ -146,6 +146,7 @@ fn scenario_build(c: &mut Criterion) {
     let mut group = c.benchmark_group("scenario");
     group.sample_size(10);
     group.bench_function("build/estate 1000", |b| b.iter(|| black_box(&spec).build()));
+    group.bench_function("build without advice/estate 1000", |b| b.iter(|| black_box(&spec).build_without_advice()));
     group.bench_function("advice/estate 1000", |b| b.iter(|| sgplay_core::analysis::advice::check(black_box(&world))));
     group.bench_function("constraints/estate 1000", |b| b.iter(|| sgplay_core::analysis::constraints::check(black_box(&world))));
     group.finish();
