@@ -125,10 +125,12 @@ fn the_trace_speaks_alibaba() {
         "authorization object 198.51.100.0/24",
         "Drop rule block-http-tie beats Accept rule web-http at priority 1",
         "dropped by rule block-http-tie (priority 1) of blocklist",
+        "verdict: DROP at ",
     ] {
         assert!(text.contains(words), "the trace should say `{words}`:\n{text}");
     }
     assert!(!text.contains("group 1 of 2"), "no group-sequence step under Alibaba:\n{text}");
+    assert!(!text.contains("DENY"), "Alibaba's verdict is DROP:\n{text}");
 }
 
 #[test]

@@ -5,6 +5,7 @@ mod alibaba;
 
 use super::trace::{Evaluation, GroupOutcome, GroupTrace, HopDecision, HopTrace, Reachability, RuleTrace};
 use crate::model::{Action, Place};
+use crate::profile::CloudProfile;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -234,10 +235,13 @@ fn decision_sentence(hop: &HopTrace) -> String {
 }
 
 fn verdict_sentence(eval: &Evaluation) -> String {
+    // The profile's words (ALLOW/DENY, ACCEPT/DROP): a trace is Alibaba's when a hop was
+    // judged by the aggregated list.
+    let profile = if eval.hops.iter().any(alibaba::is_aggregated) { CloudProfile::Alibaba } else { CloudProfile::Huawei };
     match eval.denied_at() {
-        Some(hop) => format!("verdict: DENY at {} {}", hop.instance_name, hop.direction),
-        None if eval.hops.is_empty() => "verdict: ALLOW (no security group on the path)".into(),
-        None => "verdict: ALLOW".into(),
+        Some(hop) => format!("verdict: {} at {} {}", profile.verdict_word(false), hop.instance_name, hop.direction),
+        None if eval.hops.is_empty() => format!("verdict: {} (no security group on the path)", profile.verdict_word(true)),
+        None => format!("verdict: {}", profile.verdict_word(true)),
     }
 }
 

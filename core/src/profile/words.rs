@@ -42,6 +42,16 @@ impl CloudProfile {
         }
     }
 
+    /// What happened to a packet, as a legend says it: "allowed"/"denied", "accepted"/"dropped".
+    pub fn outcome_word(self, allowed: bool) -> &'static str {
+        match (self, allowed) {
+            (CloudProfile::Huawei, true) => "allowed",
+            (CloudProfile::Huawei, false) => "denied",
+            (CloudProfile::Alibaba, true) => "accepted",
+            (CloudProfile::Alibaba, false) => "dropped",
+        }
+    }
+
     /// The heading of the action column: "Action", or Alibaba's "Policy".
     pub fn action_heading(self) -> &'static str {
         match self {
@@ -103,6 +113,10 @@ mod tests {
         assert_eq!([Huawei.action_word(Action::Allow), Huawei.action_word(Action::Deny)], ["Allow", "Deny"]);
         assert_eq!([Alibaba.action_word(Action::Allow), Alibaba.action_word(Action::Deny)], ["Accept", "Drop"]);
         assert_eq!([Huawei.verdict_word(true), Alibaba.verdict_word(false)], ["ALLOW", "DROP"]);
+        assert_eq!(
+            [Huawei.outcome_word(false), Alibaba.outcome_word(true), Alibaba.outcome_word(false)],
+            ["denied", "accepted", "dropped"]
+        );
         assert_eq!([Huawei.action_verb(Action::Deny), Alibaba.action_verb(Action::Allow)], ["denies", "accepts"]);
         assert_eq!(Huawei.remote_heading(Direction::Egress), "Destination");
         assert_eq!(Alibaba.remote_heading(Direction::Ingress), "Authorization object");

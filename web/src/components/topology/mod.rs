@@ -108,8 +108,8 @@ fn Legend() -> impl IntoView {
     let app = use_app();
     view! {
         <p class="topo__legend" class:topo__legend--hidden=move || app.sent.with(Option::is_none) aria-hidden=move || app.sent.with(Option::is_none).to_string()>
-            <span class="topo__key topo__key--allow">"allowed"</span>
-            <span class="topo__key topo__key--deny">"denied"</span>
+            <span class="topo__key topo__key--allow">{move || app.cloud_profile().outcome_word(true)}</span>
+            <span class="topo__key topo__key--deny">{move || app.cloud_profile().outcome_word(false)}</span>
             <span class="topo__key topo__key--open">"not filtered"</span>
         </p>
     }
