@@ -2,7 +2,8 @@
 // `interop::import_any`: Huawei Cloud API listings chosen as several files or pasted as several
 // texts combine into one scenario; their warnings are listed, each at its input path, before the
 // user confirms; bad input is refused with every error and the scenario stays. Export offers every
-// `interop::Format`, lists what the format leaves out, and what it writes imports back.
+// `interop::Format`, lists what the format leaves out, and what it writes imports back; Terraform
+// of either provider goes through the page's worker, which carries the HCL reader and writer.
 //
 // By hand: serve dist/ (python3 -m http.server --bind 127.0.0.1 --directory dist 8766 &), then
 //   SGPLAY_URL=http://127.0.0.1:8766/ node --test tests/e2e/import-export.test.mjs
@@ -51,7 +52,7 @@ async function settled() {
     if (await id('import-error').count()) return 'error';
     if (!(await id('import-dialog').isVisible())) return 'loaded';
     return null;
-  }, (s) => s !== null);
+  }, (s) => s !== null, 30_000);
 }
 
 test('the whole estate, chosen as seven API files at once, imports into one scenario', async () => {
@@ -132,13 +133,14 @@ test('bad input is refused with its errors and the scenario stays', async () => 
 
 test('Export offers every format, lists what it leaves out, and each file imports back', async () => {
   const before = await groups();
-  const formats = [['huawei-api', '-huawei-api.json'], ['alibaba-api', '-alibaba-api.json'], ['scenario', '.json']];
+  // Terraform is written and read by the worker (the page's wasm leaves the HCL code out).
+  const formats = [['huawei-api', '-huawei-api.json'], ['huawei-terraform', '.tf'], ['alibaba-api', '-alibaba-api.json'], ['alibaba-terraform', '-alicloud.tf'], ['scenario', '.json']];
   for (const [format, suffix] of formats) {
     await id('export').click();
     await id('export-dialog').waitFor();
     assert.equal(await p.locator('[data-testid^="export-format-"]').count(), formats.length, 'one choice per interop::Format');
     await id(`export-format-${format}`).check();
-    await until('the details', () => id('export-details').textContent(), (t) => t.includes(suffix));
+    await until('the details', () => id('export-details').textContent(), (t) => t.includes(suffix), 30_000);
     const leftOut = await id('export-left-out').allTextContents();
     if (format === 'scenario') assert.deepEqual(leftOut, []);
     const [download] = await Promise.all([p.waitForEvent('download'), id('export-download').click()]);
@@ -146,7 +148,8 @@ test('Export offers every format, lists what it leaves out, and each file import
     const path = await download.path();
     // Import the file back: the same groups.
     await id('import').click();
-    await id('import-file').setInputFiles({ name: download.suggestedFilename(), mimeType: 'application/json', buffer: readFileSync(path) });
+    const mimeType = suffix.endsWith('.tf') ? 'text/plain' : 'application/json';
+    await id('import-file').setInputFiles({ name: download.suggestedFilename(), mimeType, buffer: readFileSync(path) });
     const state = await settled();
     if (state === 'warnings') await id('import-confirm').click();
     else if (state !== 'loaded') assert.fail(`${format}: ${await id('import-error').textContent()}`);

@@ -10,7 +10,8 @@
 //! Other clouds and tools join [`Format`] as modules next to [`huawei_api`], [`alibaba_api`]
 //! and `terraform` (Terraform HCL for the huaweicloud and alicloud providers and
 //! `terraform show -json`; behind the cargo feature `terraform`, on by default, off in the
-//! page, which does not carry the HCL parser).
+//! page's wasm, which does not carry the HCL parser; on in the page's worker, which reads and
+//! writes Terraform for it).
 //!
 //! ## What import promises
 //! - **Nothing is dropped silently.** Fields the model does not hold are either documented

@@ -22,6 +22,43 @@ pub struct Imported {
     pub warnings: Vec<Problem>,
 }
 
+impl From<Imported> for crate::worker::protocol::WireImport {
+    fn from(i: Imported) -> Self {
+        crate::worker::protocol::WireImport {
+            scenario: i.scenario,
+            probe: i.probe,
+            format: i.format.name().to_string(),
+            warnings: i.warnings,
+        }
+    }
+}
+
+impl From<crate::worker::protocol::WireImport> for Imported {
+    fn from(w: crate::worker::protocol::WireImport) -> Self {
+        Imported {
+            scenario: w.scenario,
+            probe: w.probe,
+            format: Format::parse(&w.format).unwrap_or(Format::Scenario),
+            warnings: w.warnings,
+        }
+    }
+}
+
+/// Is this Terraform (HCL of either provider, or `terraform show -json`) that this build cannot
+/// read itself? The page's wasm leaves the HCL reader out; its worker reads it instead.
+pub fn needs_worker(inputs: &[Input]) -> bool {
+    !Format::HuaweiTerraform.is_available()
+        && inputs.iter().any(|i| {
+            let text = i.text.trim_start_matches('\u{feff}').trim_start();
+            interop::looks_like_hcl(text) || (text.starts_with('{') && text.contains("\"terraform_version\""))
+        })
+}
+
+/// Which formats Export offers, and whether the worker writes each (Terraform, in the page).
+pub fn offered_formats() -> impl Iterator<Item = (Format, bool)> {
+    Format::ALL.into_iter().filter(|f| *f != Format::TerraformJson).map(|f| (f, !f.is_available()))
+}
+
 /// One text to import: where it came from (a file's name, "pasted text 2") and its content.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Input {

@@ -1,12 +1,14 @@
 //! What each job computes: the engine's analyses, shaped as the panels show them. The worker
 //! and the in-place fallback both call [`run`], so an answer is the same wherever it ran.
 
-use super::protocol::{Job, Outcome, PackedReach, Progress};
+use super::protocol::{Job, Outcome, PackedReach, Progress, WireImport};
 use crate::components::baseline::model::DiffView;
 use crate::components::findings::model::findings;
+use crate::state::transfer::{self, Input};
 use sgplay_core::analysis::diff::diff;
 use sgplay_core::analysis::find::find;
 use sgplay_core::analysis::reach::{reachability_with_progress, Service, DEFAULT_SERVICES};
+use sgplay_core::interop::Format;
 use sgplay_core::matcher::Matcher;
 
 /// The matrix's services: `sgplay reach`'s defaults.
@@ -50,6 +52,19 @@ pub fn run(job: &Job, progress: &mut dyn FnMut(Progress)) -> Outcome {
                 .map_err(|problems| problems.into_iter().map(|(_, message)| message).collect::<Vec<_>>().join("; "));
             Outcome::Found { answer }
         }
+        Job::Import { inputs } => {
+            progress(Progress { done: 0, total: 0, stage: "resources, references, count and for_each".into() });
+            let inputs: Vec<Input> = inputs.iter().map(|(name, text)| Input::new(name.clone(), text.clone())).collect();
+            Outcome::Imported { result: transfer::import_all(&inputs).map(WireImport::from) }
+        }
+        Job::Export { spec, format } => {
+            progress(Progress { done: 0, total: 0, stage: "resources and their references".into() });
+            let result = match Format::parse(format) {
+                Some(format) => transfer::export(spec, format),
+                None => Err(vec![sgplay_core::scenario::Problem::error("", "format", "", "", format!("`{format}` is not a format"))]),
+            };
+            Outcome::Exported { result }
+        }
     }
 }
 
@@ -90,5 +105,39 @@ mod tests {
         let wrong = sgplay_core::analysis::find::QuestionText { to: "nobody".into(), ..question };
         let Outcome::Found { answer } = run(&Job::Find { world: w, question: wrong }, &mut |_| {}) else { panic!("found") };
         assert!(answer.unwrap_err().contains("`nobody`"));
+    }
+
+    #[test]
+    fn terraform_is_read_and_written_by_the_job_as_the_engine_does_it() {
+        let path = format!("{}/../tests/fixtures/terraform/main.tf", env!("CARGO_MANIFEST_DIR"));
+        let hcl = std::fs::read_to_string(path).expect("the Terraform fixture");
+        let inputs = vec![Input::new("main.tf", hcl.clone())];
+        // The page hands Terraform to the worker only where it cannot read it itself.
+        assert_eq!(transfer::needs_worker(&inputs), !Format::HuaweiTerraform.is_available());
+        assert!(!transfer::needs_worker(&[Input::new("a.json", r#"{"security_groups": []}"#)]));
+        let Outcome::Imported { result } = run(&Job::Import { inputs: vec![("main.tf".into(), hcl)] }, &mut |_| {}) else {
+            panic!("imported")
+        };
+        let expected = transfer::import_all(&inputs);
+        assert_eq!(result.clone().map(transfer::Imported::from), expected);
+        let spec = match expected {
+            Ok(imported) => {
+                assert_eq!(imported.format, Format::HuaweiTerraform);
+                imported.scenario
+            }
+            // A build without the HCL reader says so, naming the feature.
+            Err(problems) => {
+                assert!(!Format::HuaweiTerraform.is_available(), "{problems:?}");
+                return;
+            }
+        };
+        let Outcome::Exported { result } = run(&Job::Export { spec: spec.clone(), format: "huawei-terraform".into() }, &mut |_| {}) else {
+            panic!("exported")
+        };
+        assert_eq!(result, transfer::export(&spec, Format::HuaweiTerraform));
+        let (text, name, _) = result.expect("written");
+        assert!(name.ends_with(".tf") && text.contains("huaweicloud_networking_secgroup"), "{name}: {text}");
+        let Outcome::Exported { result } = run(&Job::Export { spec, format: "yaml".into() }, &mut |_| {}) else { panic!("exported") };
+        assert!(result.unwrap_err()[0].to_string().contains("`yaml` is not a format"));
     }
 }

@@ -8,6 +8,7 @@ use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use sgplay_core::analysis::find::{Answer, QuestionText};
 use sgplay_core::analysis::reach::{End, Pair, Reachability, Service};
+use sgplay_core::scenario::{ProbeSpec, Problem, ScenarioSpec};
 use sgplay_core::World;
 use std::net::IpAddr;
 
@@ -23,6 +24,11 @@ pub enum Job {
     Diff { baseline: World, current: World },
     /// An example packet for a question, or the proof that none exists.
     Find { world: World, question: QuestionText },
+    /// Terraform read into a scenario: the worker carries the HCL reader, the page does not.
+    /// Each input is its name and its text.
+    Import { inputs: Vec<(String, String)> },
+    /// A scenario written as Terraform (`format` by its name, `huawei-terraform`, …).
+    Export { spec: ScenarioSpec, format: String },
 }
 
 impl Job {
@@ -33,6 +39,8 @@ impl Job {
             Job::Matrix { .. } => "Computing the reachability matrix",
             Job::Diff { .. } => "Comparing with the baseline",
             Job::Find { .. } => "Searching the packet space",
+            Job::Import { .. } => "Reading the Terraform",
+            Job::Export { .. } => "Writing the Terraform",
         }
     }
 }
@@ -71,6 +79,23 @@ pub enum Outcome {
     Found {
         answer: Result<Answer, String>,
     },
+    /// What the import read, or every problem.
+    Imported {
+        result: Result<WireImport, Vec<Problem>>,
+    },
+    /// The file's text, its name and what the format left out; or every problem.
+    Exported {
+        result: Result<(String, String, Vec<Problem>), Vec<Problem>>,
+    },
+}
+
+/// `state::transfer::Imported` for the trip (its format by name).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WireImport {
+    pub scenario: ScenarioSpec,
+    pub probe: Option<ProbeSpec>,
+    pub format: String,
+    pub warnings: Vec<Problem>,
 }
 
 /// A reachability matrix packed for the trip: one mask of the services that pass per ordered

@@ -1,23 +1,56 @@
 //! Export: the scenario in every format the engine writes (`interop::Format`, through
 //! `state::transfer::export`): sgplay's own scenario file (`sgplay test` runs it) or Huawei
-//! Cloud API JSON. The dialog lists what the chosen format cannot carry before the download.
+//! Cloud API JSON, Alibaba Cloud API JSON, Terraform for either provider (written by the worker,
+//! which carries the HCL writer the page leaves out). The dialog lists what the chosen format
+//! cannot carry before the download.
 
 use super::modal::Modal;
 use super::notices::rich_text;
+use crate::components::shell::JobStatus;
 use crate::state::transfer::{self, format_label};
 use crate::state::use_app;
+use crate::worker::lane::{Lane, LaneState};
+use crate::worker::protocol::{Job, Outcome};
 use leptos::prelude::*;
 use sgplay_core::interop::Format;
 use std::time::Duration;
 use wasm_bindgen::{JsCast, JsValue};
+
+/// An export: the file's text, its name and what the format left out; or every problem.
+type Written = Result<(String, String, Vec<sgplay_core::scenario::Problem>), Vec<sgplay_core::scenario::Problem>>;
 
 #[component]
 pub fn ExportButton() -> impl IntoView {
     let app = use_app();
     let open = RwSignal::new(false);
     let format = RwSignal::new(Format::Scenario);
+    // Terraform is written by the worker (the page's wasm has no HCL writer): asked whenever the
+    // dialog is open on it, for the scenario as it is; the answer comes back into `from_worker`.
+    let lane = Lane::new();
+    let from_worker = RwSignal::new(None::<Written>);
+    Effect::new(move |_| {
+        let chosen = format.get();
+        if open.get() && !chosen.is_available() {
+            from_worker.set(None);
+            lane.start(Job::Export { spec: app.doc.get(), format: chosen.name().to_string() });
+        }
+    });
+    Effect::new(move |_| {
+        if let LaneState::Done { outcome, .. } = lane.state.get() {
+            if let Outcome::Exported { result } = outcome.as_ref() {
+                from_worker.set(Some(result.clone()));
+            }
+        }
+    });
     // Only while the dialog is open: the export of the current scenario in the chosen format.
-    let exported = Memo::new(move |_| open.get().then(|| app.doc.with(|spec| transfer::export(spec, format.get()))));
+    let exported = Memo::new(move |_| {
+        let chosen = format.get();
+        match open.get() {
+            false => None,
+            true if chosen.is_available() => Some(app.doc.with(|spec| transfer::export(spec, chosen))),
+            true => from_worker.get(),
+        }
+    });
     let download_now = move |_| {
         if let Some(Ok((text, name, _))) = exported.get_untracked() {
             let mime = if name.ends_with(".tf") { "text/plain" } else { "application/json" };
@@ -26,8 +59,8 @@ pub fn ExportButton() -> impl IntoView {
         }
     };
     let choices = move || {
-        transfer::export_formats()
-            .map(|f| {
+        transfer::offered_formats()
+            .map(|(f, _)| {
                 let (label, about) = format_label(f);
                 view! {
                     <label class="export__choice">
@@ -94,6 +127,7 @@ pub fn ExportButton() -> impl IntoView {
                 <legend class="field__label">"Format"</legend>
                 {choices}
             </fieldset>
+            <Show when=move || !format.get().is_available()><JobStatus lane testid="export-job"/></Show>
             {details}
             <div class="import__actions">
                 <button

@@ -1,4 +1,5 @@
-//! Import: scenario files, Huawei Cloud API listings or a share link, chosen with the file
+//! Import: scenario files, Huawei or Alibaba Cloud API listings, Terraform (HCL of either
+//! provider or `terraform show -json`, read by the worker, which carries the HCL reader), or a share link, chosen with the file
 //! picker (several files at once) or pasted (several texts at once). The engine reads them
 //! (`interop::import_any`, through `state::transfer`) and validates the result; warnings (what
 //! was left out or assumed, each at its input path) are listed and the user confirms before the
@@ -7,8 +8,11 @@
 use super::file_pick::read_chosen_files;
 use super::modal::Modal;
 use super::notices::rich_text;
+use crate::components::shell::JobStatus;
 use crate::state::transfer::{self, format_label, Imported, Input};
 use crate::state::use_app;
+use crate::worker::lane::{Lane, LaneState};
+use crate::worker::protocol::{Job, Outcome};
 use leptos::html;
 use leptos::prelude::*;
 use sgplay_core::scenario::Problem;
@@ -66,20 +70,38 @@ pub fn ImportButton() -> impl IntoView {
         }
     };
 
-    // Reads `inputs`: without warnings it loads at once; with warnings it waits for the user;
-    // with errors it shows them, in the dialog, and changes nothing.
+    // What an import read: without warnings it loads at once; with warnings it waits for the
+    // user; with errors it shows them, in the dialog, and changes nothing.
+    let settle = move |result: Result<Imported, Vec<Problem>>, source: String| match result {
+        Ok(imported) if imported.warnings.is_empty() => load(Pending { source, imported }),
+        Ok(imported) => {
+            refusal.set(None);
+            pending.set(Some(Pending { source, imported }));
+        }
+        Err(problems) => {
+            pending.set(None);
+            refusal.set(Some(Refusal { source, problems }));
+        }
+    };
+    // Terraform is read by the worker, which carries the HCL reader the page leaves out.
+    let lane = Lane::new();
+    let asked = StoredValue::new(String::new());
+    Effect::new(move |_| {
+        if let LaneState::Done { outcome, .. } = lane.state.get() {
+            if let Outcome::Imported { result } = outcome.as_ref() {
+                settle(result.clone().map(Imported::from), asked.get_value());
+            }
+        }
+    });
     let apply = move |inputs: Vec<Input>, source: String| {
         open.set(true);
-        match transfer::import_all(&inputs) {
-            Ok(imported) if imported.warnings.is_empty() => load(Pending { source, imported }),
-            Ok(imported) => {
-                refusal.set(None);
-                pending.set(Some(Pending { source, imported }));
-            }
-            Err(problems) => {
-                pending.set(None);
-                refusal.set(Some(Refusal { source, problems }));
-            }
+        if transfer::needs_worker(&inputs) {
+            refusal.set(None);
+            pending.set(None);
+            asked.set_value(source);
+            lane.start(Job::Import { inputs: inputs.into_iter().map(|i| (i.name, i.text)).collect() });
+        } else {
+            settle(transfer::import_all(&inputs), source);
         }
     };
 
@@ -164,7 +186,7 @@ pub fn ImportButton() -> impl IntoView {
             type="file"
             multiple
             class="visually-hidden"
-            accept=".json,application/json"
+            accept=".json,.tf,application/json"
             tabindex="-1"
             aria-hidden="true"
             data-testid="import-file"
@@ -175,6 +197,7 @@ pub fn ImportButton() -> impl IntoView {
                 "Open a scenario file (the JSON that Export writes and " <code>"sgplay test"</code>
                 " reads), or what the Huawei Cloud API printed (security groups, rules, address groups, servers: several listings at once combine), or paste them, or paste a share link. Your current scenario stays until the new one validates, and Undo brings it back."
             </p>
+            <JobStatus lane testid="import-job"/>
             {move || refusal.get().map(|r| view! { <ImportProblems refusal=r/> })}
             {move || pending.get().map(|p| view! { <ImportWarnings pending=p load=Callback::new(load) cancel=Callback::new(move |_| pending.set(None))/> })}
             <div class="import__file">
