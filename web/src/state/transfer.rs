@@ -24,23 +24,18 @@ pub struct Imported {
 
 impl From<Imported> for crate::worker::protocol::WireImport {
     fn from(i: Imported) -> Self {
-        crate::worker::protocol::WireImport {
-            scenario: i.scenario,
-            probe: i.probe,
-            format: i.format.name().to_string(),
-            warnings: i.warnings,
-        }
+        let scenario = i.scenario.to_json();
+        crate::worker::protocol::WireImport { scenario, probe: i.probe, format: i.format.name().to_string(), warnings: i.warnings }
     }
 }
 
-impl From<crate::worker::protocol::WireImport> for Imported {
-    fn from(w: crate::worker::protocol::WireImport) -> Self {
-        Imported {
-            scenario: w.scenario,
-            probe: w.probe,
-            format: Format::parse(&w.format).unwrap_or(Format::Scenario),
-            warnings: w.warnings,
-        }
+impl TryFrom<crate::worker::protocol::WireImport> for Imported {
+    type Error = Vec<Problem>;
+
+    /// The scenario read back from its text (which the worker wrote: it reads unless damaged).
+    fn try_from(w: crate::worker::protocol::WireImport) -> Result<Self, Vec<Problem>> {
+        let scenario = ScenarioSpec::parse(&w.scenario).map_err(|p| vec![p])?;
+        Ok(Imported { scenario, probe: w.probe, format: Format::parse(&w.format).unwrap_or(Format::Scenario), warnings: w.warnings })
     }
 }
 

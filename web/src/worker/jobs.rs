@@ -10,6 +10,7 @@ use sgplay_core::analysis::find::find;
 use sgplay_core::analysis::reach::{reachability_with_progress, Service, DEFAULT_SERVICES};
 use sgplay_core::interop::Format;
 use sgplay_core::matcher::Matcher;
+use sgplay_core::scenario::{Problem, ScenarioSpec};
 
 /// The matrix's services: `sgplay reach`'s defaults.
 pub fn matrix_services() -> Vec<Service> {
@@ -57,11 +58,11 @@ pub fn run(job: &Job, progress: &mut dyn FnMut(Progress)) -> Outcome {
             let inputs: Vec<Input> = inputs.iter().map(|(name, text)| Input::new(name.clone(), text.clone())).collect();
             Outcome::Imported { result: transfer::import_all(&inputs).map(WireImport::from) }
         }
-        Job::Export { spec, format } => {
+        Job::Export { scenario, format } => {
             progress(Progress { done: 0, total: 0, stage: "resources and their references".into() });
             let result = match Format::parse(format) {
-                Some(format) => transfer::export(spec, format),
-                None => Err(vec![sgplay_core::scenario::Problem::error("", "format", "", "", format!("`{format}` is not a format"))]),
+                Some(format) => ScenarioSpec::parse(scenario).map_err(|p| vec![p]).and_then(|spec| transfer::export(&spec, format)),
+                None => Err(vec![Problem::error("", "format", "", "", format!("`{format}` is not a format"))]),
             };
             Outcome::Exported { result }
         }
@@ -119,7 +120,7 @@ mod tests {
             panic!("imported")
         };
         let expected = transfer::import_all(&inputs);
-        assert_eq!(result.clone().map(transfer::Imported::from), expected);
+        assert_eq!(result.clone().and_then(transfer::Imported::try_from), expected);
         let spec = match expected {
             Ok(imported) => {
                 assert_eq!(imported.format, Format::HuaweiTerraform);
@@ -131,13 +132,16 @@ mod tests {
                 return;
             }
         };
-        let Outcome::Exported { result } = run(&Job::Export { spec: spec.clone(), format: "huawei-terraform".into() }, &mut |_| {}) else {
+        let Outcome::Exported { result } = run(&Job::Export { scenario: spec.to_json(), format: "huawei-terraform".into() }, &mut |_| {})
+        else {
             panic!("exported")
         };
         assert_eq!(result, transfer::export(&spec, Format::HuaweiTerraform));
         let (text, name, _) = result.expect("written");
         assert!(name.ends_with(".tf") && text.contains("huaweicloud_networking_secgroup"), "{name}: {text}");
-        let Outcome::Exported { result } = run(&Job::Export { spec, format: "yaml".into() }, &mut |_| {}) else { panic!("exported") };
+        let Outcome::Exported { result } = run(&Job::Export { scenario: spec.to_json(), format: "yaml".into() }, &mut |_| {}) else {
+            panic!("exported")
+        };
         assert!(result.unwrap_err()[0].to_string().contains("`yaml` is not a format"));
     }
 }

@@ -8,7 +8,7 @@ use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use sgplay_core::analysis::find::{Answer, QuestionText};
 use sgplay_core::analysis::reach::{End, Pair, Reachability, Service};
-use sgplay_core::scenario::{ProbeSpec, Problem, ScenarioSpec};
+use sgplay_core::scenario::{ProbeSpec, Problem};
 use sgplay_core::World;
 use std::net::IpAddr;
 
@@ -27,8 +27,11 @@ pub enum Job {
     /// Terraform read into a scenario: the worker carries the HCL reader, the page does not.
     /// Each input is its name and its text.
     Import { inputs: Vec<(String, String)> },
-    /// A scenario written as Terraform (`format` by its name, `huawei-terraform`, …).
-    Export { spec: ScenarioSpec, format: String },
+    /// A scenario written as Terraform (`format` by its name, `huawei-terraform`, …). The
+    /// scenario goes as its file's text (`ScenarioSpec::to_json`), which the page writes
+    /// already for the autosave: a second serializer of the document would cost the page's
+    /// wasm ~100 KB.
+    Export { scenario: String, format: String },
 }
 
 impl Job {
@@ -89,10 +92,11 @@ pub enum Outcome {
     },
 }
 
-/// `state::transfer::Imported` for the trip (its format by name).
+/// `state::transfer::Imported` for the trip: its format by name, the scenario as its file's
+/// text, read back by the page's one scenario reader (`ScenarioSpec::parse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WireImport {
-    pub scenario: ScenarioSpec,
+    pub scenario: String,
     pub probe: Option<ProbeSpec>,
     pub format: String,
     pub warnings: Vec<Problem>,

@@ -32,7 +32,7 @@ pub fn ExportButton() -> impl IntoView {
         let chosen = format.get();
         if open.get() && !chosen.is_available() {
             from_worker.set(None);
-            lane.start(Job::Export { spec: app.doc.get(), format: chosen.name().to_string() });
+            lane.start(Job::Export { scenario: app.doc.with(|d| d.to_json()), format: chosen.name().to_string() });
         }
     });
     Effect::new(move |_| {

@@ -89,7 +89,7 @@ pub fn ImportButton() -> impl IntoView {
     Effect::new(move |_| {
         if let LaneState::Done { outcome, .. } = lane.state.get() {
             if let Outcome::Imported { result } = outcome.as_ref() {
-                settle(result.clone().map(Imported::from), asked.get_value());
+                settle(result.clone().and_then(Imported::try_from), asked.get_value());
             }
         }
     });
@@ -175,7 +175,7 @@ pub fn ImportButton() -> impl IntoView {
             class="toolbar__button"
             data-testid="import"
             aria-haspopup="dialog"
-            title="Open a scenario file or Huawei Cloud API listings, or paste them"
+            title="Open a scenario file, cloud API listings or Terraform, or paste them"
             on:click=move |_| open.set(true)
         >
             <span class="toolbar__icon" aria-hidden="true">"⤒"</span>
@@ -195,7 +195,7 @@ pub fn ImportButton() -> impl IntoView {
         <Modal open title="Import a scenario" testid="import-dialog" class="import">
             <p class="import__intro">
                 "Open a scenario file (the JSON that Export writes and " <code>"sgplay test"</code>
-                " reads), or what the Huawei Cloud API printed (security groups, rules, address groups, servers: several listings at once combine), or paste them, or paste a share link. Your current scenario stays until the new one validates, and Undo brings it back."
+                " reads), or what the Huawei or Alibaba Cloud API printed (security groups, rules, address groups, servers: several listings at once combine), or Terraform (HCL for the huaweicloud or alicloud provider, or terraform show -json), or paste them, or paste a share link. Your current scenario stays until the new one validates, and Undo brings it back."
             </p>
             <JobStatus lane testid="import-job"/>
             {move || refusal.get().map(|r| view! { <ImportProblems refusal=r/> })}
