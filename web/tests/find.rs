@@ -101,3 +101,23 @@ async fn an_edit_withdraws_the_answer() {
     panels.click("find-submit").await;
     assert!(panels.try_find("find-none").is_some(), "{}", panels.text("find"));
 }
+
+#[wasm_bindgen_test]
+async fn an_edit_marks_the_last_verdict_as_the_old_worlds_until_it_is_evaluated_again() {
+    let panels = mount().await;
+    ask(&panels, "sg-a", "ECS-B01", "tcp", "22").await;
+    panels.click("find-open").await;
+    assert!(panels.try_find("sent-stale").is_none(), "a fresh verdict is not stale");
+    panels
+        .app
+        .edit("delete Sg-B's SSH rule", |doc| {
+            doc.security_groups.iter_mut().find(|g| g.id == "sg-b").expect("Sg-B").rules.remove(0);
+        })
+        .expect("a valid edit");
+    common::Panels::settle().await;
+    assert!(panels.text("sent-stale").contains("changed since this packet was sent"), "{}", panels.text("tester"));
+    panels.click("send-again").await;
+    assert!(panels.try_find("sent-stale").is_none(), "evaluated again in the new world");
+    let verdict = panels.app.sent.with_untracked(|s| s.as_ref().expect("sent").delivery.evaluation.verdict);
+    assert_eq!(verdict, Verdict::Deny, "without Sg-B's SSH rule the packet is denied");
+}

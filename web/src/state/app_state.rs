@@ -44,6 +44,8 @@ pub struct Sent {
     pub steps: Vec<Step>,
     /// Is this the reply to the packet before?
     pub is_reply: bool,
+    /// `AppState::edits` when it was sent: a later edit makes this verdict one of the old world.
+    pub after_edit: u64,
 }
 
 /// Up to this many instances the whole-scenario analyses (findings, the reachability matrix)
@@ -88,6 +90,8 @@ pub struct AppState {
     /// Send each packet as a new connection (a fresh source port) rather than on the last one.
     pub new_connection: RwSignal<bool>,
     pub sent: RwSignal<Option<Sent>>,
+    /// Counts the world's changes (edits, undo, redo), so a verdict can tell it is older.
+    pub edits: RwSignal<u64>,
     /// How many steps of `sent` are shown: all of them right after sending.
     pub cursor: RwSignal<usize>,
     /// Reports of the clearing table for recent edits, newest last.
@@ -131,6 +135,7 @@ impl AppState {
             probe: RwSignal::new(probe),
             new_connection: RwSignal::new(true),
             sent: RwSignal::new(None),
+            edits: RwSignal::new(0),
             cursor: RwSignal::new(0),
             change_reports: RwSignal::new(Vec::new()),
             selection: RwSignal::new(Selection { group_id: first_group, direction: Direction::Ingress, instance_id: None }),
@@ -219,6 +224,7 @@ impl AppState {
     /// switch of cloud profile brings that cloud's timeouts if the simulator had the other
     /// cloud's; the connections then start afresh, as on any change of timeouts.
     fn follow(&self, scenario: Scenario) {
+        self.edits.update(|n| *n += 1);
         let world = scenario.world.clone();
         let (before, timeouts) = self.sim.with_untracked(|s| (s.world().profile, s.profile()));
         self.set_scenario.set(Ok(scenario));
@@ -297,7 +303,7 @@ impl AppState {
         if let Some(delivery) = delivery {
             let steps = steps(&delivery.evaluation);
             self.cursor.set(steps.len());
-            self.sent.set(Some(Sent { delivery, steps, is_reply }));
+            self.sent.set(Some(Sent { delivery, steps, is_reply, after_edit: self.edits.get_untracked() }));
         }
     }
 

@@ -80,6 +80,10 @@ fn Outcome(sent: Sent) -> impl IntoView {
     let notes = sent.steps.iter().filter(|s| s.kind == StepKind::Note).count();
     let kind = if sent.is_reply { "reply" } else { "packet" };
     let fixable = (verdict == sgplay_core::Verdict::Deny && !app.read_only()).then(|| evaluation.packet.clone());
+    // An edit since this packet was sent: its verdict and steps are the old world's.
+    let after_edit = sent.after_edit;
+    let stale = move || app.edits.get() != after_edit;
+    let again = evaluation.packet.clone();
 
     let cursor = move || app.cursor.get();
     let list = NodeRef::<html::Ol>::new();
@@ -143,6 +147,16 @@ fn Outcome(sent: Sent) -> impl IntoView {
                     title="Send the answer to this packet: addresses and ports swapped, the natural flags"
                     on:click=move |_| { app.send_reply(); }>"Send reply"</button>
             </div>
+            <Show when=stale>
+                <p class="outcome__stale" role="status" data-testid="sent-stale">
+                    "The scenario has changed since this packet was sent: this verdict is the old one's. "
+                    <button type="button" class="button button--small" data-testid="send-again"
+                        on:click={
+                            let again = again.clone();
+                            move |_| app.try_packet(&again)
+                        }>"Evaluate again"</button>
+                </p>
+            </Show>
             {fixable.map(|packet| view! { <super::fix_view::FixSuggestion packet/> })}
             {(!tracked.is_empty()).then(|| view! {
                 <ul class="outcome__tracked" data-testid="tracked">
