@@ -130,8 +130,7 @@ pub fn detect(text: &str) -> Format {
     if looks_like_hcl(text) {
         return hcl_provider(text).unwrap_or(Format::HuaweiTerraform);
     }
-    #[cfg(feature = "terraform")]
-    if terraform::is_terraform_json(text) {
+    if is_terraform_json(text) {
         return Format::TerraformJson;
     }
     if alibaba_api::is_alibaba_api(text) {
@@ -141,6 +140,25 @@ pub fn detect(text: &str) -> Format {
         Ok(shape) if shape.is_huawei_api() => Format::HuaweiApi,
         _ => Format::Scenario,
     }
+}
+
+/// Does this text look like Terraform's `show -json` output (`format_version`, and `values` or
+/// `planned_values`)? Known in every build, with or without the `terraform` feature, so a
+/// build without it names the format it cannot read rather than failing as a scenario file.
+fn is_terraform_json(text: &str) -> bool {
+    use serde::de::IgnoredAny;
+    #[derive(serde::Deserialize)]
+    struct Shape {
+        format_version: Option<IgnoredAny>,
+        values: Option<IgnoredAny>,
+        planned_values: Option<IgnoredAny>,
+    }
+    matches!(from_json::<Shape>(text), Ok(s) if s.format_version.is_some() && (s.values.is_some() || s.planned_values.is_some()))
+}
+
+/// Is this text Terraform of any kind (HCL of either provider, or `terraform show -json`)?
+pub fn looks_like_terraform(text: &str) -> bool {
+    looks_like_hcl(text) || is_terraform_json(text)
 }
 
 /// The Terraform HCL format of a text by the provider whose resources it names; `None` when it
@@ -305,6 +323,20 @@ pub fn export_huawei(spec: &ScenarioSpec, listings: &[huawei_api::Listing]) -> R
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terraform_of_every_kind_is_recognised_with_or_without_the_feature() {
+        let fixture = |name: &str| std::fs::read_to_string(format!("{}/../tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        for name in ["terraform/main.tf", "terraform/state.json", "terraform/plan.json", "alibaba-terraform/main.tf"] {
+            assert!(looks_like_terraform(&fixture(name)), "{name}");
+        }
+        assert_eq!(detect(&fixture("terraform/state.json")), Format::TerraformJson);
+        assert_eq!(detect(&fixture("terraform/plan.json")), Format::TerraformJson);
+        for name in ["huawei-api/list-security-groups.json", "../scenarios/huawei/examples-ftp.json"] {
+            assert!(!looks_like_terraform(&fixture(name)), "{name}");
+        }
+        assert!(!looks_like_terraform(r#"{"format_version": "1.0"}"#), "a format_version alone is not a state or a plan");
+    }
 
     #[test]
     fn hcl_is_told_from_json_by_its_first_word() {

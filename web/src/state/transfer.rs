@@ -43,15 +43,7 @@ impl TryFrom<crate::worker::protocol::WireImport> for Imported {
 /// read itself? The page's wasm leaves the HCL reader out; its worker reads it instead.
 pub fn needs_worker(inputs: &[Input]) -> bool {
     !Format::HuaweiTerraform.is_available()
-        && inputs.iter().any(|i| {
-            let text = i.text.trim_start_matches('\u{feff}').trim_start();
-            interop::looks_like_hcl(text) || (text.starts_with('{') && text.contains("\"terraform_version\""))
-        })
-}
-
-/// Which formats Export offers, and whether the worker writes each (Terraform, in the page).
-pub fn offered_formats() -> impl Iterator<Item = (Format, bool)> {
-    Format::ALL.into_iter().filter(|f| *f != Format::TerraformJson).map(|f| (f, !f.is_available()))
+        && inputs.iter().any(|i| interop::looks_like_terraform(i.text.trim_start_matches('\u{feff}').trim()))
 }
 
 /// One text to import: where it came from (a file's name, "pasted text 2") and its content.
@@ -90,9 +82,10 @@ pub fn format_label(format: Format) -> (&'static str, &'static str) {
     }
 }
 
-/// The formats Export offers: those this build carries that can be written.
+/// The formats Export offers: every one that can be written. Those this build does not carry
+/// (Terraform, in the page) the worker writes.
 pub fn export_formats() -> impl Iterator<Item = Format> {
-    Format::ALL.into_iter().filter(|f| f.is_available() && *f != Format::TerraformJson)
+    Format::ALL.into_iter().filter(|f| *f != Format::TerraformJson)
 }
 
 /// The scenario in `format`: the file's text, its name and what the format left out.
@@ -306,7 +299,8 @@ mod tests {
     #[test]
     fn every_format_exports_and_imports_back() {
         let spec = gallery::load(gallery::DEFAULT_SLUG).unwrap();
-        for format in export_formats() {
+        // Written here, in this build; the others are the worker's (`worker::jobs`).
+        for format in export_formats().filter(|f| f.is_available()) {
             let (text, name, left_out) = export(&spec, format).unwrap();
             let extension = if matches!(format, Format::HuaweiTerraform | Format::AlibabaTerraform) { ".tf" } else { ".json" };
             assert!(name.ends_with(extension), "{name}");

@@ -51,17 +51,6 @@ use arguments::Found;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
-/// Does this text look like Terraform's `show -json` output?
-pub(crate) fn is_terraform_json(text: &str) -> bool {
-    #[derive(serde::Deserialize)]
-    struct Shape {
-        format_version: Option<Value>,
-        values: Option<Value>,
-        planned_values: Option<Value>,
-    }
-    matches!(serde_json::from_str::<Shape>(text), Ok(s) if s.format_version.is_some() && (s.values.is_some() || s.planned_values.is_some()))
-}
-
 /// One resource instance of a modelled type, with its arguments evaluated.
 pub(crate) struct Resource {
     pub kind: &'static str,

@@ -59,8 +59,8 @@ pub fn ExportButton() -> impl IntoView {
         }
     };
     let choices = move || {
-        transfer::offered_formats()
-            .map(|(f, _)| {
+        transfer::export_formats()
+            .map(|f| {
                 let (label, about) = format_label(f);
                 view! {
                     <label class="export__choice">
