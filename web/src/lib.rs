@@ -33,6 +33,7 @@
 
 pub mod components;
 pub mod gallery;
+pub mod paint;
 pub mod state;
 pub mod worker;
 

@@ -14,7 +14,7 @@ use super::topology::CanvasPanel;
 use crate::gallery;
 use crate::state::boot::{self, SaveFate, Start};
 use crate::state::route::{self, Embed, Panel, Route};
-use crate::state::{persist, AppState, NoticeKind};
+use crate::state::{autosave, persist, AppState, NoticeKind};
 use leptos::prelude::*;
 
 /// The whole page, as the browser opens it. A deep link to an example that is not embedded in
@@ -92,33 +92,7 @@ pub fn Playground(start: Start, #[prop(default = None)] embed: Option<Embed>, #[
         app.notify(kind, text);
     }
     if autosave {
-        let warned = StoredValue::new(false);
-        Effect::new(move |_| {
-            let written = app.doc.with(|doc| app.probe.with(|probe| app.sim.with(|sim| persist::write(doc, probe, sim))));
-            match written {
-                Ok(()) => warned.set_value(false),
-                Err(error) if !warned.get_value() => {
-                    warned.set_value(true);
-                    let why = match error {
-                        persist::WriteError::Unavailable => {
-                            "this browser does not let the page use localStorage (private mode, or blocked)".to_string()
-                        }
-                        persist::WriteError::Serialize => "the scenario could not be written out".to_string(),
-                        persist::WriteError::Refused(name) => {
-                            format!("the browser refused to store it (`{name}`: storage is full or blocked)")
-                        }
-                        persist::WriteError::Newer(v) => format!(
-                            "a newer sgplay (save format {v}) saved its work here since this page opened, and this page does not overwrite it"
-                        ),
-                    };
-                    app.notify(
-                        NoticeKind::Warning,
-                        format!("Autosave failed: {why}. What was saved before is kept as it was; use Export to keep your latest work."),
-                    );
-                }
-                Err(_) => {}
-            }
-        });
+        autosave::start(app);
     }
     match embed {
         Some(embed) => view! { <EmbedView embed/> }.into_any(),

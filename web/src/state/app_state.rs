@@ -46,6 +46,9 @@ pub struct Sent {
     pub is_reply: bool,
     /// `AppState::edits` when it was sent: a later edit makes this verdict one of the old world.
     pub after_edit: u64,
+    /// 1 for the page's first packet, 2 for the next: the result shows it (`data-sent`), so a
+    /// reader can tell a new result from the one before.
+    pub serial: u64,
 }
 
 /// Up to this many instances the whole-scenario analyses (findings, the reachability matrix)
@@ -106,6 +109,7 @@ pub struct AppState {
     /// `Some` in embed mode: read-only, only the chosen panels.
     pub embed: StoredValue<Option<Embed>>,
     next_port: StoredValue<u16>,
+    next_serial: StoredValue<u64>,
     next_notice: StoredValue<u64>,
 }
 
@@ -144,6 +148,7 @@ impl AppState {
             notices: RwSignal::new(Vec::new()),
             embed: StoredValue::new(embed),
             next_port: StoredValue::new(sgplay_core::scenario::probe::DEFAULT_SOURCE_PORT),
+            next_serial: StoredValue::new(1),
             next_notice: StoredValue::new(1),
         };
         provide_context(state);
@@ -161,15 +166,16 @@ impl AppState {
         if self.read_only() {
             return Err(Vec::new());
         }
-        let before = self.doc.get_untracked();
-        let mut after = before.clone();
+        // One copy of the document per edit (a large estate's is megabytes): the edited one,
+        // which takes the old one's place; the old one goes into the history.
+        let mut after = self.doc.with_untracked(ScenarioSpec::clone);
         change(&mut after);
-        if after == before {
+        if self.doc.with_untracked(|before| *before == after) {
             return Ok(());
         }
         let scenario = build(&after)?;
+        let Some(before) = self.doc.try_update(|doc| std::mem::replace(doc, after)) else { return Ok(()) };
         self.history.update(|h| h.record(label, before));
-        self.doc.set(after);
         self.follow(scenario);
         Ok(())
     }
@@ -303,7 +309,9 @@ impl AppState {
         if let Some(delivery) = delivery {
             let steps = steps(&delivery.evaluation);
             self.cursor.set(steps.len());
-            self.sent.set(Some(Sent { delivery, steps, is_reply, after_edit: self.edits.get_untracked() }));
+            let serial = self.next_serial.get_value();
+            self.next_serial.set_value(serial + 1);
+            self.sent.set(Some(Sent { delivery, steps, is_reply, after_edit: self.edits.get_untracked(), serial }));
         }
     }
 

@@ -124,6 +124,33 @@ impl Lane {
         }
     }
 
+    /// Shows the lane as running `what` now and starts the job `make` returns once the
+    /// browser has painted: for a job that follows every edit, so the edit's re-render is not
+    /// held up by writing the job out (a large estate's worlds are megabytes of JSON). Of
+    /// several calls before that paint only the last one's job starts; `None` cancels.
+    pub fn start_after_paint(&self, what: &'static str, make: impl FnOnce() -> Option<Job> + 'static) {
+        let inner = self.inner();
+        let ticket = {
+            let mut i = inner.borrow_mut();
+            i.current += 1;
+            i.current
+        };
+        self.state.set(LaneState::Running { what, progress: Progress::default() });
+        let lane = *self;
+        crate::paint::after_next_paint(move || {
+            if lane.inner().borrow().current != ticket {
+                return;
+            }
+            match make() {
+                Some(job) => lane.start(job),
+                None => {
+                    lane.cancel();
+                    lane.state.set(LaneState::Idle);
+                }
+            }
+        });
+    }
+
     /// Stops the running job: the worker is terminated, its answer never comes.
     pub fn cancel(&self) {
         let inner = self.inner();

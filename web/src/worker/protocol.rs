@@ -35,12 +35,14 @@ pub enum Job {
 }
 
 impl Job {
+    pub const DIFF_WHAT: &'static str = "Comparing with the baseline";
+
     /// "analysing the rules", for the progress line.
     pub fn describe(&self) -> &'static str {
         match self {
             Job::Findings { .. } => "Analysing every rule",
             Job::Matrix { .. } => "Computing the reachability matrix",
-            Job::Diff { .. } => "Comparing with the baseline",
+            Job::Diff { .. } => Job::DIFF_WHAT,
             Job::Find { .. } => "Searching the packet space",
             Job::Import { .. } => "Reading the Terraform",
             Job::Export { .. } => "Writing the Terraform",

@@ -45,17 +45,20 @@ pub fn BaselinePanel() -> impl IntoView {
         if !large.get() {
             return;
         }
-        let job = app.baseline.with(|b| {
-            let b = b.as_ref()?;
-            app.scenario.with(|s| s.as_ref().ok().map(|s| Job::Diff { baseline: b.world.clone(), current: s.world.clone() }))
-        });
-        match job {
-            Some(job) => lane.start(job),
-            None => {
-                lane.cancel();
-                answered.set(None);
-            }
+        let comparable = app.baseline.with(Option::is_some) && app.scenario.with(Result::is_ok);
+        if !comparable {
+            lane.cancel();
+            answered.set(None);
+            return;
         }
+        // Written out for the worker once the edit has been painted, from the worlds as they
+        // are then.
+        lane.start_after_paint(Job::DIFF_WHAT, move || {
+            app.baseline.with_untracked(|b| {
+                let b = b.as_ref()?;
+                app.scenario.with_untracked(|s| s.as_ref().ok().map(|s| Job::Diff { baseline: b.world.clone(), current: s.world.clone() }))
+            })
+        });
     });
     Effect::new(move |_| {
         if let LaneState::Done { outcome, .. } = lane.state.get() {

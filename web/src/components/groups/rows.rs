@@ -165,7 +165,7 @@ mod tests {
         let packet = probe.resolve(sim.world()).unwrap();
         let delivery = sim.send(&packet);
         let steps = sgplay_core::eval::steps(&delivery.evaluation);
-        let sent = Sent { delivery, steps, is_reply: false, after_edit: 0 };
+        let sent = Sent { delivery, steps, is_reply: false, after_edit: 0, serial: 1 };
         let rule_step = sent.steps.iter().position(|s| s.rule_id.as_deref() == Some("B01")).unwrap();
         let current = current_step(&sent, rule_step + 1).unwrap();
         assert_eq!(

@@ -1,7 +1,8 @@
 //! The last packet's result: the verdict badge and the sentence that decided, the sides an
 //! existing connection entry let through (a reply's), what the packet did to the connection
 //! tables, and the engine's steps with Step / Back / Reset. Every step is rendered; the ones not
-//! reached yet keep their room, so stepping never moves the page.
+//! reached yet keep their room, so stepping never moves the page. A step of the cursor restyles
+//! only the steps it changes.
 
 use super::step;
 use super::stepper::{self, Move, StepState};
@@ -68,6 +69,37 @@ fn step_mark(step: &Step) -> &'static str {
     }
 }
 
+fn step_testid(state: StepState) -> &'static str {
+    if state == StepState::Current {
+        "current-step"
+    } else {
+        "step"
+    }
+}
+
+/// Gives the steps at `indices` of `list` the state the cursor `cursor` puts them in.
+fn restyle_steps(list: &web_sys::HtmlOListElement, indices: std::ops::Range<usize>, cursor: usize, total: usize) {
+    let items = list.children();
+    for i in indices {
+        let Some(item) = items.item(i as u32) else { continue };
+        let state = stepper::state_of(i, cursor, total);
+        let classes = item.class_list();
+        for other in [StepState::Past, StepState::Current, StepState::Future] {
+            let _ = classes.remove_1(&format!("stepper__step--{}", other.modifier()));
+        }
+        let _ = classes.add_1(&format!("stepper__step--{}", state.modifier()));
+        let _ = item.set_attribute("data-testid", step_testid(state));
+        let _ = match state {
+            StepState::Current => item.set_attribute("aria-current", "step"),
+            _ => item.remove_attribute("aria-current"),
+        };
+        let _ = match state {
+            StepState::Future => item.set_attribute("aria-hidden", "true"),
+            _ => item.remove_attribute("aria-hidden"),
+        };
+    }
+}
+
 #[component]
 fn Outcome(sent: Sent) -> impl IntoView {
     let app = use_app();
@@ -91,11 +123,7 @@ fn Outcome(sent: Sent) -> impl IntoView {
     Effect::new(move |_| {
         let at = stepper::current(cursor(), total);
         let (Some(list), Some(at)) = (list.get(), at) else { return };
-        let mut item = list.first_element_child();
-        for _ in 0..at {
-            item = item.and_then(|i| i.next_element_sibling());
-        }
-        let Some(item) = item else { return };
+        let Some(item) = list.children().item(at as u32) else { return };
         let (view, item_rect) = (list.get_bounding_client_rect(), item.get_bounding_client_rect());
         let top = item_rect.top() - view.top() + f64::from(list.scroll_top());
         if let Some(y) = stepper::scroll_to_show(f64::from(list.scroll_top()), f64::from(list.client_height()), top, item_rect.height()) {
@@ -103,6 +131,10 @@ fn Outcome(sent: Sent) -> impl IntoView {
         }
     });
 
+    // The steps are drawn once, in the state the cursor gives them now; a move of the cursor
+    // then restyles only the steps whose state it changes (at most the ones between the old
+    // and the new current step), not every one of a trace that can hold hundreds.
+    let drawn_at = app.cursor.get_untracked();
     let steps = sent
         .steps
         .into_iter()
@@ -114,26 +146,38 @@ fn Outcome(sent: Sent) -> impl IntoView {
                 Some(false) => " stepper__step--fail",
                 None => "",
             };
-            let state = move || stepper::state_of(i, cursor(), total);
+            let state = stepper::state_of(i, drawn_at, total);
             let mark = step_mark(&s);
             view! {
-                <li class=move || format!("stepper__step stepper__step--{modifier} stepper__step--depth-{depth}{pass} stepper__step--{}", state().modifier())
-                    data-testid=move || if state() == StepState::Current { "current-step" } else { "step" }
+                <li class=format!("stepper__step stepper__step--{modifier} stepper__step--depth-{depth}{pass} stepper__step--{}", state.modifier())
+                    data-testid=step_testid(state)
                     data-kind=modifier
-                    aria-current=move || (state() == StepState::Current).then_some("step")
-                    aria-hidden=move || (state() == StepState::Future).then_some("true")>
+                    aria-current=(state == StepState::Current).then_some("step")
+                    aria-hidden=(state == StepState::Future).then_some("true")>
                     <span class="stepper__mark" aria-hidden="true">{mark}</span>
                     <span class="stepper__text">{s.sentence}</span>
                 </li>
             }
         })
         .collect_view();
+    Effect::new(move |drawn: Option<Option<usize>>| {
+        let now = cursor();
+        let list = list.get()?;
+        // The first styling covers every step: a result replacing another may reuse its list's
+        // elements, which then still carry what the last moves of the cursor gave them.
+        let changed = match drawn.flatten() {
+            Some(before) => stepper::changed_by(before, now, total),
+            None => 0..total,
+        };
+        restyle_steps(&list, changed, now, total);
+        Some(now)
+    });
 
     let go = move |m: Move| step(app, m);
     let at_start = move || !stepper::can_go_back(cursor(), total);
     let at_end = move || !stepper::can_go_forward(cursor(), total);
     view! {
-        <div class=format!("outcome outcome--{verdict} outcome--{kind}") data-testid="outcome">
+        <div class=format!("outcome outcome--{verdict} outcome--{kind}") data-testid="outcome" data-sent=sent.serial>
             <div class="outcome__head">
                 <span class=format!("outcome__verdict outcome__verdict--{verdict}") data-testid="verdict">{move || verdict_label(verdict, app.cloud_profile())}</span>
                 <div class="outcome__summary">

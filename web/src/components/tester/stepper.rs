@@ -71,6 +71,15 @@ pub fn state_of(index: usize, cursor: usize, len: usize) -> StepState {
     }
 }
 
+/// The steps whose state differs between the cursor at `before` and at `after`: those from the
+/// one current before to the one current after, both included.
+pub fn changed_by(before: usize, after: usize, len: usize) -> std::ops::Range<usize> {
+    match (current(before, len), current(after, len)) {
+        (Some(a), Some(b)) => a.min(b)..a.max(b) + 1,
+        _ => 0..0,
+    }
+}
+
 pub fn can_go_back(cursor: usize, len: usize) -> bool {
     clamp(cursor, len) > 1
 }
@@ -115,6 +124,24 @@ pub fn scroll_to_show(scroll_top: f64, view_height: f64, item_top: f64, item_hei
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_move_restyles_the_steps_between_the_two_current_ones() {
+        // Every step whose state differs is in the range, and nothing else.
+        for len in 0..6 {
+            for before in 0..8 {
+                for after in 0..8 {
+                    let range = changed_by(before, after, len);
+                    for i in 0..len {
+                        let differs = state_of(i, before, len) != state_of(i, after, len);
+                        assert!(!differs || range.contains(&i), "{before}→{after} of {len}: step {i} changes outside {range:?}");
+                    }
+                    assert!(range.end <= len);
+                }
+            }
+        }
+        assert_eq!(changed_by(600, 599, 600), 598..600);
+    }
 
     #[test]
     fn the_cursor_stays_in_range() {
