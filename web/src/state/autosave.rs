@@ -1,7 +1,7 @@
 //! When the autosave writes: shortly after a change, not during it. Writing a large estate's
 //! save (its JSON and `localStorage.setItem`) takes tens of milliseconds, which an edit must
-//! not wait for; so a change (after the first save, made as the page opens) only schedules a write, [`AUTOSAVE_DELAY`] later, and the changes
-//! made meanwhile go in that one write. Leaving the page (`pagehide`, or the tab hidden) writes
+//! not wait for; so a change (after the first save, made as the page opens) only schedules a
+//! write, [`AUTOSAVE_DELAY`] later, and the changes made meanwhile go in that one write. Leaving the page (`pagehide`, or the tab hidden) writes
 //! at once what is still waiting, so closing or reloading right after an edit loses nothing.
 //! What a write does, and how a failed one is reported, is `persist`'s.
 
@@ -45,15 +45,15 @@ pub fn start(app: AppState) {
         }
     });
     // Leaving: what waits is written now, while the page can still write.
-    let flush = Closure::<dyn FnMut()>::new(move || {
+    let write_waiting = move || {
         if pending.with_value(Option::is_some) {
             write_now();
         }
-    });
+    };
+    let flush = Closure::<dyn FnMut()>::new(write_waiting);
     let on_hidden = Closure::<dyn FnMut()>::new(move || {
-        let hidden = document().visibility_state() == web_sys::VisibilityState::Hidden;
-        if hidden && pending.with_value(Option::is_some) {
-            write_now();
+        if document().visibility_state() == web_sys::VisibilityState::Hidden {
+            write_waiting();
         }
     });
     let _ = window().add_event_listener_with_callback("pagehide", flush.as_ref().unchecked_ref());

@@ -84,10 +84,8 @@ fn restyle_steps(list: &web_sys::HtmlOListElement, indices: std::ops::Range<usiz
         let Some(item) = items.item(i as u32) else { continue };
         let state = stepper::state_of(i, cursor, total);
         let classes = item.class_list();
-        for other in [StepState::Past, StepState::Current, StepState::Future] {
-            let _ = classes.remove_1(&format!("stepper__step--{}", other.modifier()));
-        }
-        let _ = classes.add_1(&format!("stepper__step--{}", state.modifier()));
+        let _ = classes.remove_3(StepState::Past.class(), StepState::Current.class(), StepState::Future.class());
+        let _ = classes.add_1(state.class());
         let _ = item.set_attribute("data-testid", step_testid(state));
         let _ = match state {
             StepState::Current => item.set_attribute("aria-current", "step"),

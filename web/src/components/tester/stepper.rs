@@ -34,6 +34,15 @@ impl StepState {
             StepState::Future => "future",
         }
     }
+
+    /// The class a step in this state has: `stepper__step--` and the modifier.
+    pub fn class(self) -> &'static str {
+        match self {
+            StepState::Past => "stepper__step--past",
+            StepState::Current => "stepper__step--current",
+            StepState::Future => "stepper__step--future",
+        }
+    }
 }
 
 /// `cursor` brought into range: 0 when there are no steps, else `1..=len`.
@@ -124,6 +133,13 @@ pub fn scroll_to_show(scroll_top: f64, view_height: f64, item_top: f64, item_hei
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_state_class_is_the_step_class_and_its_modifier() {
+        for state in [StepState::Past, StepState::Current, StepState::Future] {
+            assert_eq!(state.class(), format!("stepper__step--{}", state.modifier()));
+        }
+    }
 
     #[test]
     fn a_move_restyles_the_steps_between_the_two_current_ones() {
