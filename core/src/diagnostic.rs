@@ -188,15 +188,22 @@ pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
 #[derive(Debug, Default)]
 pub struct Problems {
     list: Vec<Problem>,
+    /// How many of `list` are errors: asked once per rule while a document is built.
+    errors: usize,
 }
 
 impl Problems {
     pub fn push(&mut self, p: Problem) {
+        self.errors += usize::from(p.is_error());
         self.list.push(p);
     }
 
     pub fn has_errors(&self) -> bool {
-        self.list.iter().any(Problem::is_error)
+        self.errors > 0
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.errors
     }
 
     pub fn into_vec(self) -> Vec<Problem> {

@@ -105,7 +105,7 @@ impl fmt::Display for Remote {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Rule {
     pub id: String,
     pub direction: Direction,

@@ -7,6 +7,7 @@ use super::change::Change;
 use super::clearing::ChangeReport;
 use super::Simulator;
 use crate::model::{Instance, World};
+use std::collections::{HashMap, HashSet};
 
 impl Simulator {
     /// Moves to `new`, returning one report per clearing-relevant change, in the order applied.
@@ -21,38 +22,51 @@ impl Simulator {
             }
         }
         self.world = new;
-        let world = &self.world;
-        self.tables.retain(|id, _| world.instance(id).is_some());
+        let live: HashSet<&str> = self.world.instances.iter().map(|i| i.id.as_str()).collect();
+        self.tables.retain(|id, _| live.contains(id.as_str()));
         reports
     }
+}
+
+/// The first object of each id: what `World::group` and its kin find, without scanning the
+/// whole list for every object of the other world (an estate has a thousand instances).
+fn first_by_id<'a, T>(items: &'a [T], id: impl Fn(&T) -> &str) -> HashMap<&'a str, &'a T> {
+    let mut out = HashMap::with_capacity(items.len());
+    for item in items {
+        out.entry(id(item)).or_insert(item);
+    }
+    out
 }
 
 /// New groups, address groups and instances (without memberships) enter the old world first,
 /// so the membership changes that follow can name them.
 fn add_new_objects(world: &mut World, new: &World) {
-    for g in &new.security_groups {
-        if world.group(&g.id).is_none() {
-            world.security_groups.push(g.clone());
-        }
-    }
-    for ag in &new.address_groups {
-        if world.address_group(&ag.id).is_none() {
-            world.address_groups.push(ag.clone());
-        }
-    }
-    for inst in &new.instances {
-        if world.instance(&inst.id).is_none() {
-            world.instances.push(Instance { security_groups: Vec::new(), ..inst.clone() });
-        }
-    }
+    let groups: HashSet<&str> = world.security_groups.iter().map(|g| g.id.as_str()).collect();
+    let address_groups: HashSet<&str> = world.address_groups.iter().map(|g| g.id.as_str()).collect();
+    let instances: HashSet<&str> = world.instances.iter().map(|i| i.id.as_str()).collect();
+    let new_groups: Vec<_> = new.security_groups.iter().filter(|g| !groups.contains(g.id.as_str())).cloned().collect();
+    let new_address_groups: Vec<_> = new.address_groups.iter().filter(|g| !address_groups.contains(g.id.as_str())).cloned().collect();
+    let new_instances: Vec<_> = new
+        .instances
+        .iter()
+        .filter(|i| !instances.contains(i.id.as_str()))
+        .map(|i| Instance { security_groups: Vec::new(), ..i.clone() })
+        .collect();
+    world.security_groups.extend(new_groups);
+    world.address_groups.extend(new_address_groups);
+    world.instances.extend(new_instances);
 }
 
 /// The clearing-relevant differences from `old` to `new`: address group entries, then rules,
 /// then memberships (additions before removals, so replacing an instance's only group is allowed).
 pub fn changes_between(old: &World, new: &World) -> Vec<Change> {
     let mut out = Vec::new();
+    let old_address_groups = first_by_id(&old.address_groups, |g| &g.id);
     for ag in &new.address_groups {
-        let Some(before) = old.address_group(&ag.id) else { continue };
+        let Some(before) = old_address_groups.get(ag.id.as_str()) else { continue };
+        if before.entries == ag.entries {
+            continue;
+        }
         for entry in before.entries.iter().filter(|e| !ag.entries.contains(e)) {
             out.push(Change::RemoveAddressEntry { address_group_id: ag.id.clone(), entry: entry.clone() });
         }
@@ -60,22 +74,33 @@ pub fn changes_between(old: &World, new: &World) -> Vec<Change> {
             out.push(Change::AddAddressEntry { address_group_id: ag.id.clone(), entry: entry.clone() });
         }
     }
+    let old_groups = first_by_id(&old.security_groups, |g| &g.id);
     for group in &new.security_groups {
-        let Some(before) = old.group(&group.id) else { continue };
-        for rule in before.rules.iter().filter(|r| !group.rules.iter().any(|n| n.id == r.id)) {
+        let Some(before) = old_groups.get(group.id.as_str()) else { continue };
+        // An edit touches one group or a few: the others compare equal and are passed over.
+        if before.rules == group.rules {
+            continue;
+        }
+        let kept: HashSet<&str> = group.rules.iter().map(|r| r.id.as_str()).collect();
+        for rule in before.rules.iter().filter(|r| !kept.contains(r.id.as_str())) {
             out.push(Change::DeleteRule { group_id: group.id.clone(), rule_id: rule.id.clone() });
         }
+        let before_rules = first_by_id(&before.rules, |r| &r.id);
         for rule in &group.rules {
-            match before.rules.iter().find(|r| r.id == rule.id) {
+            match before_rules.get(rule.id.as_str()) {
                 None => out.push(Change::AddRules { group_id: group.id.clone(), rules: vec![rule.clone()] }),
-                Some(r) if r != rule => out.push(Change::ModifyRule { group_id: group.id.clone(), rule: rule.clone() }),
+                Some(r) if *r != rule => out.push(Change::ModifyRule { group_id: group.id.clone(), rule: rule.clone() }),
                 Some(_) => {}
             }
         }
     }
+    let old_instances = first_by_id(&old.instances, |i| &i.id);
     let mut removals = Vec::new();
     for inst in &new.instances {
-        let before = old.instance(&inst.id).map_or(&[][..], |i| i.security_groups.as_slice());
+        let before = old_instances.get(inst.id.as_str()).map_or(&[][..], |i| i.security_groups.as_slice());
+        if before == inst.security_groups.as_slice() {
+            continue;
+        }
         for (pos, g) in inst.security_groups.iter().enumerate() {
             if !before.contains(g) {
                 out.push(Change::AddMember { group_id: g.clone(), instance_id: inst.id.clone(), position: Some(pos + 1) });

@@ -115,16 +115,14 @@ pub fn FindPanel() -> impl IntoView {
             </div>
         }
     };
-    let options = move |sources: bool| {
-        app.scenario.with(|s| {
-            s.as_ref()
-                .ok()
-                .map(|s| choices(&s.world, sources))
-                .unwrap_or_default()
-                .into_iter()
-                .map(|(value, label)| view! { <option value=value>{label}</option> })
-                .collect_view()
-        })
+    // The known addresses, as memos: an edit that leaves them as they were (most do) redraws
+    // none of a large estate's two thousand options.
+    let known = move |sources: bool| {
+        Memo::new(move |_| app.scenario.with(|s| s.as_ref().ok().map(|s| choices(&s.world, sources)).unwrap_or_default()))
+    };
+    let (sources, destinations) = (known(true), known(false));
+    let options = move |list: Memo<Vec<(String, String)>>| {
+        list.get().into_iter().map(|(value, label)| view! { <option value=value>{label}</option> }).collect_view()
     };
 
     let answer_view = move || {
@@ -166,8 +164,8 @@ pub fn FindPanel() -> impl IntoView {
             <h2 class="panel__title" id="find-title" tabindex="-1">"Find a packet"</h2>
             <p class="find__hint">"An example packet with the verdict you ask for, or the proof that none exists, over every packet of the question."</p>
             <form class="tester__form find__form" on:submit=submit novalidate>
-                <datalist id="find-sources">{move || options(true)}</datalist>
-                <datalist id="find-destinations">{move || options(false)}</datalist>
+                <datalist id="find-sources">{move || options(sources)}</datalist>
+                <datalist id="find-destinations">{move || options(destinations)}</datalist>
                 <div class="tester__row tester__row--ends">
                     {text_field(QuestionField::From, "From", "internet, 10.0.0.0/8, an instance or a group", Some("find-sources"))}
                     <span class="tester__arrow" aria-hidden="true">"→"</span>

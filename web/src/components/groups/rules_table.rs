@@ -13,8 +13,10 @@ use crate::components::findings::model::RuleMark;
 use crate::state::use_app;
 use leptos::prelude::*;
 use sgplay_core::model::{Action, Direction, SecurityGroup};
+use sgplay_core::profile::CloudProfile;
 use sgplay_core::scenario::RuleSpec;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// What the open editor will do on Save.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,6 +34,61 @@ pub struct Editing {
     pub target: Target,
     pub anchor: Option<String>,
     pub direction: Direction,
+}
+
+/// One line of the table's body.
+struct Line {
+    key: LineKey,
+    view: LineView,
+}
+
+enum LineView {
+    Rule(Row, Option<Vec<String>>, Option<RuleMark>),
+    Editor(Editing),
+    Empty(Direction),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum LineKey {
+    /// A rule's row: its id and a fingerprint of everything it shows but its position.
+    Rule {
+        id: String,
+        content: u64,
+    },
+    Editor {
+        anchor: Option<String>,
+        target: &'static str,
+    },
+    Empty(Direction),
+}
+
+impl LineKey {
+    fn editor(e: &Editing) -> LineKey {
+        let target = match e.target {
+            Target::Add => "add",
+            Target::Modify(_) => "modify",
+            Target::Duplicate(_) => "duplicate",
+        };
+        LineKey::Editor { anchor: e.anchor.clone(), target }
+    }
+}
+
+/// What a rule's row shows, apart from its position (read by id, so that a row survives the
+/// rules before it changing): the rule, its remote cell, its kind of origin, the engine's
+/// advice, its finding mark, the cloud's words.
+fn row_fingerprint(row: &Row, notes: &Option<Vec<String>>, mark: &Option<RuleMark>, words: CloudProfile) -> u64 {
+    let mut h = DefaultHasher::new();
+    row.rule.hash(&mut h);
+    row.remote.hash(&mut h);
+    match row.origin {
+        Origin::Template { .. } => 0u8.hash(&mut h),
+        Origin::Spec { part, parts, .. } => (1u8, part, parts).hash(&mut h),
+        Origin::Engine => 2u8.hash(&mut h),
+    }
+    notes.hash(&mut h);
+    mark.as_ref().map(|m| (m.label, &m.note)).hash(&mut h);
+    words.hash(&mut h);
+    h.finish()
 }
 
 #[component]
@@ -118,9 +175,20 @@ pub fn RulesTable(
     };
     let group_name = move || group.with_untracked(|g| g.as_ref().map(|g| g.name.clone()).unwrap_or_default());
 
+    // Where each rule stands now (evaluation position, document origin), by id: a row is kept
+    // while its rule is unchanged, and rules before it can come and go.
+    let places = Memo::new(move |_| rows.with(|rs| rs.iter().map(|r| (r.rule.id.clone(), (r.order, r.origin))).collect::<HashMap<_, _>>()));
     let row_view = move |row: Row, notes: Option<Vec<String>>, mark: Option<RuleMark>| {
-        let Row { rule, order, origin, remote, .. } = row;
+        let Row { rule, origin, remote, .. } = row;
         let id = rule.id.clone();
+        let origin_now = {
+            let id = id.clone();
+            move || places.with_untracked(|p| p.get(&id).map_or(origin, |&(_, o)| o))
+        };
+        let order = {
+            let id = id.clone();
+            move || places.with(|p| p.get(&id).map_or(0, |&(o, _)| o))
+        };
         let dir = rule.direction;
         let is_current = {
             let id = id.clone();
@@ -152,7 +220,7 @@ pub fn RulesTable(
                 </span>
             }
         });
-        let words = profile.get();
+        let words = profile.get_untracked();
         let action_word = words.action_word(rule.action);
         let action_class = match rule.action {
             Action::Allow => "action action--allow",
@@ -169,17 +237,20 @@ pub fn RulesTable(
         let actions = (editable && origin != Origin::Engine).then(|| {
             let (modify_id, duplicate_id, delete_id) = (id.clone(), id.clone(), id.clone());
             let duplicate_rule = rule.clone();
+            let (origin_for_modify, origin_for_duplicate, origin_for_delete) = (origin_now.clone(), origin_now.clone(), origin_now);
             let modify = move |_| {
+                let origin = origin_for_modify();
                 let Some(spec) = app.doc.with_untracked(|d| gid.with_value(|g| ops::rule_spec(d, g, origin))) else { return };
                 open(Editing { target: Target::Modify(origin), anchor: Some(modify_id.clone()), direction: dir }, RuleDraft::from_spec(&spec, dir));
             };
             let duplicate = move |_| {
                 let fresh = fresh_rule_id(&gid.get_value(), dir, &ids());
                 let spec = RuleSpec { id: Some(fresh), security_group_id: None, ..RuleSpec::from_rule(&duplicate_rule, &gid.get_value()) };
-                open(Editing { target: Target::Duplicate(origin), anchor: Some(duplicate_id.clone()), direction: dir }, RuleDraft::from_spec(&spec, dir));
+                open(Editing { target: Target::Duplicate(origin_for_duplicate()), anchor: Some(duplicate_id.clone()), direction: dir }, RuleDraft::from_spec(&spec, dir));
             };
             let delete = move |_| {
                 let label = format!("delete rule {delete_id} of {}", group_name());
+                let origin = origin_for_delete();
                 match app.edit(&label, |doc| {
                     gid.with_value(|g| ops::delete_rule(doc, g, origin));
                 }) {
@@ -196,10 +267,14 @@ pub fn RulesTable(
             }
         });
         let note_text = notes.map(|n| n.join("\n"));
+        let order_title = {
+            let order = order.clone();
+            move || order_tooltip(order(), words)
+        };
         view! {
             <tr class=class data-testid=format!("rule-row-{id}") tabindex="-1" data-current=move || is_current().map(|_| "true")>
-                <td class="rules-table__order" title=order_tooltip(order, words)>
-                    {format!("#{order}")}
+                <td class="rules-table__order" title=order_title>
+                    {move || format!("#{}", order())}
                     {note_text.map(|t| view! { <span class="rules-table__advice" title=t.clone() aria-label=t>"!"</span> })}
                 </td>
                 <td class="table__number">{rule.priority}</td>
@@ -235,42 +310,51 @@ pub fn RulesTable(
         }
         .into_any()
     };
-    let body = move || {
+    // The body's lines, keyed: an edit re-renders the rows it changes (and removes or adds
+    // its own), not the whole table, which at a large estate's 120 rules is most of an edit's
+    // time. A rule's row is keyed by what it shows apart from its position.
+    let lines = move || {
         let dir = direction.get();
+        let words = profile.get();
         let open_editor = editing.get().filter(|e| e.direction == dir);
         let notes = advice.get();
         let marks = marks.get();
         let rows = rows.get();
         let empty = rows.is_empty() && open_editor.is_none();
         let mut out = Vec::new();
+        let editor_line = |e: Editing| Line { key: LineKey::editor(&e), view: LineView::Editor(e) };
         if let Some(e) = open_editor.clone().filter(|e| e.target == Target::Add) {
-            out.push(editor_row(e));
+            out.push(editor_line(e));
         }
         for row in rows {
             let anchored = open_editor.clone().filter(|e| e.anchor.as_deref() == Some(row.rule.id.as_str()));
-            match anchored {
-                Some(e) if matches!(e.target, Target::Modify(_)) => out.push(editor_row(e)),
-                Some(e) => {
-                    let n = notes.get(&row.index).cloned();
-                    let m = marks.get(&row.rule.id).cloned();
-                    out.push(row_view(row, n, m));
-                    out.push(editor_row(e));
-                }
-                None => {
-                    let n = notes.get(&row.index).cloned();
-                    let m = marks.get(&row.rule.id).cloned();
-                    out.push(row_view(row, n, m));
-                }
+            if let Some(e) = anchored.clone().filter(|e| matches!(e.target, Target::Modify(_))) {
+                out.push(editor_line(e));
+                continue;
+            }
+            let n = notes.get(&row.index).cloned();
+            let m = marks.get(&row.rule.id).cloned();
+            let key = LineKey::Rule { id: row.rule.id.clone(), content: row_fingerprint(&row, &n, &m, words) };
+            out.push(Line { key, view: LineView::Rule(row, n, m) });
+            if let Some(e) = anchored {
+                out.push(editor_line(e));
             }
         }
         if empty {
+            out.push(Line { key: LineKey::Empty(dir), view: LineView::Empty(dir) });
+        }
+        out
+    };
+    let line_view = move |line: Line| match line.view {
+        LineView::Rule(row, notes, mark) => row_view(row, notes, mark),
+        LineView::Editor(e) => editor_row(e),
+        LineView::Empty(dir) => {
             let text = match dir {
                 Direction::Ingress => "No inbound rules: this group lets nothing in by itself.",
                 Direction::Egress => "No outbound rules: this group lets nothing out by itself.",
             };
-            out.push(view! { <tr class="rules-table__empty"><td colspan=columns>{text}</td></tr> }.into_any());
+            view! { <tr class="rules-table__empty"><td colspan=columns>{text}</td></tr> }.into_any()
         }
-        out
     };
     let order_button = move |evaluation: bool, label: &'static str, testid: &'static str| {
         view! {
@@ -318,7 +402,7 @@ pub fn RulesTable(
                             {editable.then(|| view! { <th scope="col"><span class="visually-hidden">"Operation"</span></th> })}
                         </tr>
                     </thead>
-                    <tbody>{body}</tbody>
+                    <tbody><For each=lines key=|line| line.key.clone() children=line_view/></tbody>
                 </table>
             </div>
             <p class="rules__status" role="status" data-testid="rules-status">{move || status.get()}</p>

@@ -12,12 +12,14 @@ mod group_sequence;
 mod instance_form;
 
 use crate::components::groups::icons::{icon, Icon};
-use crate::components::groups::paths::{below, sentence};
+use crate::components::groups::paths::{below, index_of, sentence};
 use crate::components::list_filter::{matches, page, PageFooter, SearchBox, PAGE};
 use crate::state::use_app;
 use group_sequence::GroupSequence;
 use instance_form::InstanceForm;
 use leptos::prelude::*;
+use sgplay_core::model::Instance;
+use std::collections::HashMap;
 
 /// Tables longer than this get a search box.
 const SEARCH_FROM: usize = 8;
@@ -51,30 +53,38 @@ pub fn InstancesPanel() -> impl IntoView {
         app.doc.with(|doc| {
             app.scenario.with(|s| {
                 let s = s.as_ref().ok();
+                let world = s.map(|s| &s.world);
+                // Looked up once per estate, not scanned per instance: 1,000 instances.
+                let instances: HashMap<&str, &Instance> =
+                    world.map(|w| w.instances.iter().map(|i| (i.id.as_str(), i)).collect()).unwrap_or_default();
+                let group_names: HashMap<&str, &str> =
+                    world.map(|w| w.security_groups.iter().map(|g| (g.id.as_str(), g.name.as_str())).collect()).unwrap_or_default();
+                let subnets: HashMap<&str, &str> = doc
+                    .vpcs
+                    .iter()
+                    .flat_map(|v| v.subnets.iter())
+                    .rev()
+                    .map(|sub| (sub.id.as_str(), if sub.name.is_empty() { sub.id.as_str() } else { sub.name.as_str() }))
+                    .collect();
+                let mut advice_of: HashMap<usize, Vec<String>> = HashMap::new();
+                for p in s.map(|s| s.notices.as_slice()).unwrap_or_default() {
+                    if let Some(i) = below(&p.path, "instances").filter(|rest| rest.starts_with('[')).and_then(index_of) {
+                        advice_of.entry(i).or_default().push(p.message.clone());
+                    }
+                }
                 doc.instances
                     .iter()
                     .enumerate()
                     .map(|(i, spec)| {
-                        let world = s.map(|s| &s.world);
-                        let instance = world.and_then(|w| w.instance(&spec.id));
-                        let group_name = |g: &str| world.and_then(|w| w.group(g)).map_or_else(|| g.to_string(), |g| g.name.clone());
-                        let groups = match instance {
+                        let group_name = |g: &str| group_names.get(g).map_or_else(|| g.to_string(), |name| name.to_string());
+                        let groups = match instances.get(spec.id.as_str()) {
                             Some(inst) => inst.security_groups.iter().map(|g| (g.clone(), group_name(g))).collect(),
                             None => spec.security_groups.iter().map(|g| (g.clone(), group_name(g))).collect(),
                         };
-                        let subnet =
-                            spec.subnet_id
-                                .as_ref()
-                                .map(|id| {
-                                    doc.vpcs.iter().flat_map(|v| v.subnets.iter()).find(|sub| &sub.id == id).map_or_else(
-                                        || id.clone(),
-                                        |sub| if sub.name.is_empty() { sub.id.clone() } else { sub.name.clone() },
-                                    )
-                                })
-                                .unwrap_or_default();
-                        let prefix = format!("instances[{i}]");
-                        let advice = s
-                            .map(|s| s.notices.iter().filter(|p| below(&p.path, &prefix).is_some()).map(|p| p.message.clone()).collect())
+                        let subnet = spec
+                            .subnet_id
+                            .as_ref()
+                            .map(|id| subnets.get(id.as_str()).map_or_else(|| id.clone(), |name| name.to_string()))
                             .unwrap_or_default();
                         RowData {
                             id: spec.id.clone(),
@@ -86,7 +96,7 @@ pub fn InstancesPanel() -> impl IntoView {
                             subnet,
                             groups,
                             implicit_default: spec.security_groups.is_empty() && spec.kind.as_deref() != Some("load_balancer"),
-                            advice,
+                            advice: advice_of.remove(&i).unwrap_or_default(),
                         }
                     })
                     .collect::<Vec<_>>()
