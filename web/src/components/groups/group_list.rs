@@ -6,8 +6,9 @@ use crate::state::use_app;
 use leptos::prelude::*;
 use sgplay_core::model::Direction;
 use sgplay_core::templates::Template;
+use std::collections::{HashMap, HashSet};
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Item {
     id: String,
     name: String,
@@ -31,25 +32,33 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 pub fn GroupList(shown: Memo<Option<String>>) -> impl IntoView {
     let app = use_app();
     let items = Memo::new(move |_| {
-        let written: Vec<String> = app.doc.with(|d| d.security_groups.iter().map(|g| g.id.clone()).collect());
+        let written: HashSet<String> = app.doc.with(|d| d.security_groups.iter().map(|g| g.id.clone()).collect());
         app.scenario.with(|s| {
             let Ok(s) = s else { return Vec::new() };
+            // Every group's members in one pass over the instances, not one pass per group.
+            let mut members: HashMap<&str, (usize, Vec<String>)> = HashMap::new();
+            for inst in &s.world.instances {
+                let mut seen = HashSet::new();
+                for g in inst.security_groups.iter().filter(|g| seen.insert(g.as_str())) {
+                    let entry = members.entry(g.as_str()).or_default();
+                    entry.0 += 1;
+                    entry.1.extend(inst.private_ips.iter().map(|a| a.to_string()));
+                }
+            }
             s.world
                 .security_groups
                 .iter()
-                .map(|g| Item {
-                    id: g.id.clone(),
-                    name: g.name.clone(),
-                    members: s.world.members(&g.id).count(),
-                    inbound: g.rules.iter().filter(|r| r.direction == Direction::Ingress).count(),
-                    outbound: g.rules.iter().filter(|r| r.direction == Direction::Egress).count(),
-                    implicit: !written.contains(&g.id),
-                    members_text: s
-                        .world
-                        .members(&g.id)
-                        .flat_map(|m| m.private_ips.iter().map(|a| a.to_string()))
-                        .collect::<Vec<_>>()
-                        .join(" "),
+                .map(|g| {
+                    let (count, addresses) = members.remove(g.id.as_str()).unwrap_or_default();
+                    Item {
+                        id: g.id.clone(),
+                        name: g.name.clone(),
+                        members: count,
+                        inbound: g.rules.iter().filter(|r| r.direction == Direction::Ingress).count(),
+                        outbound: g.rules.iter().filter(|r| r.direction == Direction::Egress).count(),
+                        implicit: !written.contains(&g.id),
+                        members_text: addresses.join(" "),
+                    }
                 })
                 .collect::<Vec<_>>()
         })
@@ -65,48 +74,42 @@ pub fn GroupList(shown: Memo<Option<String>>) -> impl IntoView {
         (shown, hidden, count)
     });
     let total = move || items.with(Vec::len);
-    let list = move || {
-        visible
-            .get()
-            .0
-            .into_iter()
-            .map(|item| {
-                let id = item.id.clone();
-                let selected = {
-                    let id = id.clone();
-                    Memo::new(move |_| shown.with(|s| s.as_deref() == Some(id.as_str())))
-                };
-                let pick = {
-                    let id = id.clone();
-                    move |_| app.selection.update(|s| s.group_id = Some(id.clone()))
-                };
-                let counts = format!("{} · {} in / {} out", plural(item.members, "member", "members"), item.inbound, item.outbound);
-                let title = format!(
-                    "{}: {}, {} inbound and {} outbound",
-                    item.name,
-                    plural(item.members, "member instance", "member instances"),
-                    plural(item.inbound, "rule", "rules"),
-                    plural(item.outbound, "rule", "rules")
-                );
-                view! {
-                    <li class="group-list__entry">
-                        <button
-                            type="button"
-                            class=move || if selected.get() { "group-list__item group-list__item--selected" } else { "group-list__item" }
-                            aria-pressed=move || if selected.get() { "true" } else { "false" }
-                            title=title
-                            data-testid=format!("group-item-{id}")
-                            on:click=pick
-                        >
-                            <span class="group-list__name">{item.name.clone()}</span>
-                            <code class="group-list__id">{id.clone()}</code>
-                            <span class="group-list__counts">{counts}</span>
-                            {item.implicit.then(|| view! { <span class="group-list__tag">"added by the engine"</span> })}
-                        </button>
-                    </li>
-                }
-            })
-            .collect_view()
+    // Keyed by what an entry shows: an edit redraws the entries it changes, not the page.
+    let entry = move |item: Item| {
+        let id = item.id.clone();
+        let selected = {
+            let id = id.clone();
+            Memo::new(move |_| shown.with(|s| s.as_deref() == Some(id.as_str())))
+        };
+        let pick = {
+            let id = id.clone();
+            move |_| app.selection.update(|s| s.group_id = Some(id.clone()))
+        };
+        let counts = format!("{} · {} in / {} out", plural(item.members, "member", "members"), item.inbound, item.outbound);
+        let title = format!(
+            "{}: {}, {} inbound and {} outbound",
+            item.name,
+            plural(item.members, "member instance", "member instances"),
+            plural(item.inbound, "rule", "rules"),
+            plural(item.outbound, "rule", "rules")
+        );
+        view! {
+            <li class="group-list__entry">
+                <button
+                    type="button"
+                    class=move || if selected.get() { "group-list__item group-list__item--selected" } else { "group-list__item" }
+                    aria-pressed=move || if selected.get() { "true" } else { "false" }
+                    title=title
+                    data-testid=format!("group-item-{id}")
+                    on:click=pick
+                >
+                    <span class="group-list__name">{item.name.clone()}</span>
+                    <code class="group-list__id">{id.clone()}</code>
+                    <span class="group-list__counts">{counts}</span>
+                    {item.implicit.then(|| view! { <span class="group-list__tag">"added by the engine"</span> })}
+                </button>
+            </li>
+        }
     };
     view! {
         <div class="group-list">
@@ -115,7 +118,7 @@ pub fn GroupList(shown: Memo<Option<String>>) -> impl IntoView {
                     placeholder="Find a group: name, id or a member's address…"/>
             })}
             <ul class="group-list__items" data-testid="group-list" aria-label="Security groups">
-                {list}
+                <For each=move || visible.get().0 key=Item::clone children=entry/>
             </ul>
             <PageFooter shown=Signal::derive(move || visible.with(|(v, hidden, count)| (v.len(), *hidden, *count))) total=Signal::derive(total)
                 limit what="groups" prefix="group"/>

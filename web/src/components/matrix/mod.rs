@@ -66,27 +66,34 @@ pub fn MatrixPanel() -> impl IntoView {
     let service = RwSignal::new(String::from("all"));
     // The block pair being looked into, by keys: (row block, column block).
     let open = RwSignal::new(None::<(String, String)>);
+    // Another scenario (not an edit of this one): start from the overview again.
+    let scenario_name = Memo::new(move |_| app.doc.with(|d| d.name.clone()));
     Effect::new(move |_| {
-        // Another scenario: start from the overview again.
-        app.doc.with(|d| d.name.len());
+        scenario_name.track();
         open.set(None);
     });
 
+    // The rows and columns, as a memo: an edit that leaves the blocks as they were (a rule's
+    // edit does) redraws none of a large estate's thousands of cells.
+    let axes = Memo::new(move |_| {
+        let open = open.get();
+        app.scenario.with(|s| {
+            let world = &s.as_ref().ok()?.world;
+            Some(match open {
+                Some((r, c)) => (blocks(world, Some(&r)), blocks(world, Some(&c))),
+                None => (blocks(world, None), blocks(world, None)),
+            })
+        })
+    });
     let grid = move || {
         let computed = current()?;
         let chosen: Vec<usize> = match service.get().as_str() {
             "all" => (0..computed.reach.services.len()).collect(),
             label => computed.reach.services.iter().position(|s| s.label == label).into_iter().collect(),
         };
-        app.scenario.with(|s| {
-            let world = &s.as_ref().ok()?.world;
-            let (rows, cols) = match open.get() {
-                Some((r, c)) => (blocks(world, Some(&r)), blocks(world, Some(&c))),
-                None => (blocks(world, None), blocks(world, None)),
-            };
-            let grid = cells(&computed.reach, &chosen, &rows, &cols, world.instances.len() + 1);
-            Some((rows, cols, grid, chosen, computed))
-        })
+        let (rows, cols) = axes.get()?;
+        let grid = cells(&computed.reach, &chosen, &rows, &cols, size.get() + 1);
+        Some((rows, cols, grid, chosen, computed))
     };
 
     // A pair's cell sends the chosen service, or the first that passes, or the first; looked up
