@@ -121,8 +121,12 @@ pub fn FindPanel() -> impl IntoView {
         Memo::new(move |_| app.scenario.with(|s| s.as_ref().ok().map(|s| choices(&s.world, sources)).unwrap_or_default()))
     };
     let (sources, destinations) = (known(true), known(false));
+    // Filled when the form is first used, not as the page opens (two thousand elements).
+    let lists_wanted = RwSignal::new(false);
     let options = move |list: Memo<Vec<(String, String)>>| {
-        list.get().into_iter().map(|(value, label)| view! { <option value=value>{label}</option> }).collect_view()
+        lists_wanted
+            .get()
+            .then(|| list.get().into_iter().map(|(value, label)| view! { <option value=value>{label}</option> }).collect_view())
     };
 
     let answer_view = move || {
@@ -163,7 +167,7 @@ pub fn FindPanel() -> impl IntoView {
         <section class="panel find" data-testid="find" aria-labelledby="find-title">
             <h2 class="panel__title" id="find-title" tabindex="-1">"Find a packet"</h2>
             <p class="find__hint">"An example packet with the verdict you ask for, or the proof that none exists, over every packet of the question."</p>
-            <form class="tester__form find__form" on:submit=submit novalidate>
+            <form class="tester__form find__form" on:submit=submit on:focusin=move |_| if !lists_wanted.get_untracked() { lists_wanted.set(true) } novalidate>
                 <datalist id="find-sources">{move || options(sources)}</datalist>
                 <datalist id="find-destinations">{move || options(destinations)}</datalist>
                 <div class="tester__row tester__row--ends">

@@ -58,10 +58,14 @@ pub fn EndpointField(
     let field = end.field();
     // The address last typed here, brought back when the user returns to "another address".
     let typed = StoredValue::new(String::new());
-    let choice = Memo::new(move |_| app.scenario.with(|s| app.probe.with(|p| match s {
-        Ok(s) => endpoint_choice(&s.world, end.get(p)),
-        Err(_) => ADDRESS.to_string(),
-    })));
+    let choice = Memo::new(move |_| {
+        app.scenario.with(|s| {
+            app.probe.with(|p| match s {
+                Ok(s) => endpoint_choice(&s.world, end.get(p)),
+                Err(_) => ADDRESS.to_string(),
+            })
+        })
+    });
     let is_address = move || choice.with(|c| c == ADDRESS);
     let pick = move |value: String| {
         let next = if value == ADDRESS { typed.get_value() } else { value };
@@ -73,19 +77,26 @@ pub fn EndpointField(
         app.probe.update(|p| end.set(p, value));
         on_edit.run(());
     };
+    // The select shows the choice by its value, set once per change: not a reactive `selected`
+    // on each of a large estate's thousand options, all re-run by every change of the packet.
+    let select = NodeRef::<leptos::html::Select>::new();
+    Effect::new(move |_| {
+        instances.track();
+        let value = choice.get();
+        if let Some(select) = select.get() {
+            select.set_value(&value);
+        }
+    });
     let select_id = format!("probe-{field}");
     let address_id = format!("probe-{field}-address");
     view! {
         <div class="tester__field tester__field--endpoint" class:tester__field--invalid=move || message.with(Option::is_some)>
             <label class="tester__label" for=select_id.clone()>{end.label()}</label>
             <div class="tester__endpoint">
-                <select class="tester__input" id=select_id data-testid=format!("probe-{field}")
+                <select class="tester__input" id=select_id data-testid=format!("probe-{field}") node_ref=select
                     on:change:target=move |ev| pick(ev.target().value())>
-                    {move || instances.get().into_iter().map(|c| {
-                        let value = c.value.clone();
-                        view! { <option value=c.value prop:selected=move || choice.with(|v| *v == value)>{c.label}</option> }
-                    }).collect_view()}
-                    <option value=ADDRESS prop:selected=is_address>"Another address…"</option>
+                    {move || instances.get().into_iter().map(|c| view! { <option value=c.value>{c.label}</option> }).collect_view()}
+                    <option value=ADDRESS>"Another address…"</option>
                 </select>
                 <Show when=is_address>
                     <input class="tester__input tester__input--address" id=address_id.clone() data-testid=address_id.clone()

@@ -9,7 +9,7 @@ use super::probe_fields::{self as fields, Choice, Inputs, Stash, CUSTOM, FLAG_SE
 use crate::state::use_app;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use sgplay_core::scenario::{Problem, ProbeSpec};
+use sgplay_core::scenario::{ProbeSpec, Problem};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A number cell's text that did not read, and the value the probe held then: the message
@@ -105,6 +105,9 @@ pub fn PacketForm(problems: RwSignal<Vec<Problem>>, #[prop(into)] on_send: Callb
     let typed_number = StoredValue::new(String::from("50"));
     let typed_flags = StoredValue::new(String::from("rst,ack"));
     let addresses_list = datalist_id();
+    // The known addresses fill their list when the form is first used, not as the page opens:
+    // a large estate's are a thousand elements no one sees until they type an address.
+    let lists_wanted = RwSignal::new(false);
 
     let world_choices = Memo::new(move |_| {
         app.scenario.with(|s| match s {
@@ -216,13 +219,15 @@ pub fn PacketForm(problems: RwSignal<Vec<Problem>>, #[prop(into)] on_send: Callb
     let flags_message = message("flags");
     let family_message = message("family");
     view! {
-        <form class="tester__form" on:submit=submit novalidate>
+        <form class="tester__form" on:submit=submit on:focusin=move |_| if !lists_wanted.get_untracked() { lists_wanted.set(true) } novalidate>
             <CheckMenu on_pick=Callback::new(move |()| {
                 problems.set(Vec::new());
                 cell_errors.set(Vec::new());
             })/>
             <datalist id=addresses_list.clone()>
-                {move || world_choices.with(|(_, a)| a.clone()).into_iter().map(|Choice { value, label }| view! { <option value=value>{label}</option> }).collect_view()}
+                {move || lists_wanted.get().then(|| {
+                    world_choices.with(|(_, a)| a.clone()).into_iter().map(|Choice { value, label }| view! { <option value=value>{label}</option> }).collect_view()
+                })}
             </datalist>
             <div class="tester__row tester__row--ends">
                 <EndpointField end=End::From instances addresses_list=addresses_list.clone() message=message("from") on_edit=on_edit("from")/>
