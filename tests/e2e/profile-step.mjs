@@ -1,4 +1,4 @@
-// Where a tester send and the step buttons spend their time on the large estate: for each
+// Where a matrix cell, a tester send and the step buttons spend their time on the large estate: for each
 // action a CPU profile (Chrome DevTools Protocol) from the click to the painted frame, summed by
 // kind (wasm, the page's JS glue, browser APIs, "(program)" = style, layout, paint) and the
 // heaviest functions by self time. Not a test: a tool for BENCHMARKS.md, like profile-edit.mjs.
@@ -23,8 +23,10 @@ const cdp = await ctx.newCDPSession(p);
 await cdp.send('Profiler.enable');
 await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
 const position = (d) => d.querySelector('[data-testid="step-position"]')?.textContent;
+const outcomeChanged = (d) => { const o = d.querySelector('[data-testid="outcome"]'); return o !== null && o.dataset.sent !== window.sgplayBefore; };
 const actions = [
-  ['send', '[data-testid="send"]', (d) => { const o = d.querySelector('[data-testid="outcome"]'); return o !== null && o.dataset.sent !== window.sgplayBefore; }],
+  ['matrix cell', '[data-testid^="matrix-cell-"]:not([disabled])', outcomeChanged],
+  ['send', '[data-testid="send"]', outcomeChanged],
   ['back', '[data-testid="step-back"]', (d) => d.querySelector('[data-testid="step-position"]')?.textContent !== window.sgplayBefore],
   ['reset', '[data-testid="step-reset"]', (d) => /^step 1 of/.test(d.querySelector('[data-testid="step-position"]')?.textContent ?? '')],
   ['forward', '[data-testid="step-forward"]', (d) => /^step 2 of/.test(d.querySelector('[data-testid="step-position"]')?.textContent ?? '')],
