@@ -3,7 +3,7 @@
 // texts combine into one scenario; their warnings are listed, each at its input path, before the
 // user confirms; bad input is refused with every error and the scenario stays. Export offers every
 // `interop::Format`, lists what the format leaves out, and what it writes imports back; Terraform
-// of either provider goes through the page's worker, which carries the HCL reader and writer.
+// and the API formats go through the page's worker, which carries their readers and writers.
 //
 // By hand: serve dist/ (python3 -m http.server --bind 127.0.0.1 --directory dist 8766 &), then
 //   SGPLAY_URL=http://127.0.0.1:8766/ node --test tests/e2e/import-export.test.mjs

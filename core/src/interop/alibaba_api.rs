@@ -26,12 +26,6 @@ use crate::scenario::{from_json_each, GroupSpec, RuleSpec, ScenarioSpec};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
 
-/// Is this text `DescribeSecurityGroupAttribute` output (its first document has `Permissions`)?
-pub fn is_alibaba_api(text: &str) -> bool {
-    let first = serde_json::Deserializer::from_str(text.trim_start_matches('\u{feff}')).into_iter::<Value>().next();
-    matches!(first, Some(Ok(Value::Object(o))) if o.contains_key("Permissions") && o.contains_key("SecurityGroupId"))
-}
-
 /// Fields read with no effect on matching.
 const BOOKKEEPING: [&str; 4] = ["RequestId", "RegionId", "VpcId", "CreateTime"];
 const GROUP_FIELDS: [&str; 6] =

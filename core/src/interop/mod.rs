@@ -9,9 +9,11 @@
 //! sgplay scenario file is one of the formats. [`export`] writes a scenario in a [`Format`].
 //! Other clouds and tools join [`Format`] as modules next to [`huawei_api`], [`alibaba_api`]
 //! and `terraform` (Terraform HCL for the huaweicloud and alicloud providers and
-//! `terraform show -json`; behind the cargo feature `terraform`, on by default, off in the
-//! page's wasm, which does not carry the HCL parser; on in the page's worker, which reads and
-//! writes Terraform for it).
+//! `terraform show -json`). [`detect`] knows every format in every build; the readers and
+//! writers are behind cargo features, both on by default: `cloud-api` (the Huawei and Alibaba
+//! API JSON) and `terraform` (the HCL parser; it needs `cloud-api`). The page's wasm has
+//! neither, only sgplay's own scenario format; its worker has both, and reads and writes every
+//! other format for it.
 //!
 //! ## What import promises
 //! - **Nothing is dropped silently.** Fields the model does not hold are either documented
@@ -29,19 +31,26 @@
 //!   export writes every field of the API that the model holds.
 //! - **Linear.** Hash maps throughout; large estates import in one pass.
 
+#[cfg(feature = "cloud-api")]
 pub mod alibaba_api;
+#[cfg(feature = "cloud-api")]
 mod alibaba_rules;
+#[cfg(feature = "cloud-api")]
 pub mod between_clouds;
+mod detect;
+#[cfg(feature = "cloud-api")]
 pub mod huawei_api;
+#[cfg(feature = "cloud-api")]
 mod left_out;
 mod origins;
 #[cfg(feature = "terraform")]
 pub mod terraform;
 
+pub use detect::{detect, looks_like_hcl, looks_like_terraform};
 pub use origins::Origins;
 
 use crate::diagnostic::Problem;
-use crate::scenario::{from_json, Scenario, ScenarioSpec};
+use crate::scenario::{Scenario, ScenarioSpec};
 
 /// A format [`import_any`] recognises and [`export`] writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,9 +89,14 @@ impl Format {
         }
     }
 
-    /// Whether this build reads and writes it (Terraform needs the `terraform` feature).
+    /// Whether this build reads and writes it: the API formats need the `cloud-api` feature,
+    /// Terraform the `terraform` feature; sgplay's own format is always there.
     pub fn is_available(self) -> bool {
-        !self.is_terraform() || cfg!(feature = "terraform")
+        match self {
+            Format::Scenario => true,
+            Format::HuaweiApi | Format::AlibabaApi => cfg!(feature = "cloud-api"),
+            _ => cfg!(feature = "terraform"),
+        }
     }
 
     /// Terraform of either provider, HCL or `terraform show -json`.
@@ -108,83 +122,6 @@ pub struct Imported {
     pub origins: Origins,
 }
 
-/// Whether a text is HCL rather than JSON: after whitespace it starts with a Terraform block
-/// (`resource`, `variable`, `locals`, `terraform`, `provider`, `data`, `module`, `output`) or
-/// a comment (`#`, `//`, `/*`), which JSON has not.
-pub fn looks_like_hcl(text: &str) -> bool {
-    let text = text.trim_start_matches('\u{feff}').trim_start();
-    if text.starts_with('#') || text.starts_with("//") || text.starts_with("/*") {
-        return true;
-    }
-    let word: String = text.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-    matches!(word.as_str(), "resource" | "variable" | "locals" | "terraform" | "provider" | "data" | "module" | "output")
-        && text[word.len()..].starts_with(|c: char| c.is_whitespace() || c == '"' || c == '{')
-}
-
-/// The format of one text: HCL by its first word, and its provider by the resources it names
-/// (`"alicloud_…"` or `"huaweicloud_…"`; neither, as in a `variables.tf`: huaweicloud);
-/// `terraform show -json` by its `format_version` and `values` or `planned_values`; else by
-/// the shape of its first JSON document. Text that is none of these is taken for a scenario,
-/// whose reader reports the syntax error as it always has.
-pub fn detect(text: &str) -> Format {
-    if looks_like_hcl(text) {
-        return hcl_provider(text).unwrap_or(Format::HuaweiTerraform);
-    }
-    if is_terraform_json(text) {
-        return Format::TerraformJson;
-    }
-    if alibaba_api::is_alibaba_api(text) {
-        return Format::AlibabaApi;
-    }
-    match from_json::<huawei_api::detect::Shape>(text) {
-        Ok(shape) if shape.is_huawei_api() => Format::HuaweiApi,
-        _ => Format::Scenario,
-    }
-}
-
-/// Does this text look like Terraform's `show -json` output (`format_version`, and `values` or
-/// `planned_values`)? Known in every build, with or without the `terraform` feature, so a
-/// build without it names the format it cannot read rather than failing as a scenario file.
-fn is_terraform_json(text: &str) -> bool {
-    use serde::de::IgnoredAny;
-    #[derive(serde::Deserialize)]
-    struct Shape {
-        format_version: Option<IgnoredAny>,
-        values: Option<IgnoredAny>,
-        planned_values: Option<IgnoredAny>,
-    }
-    matches!(from_json::<Shape>(text), Ok(s) if s.format_version.is_some() && (s.values.is_some() || s.planned_values.is_some()))
-}
-
-/// Is this text Terraform of any kind (HCL of either provider, or `terraform show -json`)?
-pub fn looks_like_terraform(text: &str) -> bool {
-    looks_like_hcl(text) || is_terraform_json(text)
-}
-
-/// The Terraform HCL format of a text by the provider whose resources it names; `None` when it
-/// names none.
-fn hcl_provider(text: &str) -> Option<Format> {
-    #[cfg(feature = "terraform")]
-    return terraform::Provider::named_in(text).map(|p| p.format);
-    #[cfg(not(feature = "terraform"))]
-    return (text.contains("\"alicloud_") && !text.contains("\"huaweicloud_")).then_some(Format::AlibabaTerraform);
-}
-
-/// Each input's format, detected. An HCL file that names no provider (`variables.tf`) is read
-/// with the module's other files, in their provider's format.
-fn detect_all(inputs: &[(&str, &str)]) -> Vec<Format> {
-    let mut formats: Vec<Format> = inputs.iter().map(|(_, text)| detect(text)).collect();
-    let named = inputs.iter().find_map(|(_, text)| looks_like_hcl(text).then(|| hcl_provider(text)).flatten());
-    if let Some(module) = named {
-        for (format, (_, text)) in formats.iter_mut().zip(inputs) {
-            if looks_like_hcl(text) && hcl_provider(text).is_none() {
-                *format = module;
-            }
-        }
-    }
-    formats
-}
-
 /// The error for a format this build does not have.
 fn unavailable(format: Format) -> Vec<Problem> {
     vec![Problem::error(
@@ -192,7 +129,11 @@ fn unavailable(format: Format) -> Vec<Problem> {
         "import",
         "",
         format.name(),
-        format!("this build of sgplay has no `{}` support (the `terraform` feature); use the command line", format.name()),
+        format!(
+            "this build of sgplay has no `{}` support (the `{}` feature); use the command line",
+            format.name(),
+            if format.is_terraform() { "terraform" } else { "cloud-api" }
+        ),
     )]
 }
 
@@ -209,7 +150,7 @@ pub fn import_as(inputs: &[(&str, &str)], format: Option<Format>) -> Result<Impo
     crate::scenario::limits::check_size(inputs.iter().map(|(_, text)| text.len()).sum()).map_err(|p| vec![p])?;
     let formats: Vec<Format> = match format {
         Some(format) => vec![format; inputs.len()],
-        None => detect_all(inputs),
+        None => detect::detect_all(inputs),
     };
     let scenarios: Vec<&str> = inputs.iter().zip(&formats).filter(|(_, f)| **f == Format::Scenario).map(|((n, _), _)| *n).collect();
     match (scenarios.as_slice(), inputs) {
@@ -245,17 +186,20 @@ pub fn import_as(inputs: &[(&str, &str)], format: Option<Format>) -> Result<Impo
             format!("is {} while `{}` is {}; import inputs of one format together", formats[i].name(), inputs[0].0, first.name()),
         )]);
     }
-    let (scenario, warnings, origins) = match first {
-        Format::HuaweiApi => huawei_api::import(inputs)?,
-        Format::AlibabaApi => alibaba_api::import(inputs)?,
+    let read = match first {
+        #[cfg(feature = "cloud-api")]
+        Format::HuaweiApi => huawei_api::import(inputs),
+        #[cfg(feature = "cloud-api")]
+        Format::AlibabaApi => alibaba_api::import(inputs),
         #[cfg(feature = "terraform")]
-        Format::HuaweiTerraform => terraform::import_hcl(inputs, &terraform::HUAWEICLOUD)?,
+        Format::HuaweiTerraform => terraform::import_hcl(inputs, &terraform::HUAWEICLOUD),
         #[cfg(feature = "terraform")]
-        Format::AlibabaTerraform => terraform::import_hcl(inputs, &terraform::ALICLOUD)?,
+        Format::AlibabaTerraform => terraform::import_hcl(inputs, &terraform::ALICLOUD),
         #[cfg(feature = "terraform")]
-        Format::TerraformJson => terraform::import_json(inputs)?,
-        other => return Err(unavailable(other)),
+        Format::TerraformJson => terraform::import_json(inputs),
+        other => Err(unavailable(other)),
     };
+    let (scenario, warnings, origins) = read?;
     Ok(Imported { scenario, format: first, warnings, origins })
 }
 
@@ -297,7 +241,9 @@ pub struct Exported {
 pub fn export(spec: &ScenarioSpec, format: Format) -> Result<Exported, Vec<Problem>> {
     match format {
         Format::Scenario => Ok(Exported { text: spec.to_json(), left_out: Vec::new() }),
+        #[cfg(feature = "cloud-api")]
         Format::HuaweiApi => export_huawei(spec, &huawei_api::Listing::ALL),
+        #[cfg(feature = "cloud-api")]
         Format::AlibabaApi => alibaba_api::export(spec).map(|(text, left_out)| Exported { text, left_out }),
         #[cfg(feature = "terraform")]
         Format::HuaweiTerraform => terraform::export(spec).map(|(text, left_out)| Exported { text, left_out }),
@@ -316,44 +262,7 @@ pub fn export(spec: &ScenarioSpec, format: Format) -> Result<Exported, Vec<Probl
 }
 
 /// Writes the scenario as the given Huawei API listings, one JSON document each.
+#[cfg(feature = "cloud-api")]
 pub fn export_huawei(spec: &ScenarioSpec, listings: &[huawei_api::Listing]) -> Result<Exported, Vec<Problem>> {
     huawei_api::export(spec, listings).map(|(text, left_out)| Exported { text, left_out })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn terraform_of_every_kind_is_recognised_with_or_without_the_feature() {
-        let fixture = |name: &str| std::fs::read_to_string(format!("{}/../tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap();
-        for name in ["terraform/main.tf", "terraform/state.json", "terraform/plan.json", "alibaba-terraform/main.tf"] {
-            assert!(looks_like_terraform(&fixture(name)), "{name}");
-        }
-        assert_eq!(detect(&fixture("terraform/state.json")), Format::TerraformJson);
-        assert_eq!(detect(&fixture("terraform/plan.json")), Format::TerraformJson);
-        for name in ["huawei-api/list-security-groups.json", "../scenarios/huawei/examples-ftp.json"] {
-            assert!(!looks_like_terraform(&fixture(name)), "{name}");
-        }
-        assert!(!looks_like_terraform(r#"{"format_version": "1.0"}"#), "a format_version alone is not a state or a plan");
-    }
-
-    #[test]
-    fn hcl_is_told_from_json_by_its_first_word() {
-        for text in [
-            "resource \"a\" \"b\" {}",
-            "\n  variable \"x\" {}",
-            "locals {}",
-            "terraform {",
-            "provider \"huaweicloud\" {}",
-            "# c",
-            "// c",
-            "/* c */",
-        ] {
-            assert!(looks_like_hcl(text), "{text}");
-        }
-        for text in ["{\"resource\": 1}", "resources = 1", "[]", "", "resourceful {}"] {
-            assert!(!looks_like_hcl(text), "{text}");
-        }
-    }
 }

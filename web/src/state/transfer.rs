@@ -1,6 +1,7 @@
 //! Import and export. Import reads whatever the user gives, through the engine's one entry for
-//! every loader, [`interop::import_any`]: a scenario file (the CLI's format), Huawei Cloud API
-//! listings (several at once, combined), or a pasted share link. Every problem is reported and
+//! every loader, [`interop::import_any`]: a scenario file (the CLI's format), Huawei or Alibaba
+//! Cloud API listings (several at once, combined), Terraform, or a pasted share link. The page's
+//! wasm reads only the first and the last; the others go to its worker ([`needs_worker`]). Every problem is reported and
 //! nothing is loaded unless the whole scenario validates; warnings (what was left out or
 //! assumed, each at its input path) are listed for the user to confirm. Export writes every
 //! [`Format`] through [`interop::export`], with what the format could not carry. Pure, tested
@@ -39,11 +40,10 @@ impl TryFrom<crate::worker::protocol::WireImport> for Imported {
     }
 }
 
-/// Is this Terraform (HCL of either provider, or `terraform show -json`) that this build cannot
-/// read itself? The page's wasm leaves the HCL reader out; its worker reads it instead.
+/// Does any input need a reader this build lacks? The page's wasm reads sgplay's own format
+/// (and share links) only; the API listings and Terraform go to its worker, which reads them all.
 pub fn needs_worker(inputs: &[Input]) -> bool {
-    !Format::HuaweiTerraform.is_available()
-        && inputs.iter().any(|i| interop::looks_like_terraform(i.text.trim_start_matches('\u{feff}').trim()))
+    inputs.iter().any(|i| !interop::detect(i.text.trim_start_matches('\u{feff}').trim()).is_available())
 }
 
 /// One text to import: where it came from (a file's name, "pasted text 2") and its content.
@@ -83,7 +83,7 @@ pub fn format_label(format: Format) -> (&'static str, &'static str) {
 }
 
 /// The formats Export offers: every one that can be written. Those this build does not carry
-/// (Terraform, in the page) the worker writes.
+/// (all but sgplay's own, in the page) the worker writes.
 pub fn export_formats() -> impl Iterator<Item = Format> {
     Format::ALL.into_iter().filter(|f| *f != Format::TerraformJson)
 }

@@ -8,7 +8,7 @@ use crate::state::transfer::{self, Input};
 use sgplay_core::analysis::diff::diff;
 use sgplay_core::analysis::find::find;
 use sgplay_core::analysis::reach::{reachability_with_progress, Service, DEFAULT_SERVICES};
-use sgplay_core::interop::Format;
+use sgplay_core::interop::{self, Format};
 use sgplay_core::matcher::Matcher;
 use sgplay_core::scenario::{Problem, ScenarioSpec};
 
@@ -54,15 +54,19 @@ pub fn run(job: &Job, progress: &mut dyn FnMut(Progress)) -> Outcome {
             Outcome::Found { answer }
         }
         Job::Import { inputs } => {
-            progress(Progress { done: 0, total: 0, stage: "resources, references, count and for_each".into() });
+            let terraform = inputs.iter().any(|(_, text)| interop::looks_like_terraform(text.trim_start_matches('\u{feff}').trim()));
+            let stage = if terraform { "resources, references, count and for_each" } else { "groups, rules, address groups and servers" };
+            progress(Progress { done: 0, total: 0, stage: stage.into() });
             let inputs: Vec<Input> = inputs.iter().map(|(name, text)| Input::new(name.clone(), text.clone())).collect();
             Outcome::Imported { result: transfer::import_all(&inputs).map(WireImport::from) }
         }
         Job::Export { scenario, format } => {
-            progress(Progress { done: 0, total: 0, stage: "resources and their references".into() });
-            let result = match Format::parse(format) {
-                Some(format) => ScenarioSpec::parse(scenario).map_err(|p| vec![p]).and_then(|spec| transfer::export(&spec, format)),
-                None => Err(vec![Problem::error("", "format", "", "", format!("`{format}` is not a format"))]),
+            let format = Format::parse(format).ok_or(format);
+            let stage = if format.is_ok_and(Format::is_terraform) { "resources and their references" } else { "groups, rules and servers" };
+            progress(Progress { done: 0, total: 0, stage: stage.into() });
+            let result = match format {
+                Ok(format) => ScenarioSpec::parse(scenario).map_err(|p| vec![p]).and_then(|spec| transfer::export(&spec, format)),
+                Err(format) => Err(vec![Problem::error("", "format", "", "", format!("`{format}` is not a format"))]),
             };
             Outcome::Exported { result }
         }
@@ -116,6 +120,8 @@ mod tests {
         // The page hands Terraform to the worker only where it cannot read it itself.
         assert_eq!(transfer::needs_worker(&inputs), !Format::HuaweiTerraform.is_available());
         assert!(!transfer::needs_worker(&[Input::new("a.json", r#"{"security_groups": []}"#)]));
+        let listing = Input::new("rules.json", r#"{"security_group_rules": [], "request_id": "r"}"#);
+        assert_eq!(transfer::needs_worker(&[listing]), !Format::HuaweiApi.is_available(), "API listings too");
         let Outcome::Imported { result } = run(&Job::Import { inputs: vec![("main.tf".into(), hcl)] }, &mut |_| {}) else {
             panic!("imported")
         };

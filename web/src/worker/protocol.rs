@@ -24,10 +24,10 @@ pub enum Job {
     Diff { baseline: World, current: World },
     /// An example packet for a question, or the proof that none exists.
     Find { world: World, question: QuestionText },
-    /// Terraform read into a scenario: the worker carries the HCL reader, the page does not.
-    /// Each input is its name and its text.
+    /// API listings or Terraform read into a scenario: the worker carries those readers, the
+    /// page does not. Each input is its name and its text.
     Import { inputs: Vec<(String, String)> },
-    /// A scenario written as Terraform (`format` by its name, `huawei-terraform`, …). The
+    /// A scenario written in another format (`format` by its name, `huawei-api`, …). The
     /// scenario goes as its file's text (`ScenarioSpec::to_json`), which the page writes
     /// already for the autosave: a second serializer of the document would cost the page's
     /// wasm ~100 KB.
@@ -44,8 +44,8 @@ impl Job {
             Job::Matrix { .. } => "Computing the reachability matrix",
             Job::Diff { .. } => Job::DIFF_WHAT,
             Job::Find { .. } => "Searching the packet space",
-            Job::Import { .. } => "Reading the Terraform",
-            Job::Export { .. } => "Writing the Terraform",
+            Job::Import { .. } => "Reading the import",
+            Job::Export { .. } => "Writing the export",
         }
     }
 }

@@ -1,7 +1,6 @@
 //! Huawei Cloud API JSON: the VPC v3 security group, rule and address group listings, the ECS
 //! server list and VPC ports, read into a scenario and written back out.
 //!
-//! - `detect`: is a document API output or a scenario (by its keys).
 //! - `fields`: the field-by-field reader every API object uses (loose numbers and strings,
 //!   unknown fields named, not dropped).
 //! - `document`: one response or request body and its paging.
@@ -10,7 +9,6 @@
 //! - `import`: the documents put together, validated, errors traced back to API fields.
 //! - [`export`]: a scenario as these listings ([`Listing`]).
 
-pub(crate) mod detect;
 pub mod export;
 
 mod address_groups;

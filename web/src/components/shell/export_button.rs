@@ -24,8 +24,8 @@ pub fn ExportButton() -> impl IntoView {
     let app = use_app();
     let open = RwSignal::new(false);
     let format = RwSignal::new(Format::Scenario);
-    // Terraform is written by the worker (the page's wasm has no HCL writer): asked whenever the
-    // dialog is open on it, for the scenario as it is; the answer comes back into `from_worker`.
+    // Formats other than sgplay's own are written by the worker (the page's wasm has only the
+    // scenario's writer): asked whenever the dialog is open on one, for the scenario as it is; the answer comes back into `from_worker`.
     let lane = Lane::new();
     let from_worker = RwSignal::new(None::<Written>);
     Effect::new(move |_| {

@@ -1,9 +1,10 @@
 //! Import: scenario files, Huawei or Alibaba Cloud API listings, Terraform (HCL of either
-//! provider or `terraform show -json`, read by the worker, which carries the HCL reader), or a share link, chosen with the file
-//! picker (several files at once) or pasted (several texts at once). The engine reads them
-//! (`interop::import_any`, through `state::transfer`) and validates the result; warnings (what
-//! was left out or assumed, each at its input path) are listed and the user confirms before the
-//! scenario is replaced (undoably). With errors every problem is listed and nothing changes.
+//! provider or `terraform show -json`), or a share link, chosen with the file picker (several
+//! files at once) or pasted (several texts at once). The engine reads them
+//! (`interop::import_any`, through `state::transfer`; the API and Terraform readers in the
+//! worker, which carries them) and validates the result; warnings (what was left out or
+//! assumed, each at its input path) are listed and the user confirms before the scenario is
+//! replaced (undoably). With errors every problem is listed and nothing changes.
 
 use super::file_pick::read_chosen_files;
 use super::modal::Modal;
@@ -83,7 +84,8 @@ pub fn ImportButton() -> impl IntoView {
             refusal.set(Some(Refusal { source, problems }));
         }
     };
-    // Terraform is read by the worker, which carries the HCL reader the page leaves out.
+    // API listings and Terraform are read by the worker, which carries the readers the page
+    // leaves out.
     let lane = Lane::new();
     let asked = StoredValue::new(String::new());
     Effect::new(move |_| {
