@@ -92,3 +92,17 @@ export async function panFrames(p, selector, dx, dy, steps = 30) {
     return window.__sgplayFrames.slice(1).map((g) => Math.round(g));
   });
 }
+
+/**
+ * A fresh browser with the gallery's 1,000-instance estate open at `base` (the profiling tools'
+ * start): `{ browser, ctx, p, id }`, `id(testid)` a locator.
+ */
+export async function openLargeEstate(base) {
+  const browser = await launch();
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const p = await ctx.newPage();
+  const id = (t) => p.locator(`[data-testid="${t}"]`);
+  await p.goto(`${base}#example=huawei/estate-1000-instances`);
+  await until('estate', () => id('scenario-name').inputValue(), (v) => v.startsWith('Large estate'), 60000);
+  return { browser, ctx, p, id };
+}

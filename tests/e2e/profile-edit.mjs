@@ -5,14 +5,9 @@
 // copy whose _bg.wasm is target/wasm-bindgen/release/sgplay-web_bg.wasm (before wasm-opt; drop
 // the wasm's integrity attribute from its index.html).
 //   U=http://127.0.0.1:8771/ BASELINE=1 node tests/e2e/profile-edit.mjs
-import { launch, ready, until } from './helpers.mjs';
+import { openLargeEstate, until } from './helpers.mjs';
 const url = process.env.U ?? 'http://127.0.0.1:8771/';
-const browser = await launch();
-const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-const p = await ctx.newPage();
-const id = (t) => p.locator(`[data-testid="${t}"]`);
-await p.goto(`${url}#example=huawei/estate-1000-instances`);
-await until('estate', () => id('scenario-name').inputValue(), (v) => v.startsWith('Large estate'), 60000);
+const { browser, ctx, p, id } = await openLargeEstate(url);
 await id('group-search').fill('db-1');
 await id('group-item-db-1').click();
 await id('rules-table').waitFor();

@@ -3,14 +3,9 @@
 // kind (wasm, the page's JS glue, browser APIs, "(program)" = style, layout, paint) and the
 // heaviest functions by self time. Not a test: a tool for BENCHMARKS.md, like profile-edit.mjs.
 //   U=http://127.0.0.1:8771/ node tests/e2e/profile-step.mjs
-import { clickToPaint, launch, until } from './helpers.mjs';
+import { clickToPaint, openLargeEstate, until } from './helpers.mjs';
 const url = process.env.U ?? 'http://127.0.0.1:8771/';
-const browser = await launch();
-const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-const p = await ctx.newPage();
-const id = (t) => p.locator(`[data-testid="${t}"]`);
-await p.goto(`${url}#example=huawei/estate-1000-instances`);
-await until('estate', () => id('scenario-name').inputValue(), (v) => v.startsWith('Large estate'), 60000);
+const { browser, ctx, p, id } = await openLargeEstate(url);
 // The matrix's first cell opens a block pair; its first cell is a packet with a long trace.
 await id('matrix-compute').click();
 await id('matrix-grid').waitFor({ timeout: 60000 });

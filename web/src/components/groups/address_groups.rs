@@ -34,7 +34,7 @@ pub fn AddressGroups() -> impl IntoView {
         let users = app.doc.with_untracked(|d| ops::address_group_users(d, &id));
         if !users.is_empty() {
             let verb = if users.len() == 1 { "uses" } else { "use" };
-            message.set(Some(format!("{name} cannot be deleted: {} {verb} it. Change those rules first.", users.join(", "))));
+            message.set(Some(format!("{name} cannot be deleted: {} {verb} it. Change those rules first.", few(&users))));
             return;
         }
         match app.edit(&format!("delete IP address group {name}"), |doc| doc.address_groups.retain(|g| g.id != id)) {
@@ -43,7 +43,7 @@ pub fn AddressGroups() -> impl IntoView {
         }
     };
 
-    let columns = if editable { 6 } else { 5 };
+    let columns = if editable { 5 } else { 4 };
     let rows = move || {
         let open = editing.get();
         groups
@@ -53,10 +53,12 @@ pub fn AddressGroups() -> impl IntoView {
                 let id = g.id.clone();
                 let name = if g.name.is_empty() { g.id.clone() } else { g.name.clone() };
                 let users = app.doc.with_untracked(|d| ops::address_group_users(d, &id));
-                // Long lists (a large estate's groups hold hundreds) are cut to their first few,
-                // in full in the tooltip and in the editor.
+                // Long lists (a large estate's groups hold hundreds) are cut to their first two,
+                // in full in the tooltip and in the editor; each entry stays on one line.
                 let entry_list: Vec<String> = ops::entries_text(&g.ip_set).lines().map(str::to_string).collect();
-                let (entries, all_entries) = (few(&entry_list), entry_list.join(", "));
+                let all_entries = entry_list.join(", ");
+                let shown = entry_list.iter().take(2).map(|e| view! { <code class="address-groups__entry">{e.clone()}</code> }).collect_view();
+                let more = (entry_list.len() > 2).then(|| format!("and {} more", entry_list.len() - 2));
                 let is_open = open.as_deref() == Some(id.as_str());
                 let actions = editable.then(|| {
                     let (edit_id, delete_id, delete_name) = (id.clone(), id.clone(), name.clone());
@@ -67,14 +69,20 @@ pub fn AddressGroups() -> impl IntoView {
                         </td>
                     }
                 });
-                let (used, all_users) = if users.is_empty() { ("—".to_string(), String::new()) } else { (few(&users), users.join(", ")) };
+                let used = app.doc.with_untracked(|d| ops::users_summary(d, &id, &users));
                 let row = view! {
                     <tr data-testid=format!("address-group-row-{id}")>
-                        <td><strong>{name.clone()}</strong></td>
-                        <td><code>{id.clone()}</code></td>
+                        <td class="address-groups__name">
+                            <strong>{name.clone()}</strong>
+                            <code class="address-groups__id">{id.clone()}</code>
+                        </td>
                         <td>{if ops::version_text(&g) == "6" { "IPv6" } else { "IPv4" }}</td>
-                        <td class="address-groups__entries" title=all_entries>{if entries.is_empty() { "(empty)".to_string() } else { entries }}</td>
-                        <td class="address-groups__users" title=all_users>{used}</td>
+                        <td class="address-groups__entries" title=all_entries data-testid=format!("address-group-entries-{id}")>
+                            {if entry_list.is_empty() { Some("(empty)") } else { None }}
+                            {shown}
+                            {more.map(|m| view! { <span class="address-groups__more">{m}</span> })}
+                        </td>
+                        <td class="address-groups__users" title=users.join(", ")>{used}</td>
                         {actions}
                     </tr>
                 };
@@ -119,8 +127,7 @@ pub fn AddressGroups() -> impl IntoView {
                             <caption class="visually-hidden">"IP address groups"</caption>
                             <thead>
                                 <tr>
-                                    <th scope="col">"Name"</th>
-                                    <th scope="col">"ID"</th>
+                                    <th scope="col">"Name and ID"</th>
                                     <th scope="col">"Type"</th>
                                     <th scope="col">"Entries"</th>
                                     <th scope="col">"Used by"</th>

@@ -137,6 +137,24 @@ pub fn group_users(doc: &ScenarioSpec, group_id: &str) -> Users {
     Users { instances, rules }
 }
 
+/// What the address groups table says of an address group's users: "—", "rule X of G", or
+/// "21 rules in 9 groups"; at estate size a list of rule names would make each row a wall.
+pub fn users_summary(doc: &ScenarioSpec, id: &str, users: &[String]) -> String {
+    match users {
+        [] => "—".to_string(),
+        [one] => one.clone(),
+        many => {
+            let groups = doc
+                .security_groups
+                .iter()
+                .filter(|g| g.rules.iter().any(|r| r.remote_address_group_id.as_deref().map(str::trim) == Some(id)))
+                .count();
+            let in_groups = if groups == 1 { "in 1 group".to_string() } else { format!("in {groups} groups") };
+            format!("{} rules {in_groups}", many.len())
+        }
+    }
+}
+
 /// Rules anywhere whose remote is IP address group `id`.
 pub fn address_group_users(doc: &ScenarioSpec, id: &str) -> Vec<String> {
     doc.security_groups
@@ -450,6 +468,12 @@ mod tests {
         doc.security_groups[1].rules[0].remote_address_group_id = Some("ipg-1".into());
         assert!(doc.build().is_ok(), "{:?}", doc.build().err());
         assert_eq!(address_group_users(&doc, "ipg-1"), ["rule B01 of Sg-B"]);
+        assert_eq!(users_summary(&doc, "ipg-1", &address_group_users(&doc, "ipg-1")), "rule B01 of Sg-B");
+        assert_eq!(users_summary(&doc, "ipg-2", &[]), "—");
+        doc.security_groups[0].rules[0].remote_group_id = None;
+        doc.security_groups[0].rules[0].remote_ip_prefix = None;
+        doc.security_groups[0].rules[0].remote_address_group_id = Some("ipg-1".into());
+        assert_eq!(users_summary(&doc, "ipg-1", &address_group_users(&doc, "ipg-1")), "2 rules in 2 groups");
         assert_eq!(version_text(&doc.address_groups[0]), "4");
     }
 }
