@@ -44,10 +44,10 @@ pub fn refused(spec: &ChangeSpec, world: &World, path: &str) -> Option<Problem> 
                     "is the id of one of the engine's implicit rules; give the rule another `id`".into(),
                 ));
             }
-            match rule.remote_group_id.as_deref().filter(|_| enterprise(group)) {
-                Some(other) => Some(at("add_rule", "rule.remote_group_id", other, no_references)),
-                None => None,
-            }
+            rule.remote_group_id
+                .as_deref()
+                .filter(|_| enterprise(group))
+                .map(|other| at("add_rule", "rule.remote_group_id", other, no_references))
         }
         ChangeSpec::AddMember { group, instance, .. } => {
             let kind = world.group(group)?.kind.is_enterprise();

@@ -30,7 +30,7 @@ impl Simulator {
 
 /// The first object of each id: what `World::group` and its kin find, without scanning the
 /// whole list for every object of the other world (an estate has a thousand instances).
-fn first_by_id<'a, T>(items: &'a [T], id: impl Fn(&T) -> &str) -> HashMap<&'a str, &'a T> {
+fn first_by_id<T>(items: &[T], id: impl Fn(&T) -> &str) -> HashMap<&str, &T> {
     let mut out = HashMap::with_capacity(items.len());
     for item in items {
         out.entry(id(item)).or_insert(item);

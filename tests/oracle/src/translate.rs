@@ -232,7 +232,7 @@ mod tests {
         let w = world();
         let text = instance_ruleset(&w, &w.instances[0], None).unwrap();
         let inbound = &text[text.find("chain inbound").unwrap()..text.find("chain outbound").unwrap()];
-        let order: Vec<&str> = ["sg-a/peers", "sg-a/deny", "sg-a/late", "sg-b/b-all"].iter().map(|id| *id).collect();
+        let order: Vec<&str> = ["sg-a/peers", "sg-a/deny", "sg-a/late", "sg-b/b-all"].to_vec();
         let positions: Vec<usize> = order.iter().map(|id| inbound.find(id).unwrap_or_else(|| panic!("{id} missing:\n{text}"))).collect();
         assert!(positions.windows(2).all(|p| p[0] < p[1]), "not in evaluation order:\n{inbound}");
         assert!(text.contains("th dport { 1-1024, 2000 }"), "ports merged:\n{text}");

@@ -48,6 +48,9 @@ impl LaneState {
     }
 }
 
+/// The worker's message and error listeners, kept alive as long as it is.
+type Handlers = (Closure<dyn FnMut(MessageEvent)>, Closure<dyn FnMut(web_sys::Event)>);
+
 #[derive(Default)]
 struct Inner {
     worker: Option<Worker>,
@@ -61,7 +64,7 @@ struct Inner {
     current: u64,
     /// No worker can be had here: jobs run in place.
     in_place: bool,
-    handlers: Option<(Closure<dyn FnMut(MessageEvent)>, Closure<dyn FnMut(web_sys::Event)>)>,
+    handlers: Option<Handlers>,
 }
 
 /// One kind of job and its worker. Copy, like a signal.
@@ -80,6 +83,18 @@ impl Default for Lane {
 impl Lane {
     pub fn new() -> Lane {
         Lane { state: RwSignal::new(LaneState::Idle), inner: StoredValue::new_local(Rc::new(RefCell::new(Inner::default()))) }
+    }
+
+    /// Calls `take` with every outcome this lane finishes with, and the milliseconds it took:
+    /// how a panel receives its answers. An effect of the caller's owner that tracks the lane
+    /// alone: what `take` reads does not make it run again.
+    pub fn on_done(&self, mut take: impl FnMut(&Outcome, f64) + 'static) {
+        let state = self.state;
+        Effect::new(move |_| {
+            if let LaneState::Done { outcome, millis, .. } = state.get() {
+                untrack(|| take(&outcome, millis));
+            }
+        });
     }
 
     fn inner(&self) -> Rc<RefCell<Inner>> {

@@ -60,11 +60,9 @@ pub fn BaselinePanel() -> impl IntoView {
             })
         });
     });
-    Effect::new(move |_| {
-        if let LaneState::Done { outcome, .. } = lane.state.get() {
-            if let Outcome::Diff { view } = outcome.as_ref() {
-                answered.set(Some(view.clone()));
-            }
+    lane.on_done(move |outcome, _| {
+        if let Outcome::Diff { view } = outcome {
+            answered.set(Some(view.clone()));
         }
     });
     let report = move || if large.get() { answered.get() } else { here.get() };

@@ -13,7 +13,7 @@ use crate::components::groups::focus_later;
 use crate::components::shell::JobStatus;
 use crate::components::tester::FieldMessage;
 use crate::state::{use_app, AUTO_ANALYSIS_LIMIT};
-use crate::worker::lane::{Lane, LaneState};
+use crate::worker::lane::Lane;
 use crate::worker::protocol::{Job, Outcome};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -46,11 +46,9 @@ pub fn FindPanel() -> impl IntoView {
         app.scenario.with(|_| ());
         shown.set(None);
     });
-    Effect::new(move |_| {
-        if let LaneState::Done { outcome, .. } = lane.state.get() {
-            if let Outcome::Found { answer } = outcome.as_ref() {
-                shown.set(Some((answer.clone(), question.get_untracked().verdict)));
-            }
+    lane.on_done(move |outcome, _| {
+        if let Outcome::Found { answer } = outcome {
+            shown.set(Some((answer.clone(), question.get_untracked().verdict)));
         }
     });
 

@@ -80,12 +80,10 @@ pub fn provide_findings(app: AppState) {
         stale.set(true);
     });
     let lane = Lane::new();
-    Effect::new(move |_| {
-        if let LaneState::Done { outcome, .. } = lane.state.get() {
-            if let Outcome::Findings { findings } = outcome.as_ref() {
-                requested.set(findings.clone());
-                stale.set(asked_at.get_value() != generation.get_untracked());
-            }
+    lane.on_done(move |outcome, _| {
+        if let Outcome::Findings { findings } = outcome {
+            requested.set(findings.clone());
+            stale.set(asked_at.get_value() != generation.get_untracked());
         }
     });
     provide_context(Findings { manual, stale, requested, auto, lane, generation, asked_at, app });
@@ -191,7 +189,7 @@ pub fn FindingsPanel() -> impl IntoView {
                 if findings.with(<[Finding]>::is_empty) { "" } else { " (the list below is from before your last edit)" }
             );
         }
-        let (e, w, a) = findings.with(|f| counts(f));
+        let (e, w, a) = findings.with(counts);
         if e + w + a == 0 {
             "Nothing to report: every rule takes effect, no quota is exceeded, no high-risk port is open to everyone.".to_string()
         } else {

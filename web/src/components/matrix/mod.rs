@@ -43,14 +43,12 @@ pub fn MatrixPanel() -> impl IntoView {
     let requested = RwSignal::new(None::<Arc<Computed>>);
     // A large estate's matrix is computed in the worker; its answer becomes `requested`.
     let lane = Lane::new();
-    Effect::new(move |_| {
-        if let LaneState::Done { outcome, millis, .. } = lane.state.get() {
-            if let Some(reach) = match outcome.as_ref() {
-                Outcome::Matrix { reach } => reach.unpack(),
-                _ => None,
-            } {
-                requested.set(Some(Arc::new(Computed { reach, millis })));
-            }
+    lane.on_done(move |outcome, millis| {
+        if let Some(reach) = match outcome {
+            Outcome::Matrix { reach } => reach.unpack(),
+            _ => None,
+        } {
+            requested.set(Some(Arc::new(Computed { reach, millis })));
         }
     });
     let ask = move || {

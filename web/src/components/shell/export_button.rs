@@ -9,7 +9,7 @@ use super::notices::rich_text;
 use crate::components::shell::JobStatus;
 use crate::state::transfer::{self, format_label};
 use crate::state::use_app;
-use crate::worker::lane::{Lane, LaneState};
+use crate::worker::lane::Lane;
 use crate::worker::protocol::{Job, Outcome};
 use leptos::prelude::*;
 use sgplay_core::interop::Format;
@@ -35,11 +35,9 @@ pub fn ExportButton() -> impl IntoView {
             lane.start(Job::Export { scenario: app.doc.with(|d| d.to_json()), format: chosen.name().to_string() });
         }
     });
-    Effect::new(move |_| {
-        if let LaneState::Done { outcome, .. } = lane.state.get() {
-            if let Outcome::Exported { result } = outcome.as_ref() {
-                from_worker.set(Some(result.clone()));
-            }
+    lane.on_done(move |outcome, _| {
+        if let Outcome::Exported { result } = outcome {
+            from_worker.set(Some(result.clone()));
         }
     });
     // Only while the dialog is open: the export of the current scenario in the chosen format.

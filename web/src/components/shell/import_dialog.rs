@@ -12,7 +12,7 @@ use super::notices::rich_text;
 use crate::components::shell::JobStatus;
 use crate::state::transfer::{self, format_label, Imported, Input};
 use crate::state::use_app;
-use crate::worker::lane::{Lane, LaneState};
+use crate::worker::lane::Lane;
 use crate::worker::protocol::{Job, Outcome};
 use leptos::html;
 use leptos::prelude::*;
@@ -88,11 +88,9 @@ pub fn ImportButton() -> impl IntoView {
     // leaves out.
     let lane = Lane::new();
     let asked = StoredValue::new(String::new());
-    Effect::new(move |_| {
-        if let LaneState::Done { outcome, .. } = lane.state.get() {
-            if let Outcome::Imported { result } = outcome.as_ref() {
-                settle(result.clone().and_then(Imported::try_from), asked.get_value());
-            }
+    lane.on_done(move |outcome, _| {
+        if let Outcome::Imported { result } = outcome {
+            settle(result.clone().and_then(Imported::try_from), asked.get_value());
         }
     });
     let apply = move |inputs: Vec<Input>, source: String| {
