@@ -14,7 +14,7 @@ use super::topology::CanvasPanel;
 use crate::gallery;
 use crate::state::boot::{self, SaveFate, Start};
 use crate::state::route::{self, Embed, Panel, Route};
-use crate::state::{autosave, persist, AppState, NoticeKind, AUTO_ANALYSIS_LIMIT};
+use crate::state::{autosave, persist, AppState, NoticeKind};
 use leptos::prelude::*;
 
 /// The whole page, as the browser opens it. A deep link to an example that is not embedded in
@@ -95,7 +95,7 @@ pub fn Playground(start: Start, #[prop(default = None)] embed: Option<Embed>, #[
         autosave::start(app);
     }
     // A large estate's panels are drawn only while in sight (style/main.css, `.app--large`).
-    let large = Memo::new(move |_| app.scenario.with(|s| s.as_ref().is_ok_and(|s| s.world.instances.len() > AUTO_ANALYSIS_LIMIT)));
+    let large = Memo::new(move |_| app.is_large_estate());
     match embed {
         Some(embed) => view! { <EmbedView embed/> }.into_any(),
         None => view! {

@@ -328,6 +328,13 @@ impl AppState {
         self.scenario.with(|s| s.as_ref().map(|s| s.world.profile).unwrap_or_default())
     }
 
+    /// Whether the validated scenario has more than [`AUTO_ANALYSIS_LIMIT`] instances: its
+    /// analyses wait to be asked and run in the worker, and its panels are drawn only while in
+    /// sight. Tracked.
+    pub fn is_large_estate(&self) -> bool {
+        self.scenario.with(|s| s.as_ref().is_ok_and(|s| s.world.instances.len() > AUTO_ANALYSIS_LIMIT))
+    }
+
     /// [`AppState::cloud_profile`], untracked: for a view that reads it once.
     pub fn cloud_profile_untracked(&self) -> CloudProfile {
         self.scenario.with_untracked(|s| s.as_ref().map(|s| s.world.profile).unwrap_or_default())

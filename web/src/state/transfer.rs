@@ -1,9 +1,10 @@
 //! Import and export. Import reads whatever the user gives, through the engine's one entry for
 //! every loader, [`interop::import_any`]: a scenario file (the CLI's format), Huawei or Alibaba
 //! Cloud API listings (several at once, combined), Terraform, or a pasted share link. The page's
-//! wasm reads only the first and the last; the others go to its worker ([`needs_worker`]). Every problem is reported and
-//! nothing is loaded unless the whole scenario validates; warnings (what was left out or
-//! assumed, each at its input path) are listed for the user to confirm. Export writes every
+//! wasm reads only the first and the last; the others go to its worker ([`needs_worker`]).
+//! Every problem is reported and nothing is loaded unless the whole scenario validates;
+//! warnings (what was left out or assumed, each at its input path) are listed for the user to
+//! confirm. Export writes every
 //! [`Format`] through [`interop::export`], with what the format could not carry. Pure, tested
 //! natively; the file and download calls are thin code in `components/shell`.
 

@@ -12,7 +12,7 @@ pub mod model;
 
 use crate::components::shell::{read_chosen_file, JobStatus};
 use crate::state::transfer;
-use crate::state::{use_app, AUTO_ANALYSIS_LIMIT};
+use crate::state::use_app;
 use crate::worker::lane::{Lane, LaneState};
 use crate::worker::protocol::{Job, Outcome};
 use leptos::html;
@@ -27,7 +27,7 @@ pub fn BaselinePanel() -> impl IntoView {
     let message = RwSignal::new(None::<String>);
     let pasted = RwSignal::new(String::new());
     let file_input = NodeRef::<html::Input>::new();
-    let large = Memo::new(move |_| app.scenario.with(|s| s.as_ref().is_ok_and(|s| s.world.instances.len() > AUTO_ANALYSIS_LIMIT)));
+    let large = Memo::new(move |_| app.is_large_estate());
     // A small scenario's diff, computed here on every change.
     let here = Memo::new(move |_| {
         if large.get() {

@@ -62,7 +62,7 @@ impl Findings {
 
 /// Puts the findings of `app`'s scenario in context (the panel and the rules table read them).
 pub fn provide_findings(app: AppState) {
-    let manual = Memo::new(move |_| app.scenario.with(|s| s.as_ref().is_ok_and(|s| s.world.instances.len() > AUTO_ANALYSIS_LIMIT)));
+    let manual = Memo::new(move |_| app.is_large_estate());
     let auto = Memo::new(move |_| {
         if manual.get() {
             return Vec::new();

@@ -31,7 +31,7 @@ pub fn AddressGroups() -> impl IntoView {
         }
     };
     let delete = move |id: String, name: String| {
-        let users = app.doc.with_untracked(|d| ops::address_group_users(d, &id));
+        let users = app.doc.with_untracked(|d| ops::address_group_use(d, &id)).rules;
         if !users.is_empty() {
             let verb = if users.len() == 1 { "uses" } else { "use" };
             message.set(Some(format!("{name} cannot be deleted: {} {verb} it. Change those rules first.", few(&users))));
@@ -52,7 +52,7 @@ pub fn AddressGroups() -> impl IntoView {
             .map(|g| {
                 let id = g.id.clone();
                 let name = if g.name.is_empty() { g.id.clone() } else { g.name.clone() };
-                let users = app.doc.with_untracked(|d| ops::address_group_users(d, &id));
+                let users = app.doc.with_untracked(|d| ops::address_group_use(d, &id));
                 // Long lists (a large estate's groups hold hundreds) are cut to their first two,
                 // in full in the tooltip and in the editor; each entry stays on one line.
                 let entry_list: Vec<String> = ops::entries_text(&g.ip_set).lines().map(str::to_string).collect();
@@ -69,7 +69,6 @@ pub fn AddressGroups() -> impl IntoView {
                         </td>
                     }
                 });
-                let used = app.doc.with_untracked(|d| ops::users_summary(d, &id, &users));
                 let row = view! {
                     <tr data-testid=format!("address-group-row-{id}")>
                         <td class="address-groups__name">
@@ -82,7 +81,7 @@ pub fn AddressGroups() -> impl IntoView {
                             {shown}
                             {more.map(|m| view! { <span class="address-groups__more">{m}</span> })}
                         </td>
-                        <td class="address-groups__users" title=users.join(", ")>{used}</td>
+                        <td class="address-groups__users" title=users.rules.join(", ")>{users.summary()}</td>
                         {actions}
                     </tr>
                 };

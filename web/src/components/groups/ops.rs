@@ -137,36 +137,39 @@ pub fn group_users(doc: &ScenarioSpec, group_id: &str) -> Users {
     Users { instances, rules }
 }
 
-/// What the address groups table says of an address group's users: "—", "rule X of G", or
-/// "21 rules in 9 groups"; at estate size a list of rule names would make each row a wall.
-pub fn users_summary(doc: &ScenarioSpec, id: &str, users: &[String]) -> String {
-    match users {
-        [] => "—".to_string(),
-        [one] => one.clone(),
-        many => {
-            let groups = doc
-                .security_groups
-                .iter()
-                .filter(|g| g.rules.iter().any(|r| r.remote_address_group_id.as_deref().map(str::trim) == Some(id)))
-                .count();
-            let in_groups = if groups == 1 { "in 1 group".to_string() } else { format!("in {groups} groups") };
-            format!("{} rules {in_groups}", many.len())
+/// The rules anywhere whose remote is an IP address group, and how many groups hold them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AddressGroupUse {
+    /// "rule B01 of Sg-B", in the document's order.
+    pub rules: Vec<String>,
+    pub groups: usize,
+}
+
+impl AddressGroupUse {
+    /// What the address groups table says: "—", "rule X of G", or "21 rules in 9 groups"; at
+    /// estate size a list of rule names would make each row a wall.
+    pub fn summary(&self) -> String {
+        match self.rules.as_slice() {
+            [] => "—".to_string(),
+            [one] => one.clone(),
+            many => {
+                let in_groups = if self.groups == 1 { "in 1 group".to_string() } else { format!("in {} groups", self.groups) };
+                format!("{} rules {in_groups}", many.len())
+            }
         }
     }
 }
 
-/// Rules anywhere whose remote is IP address group `id`.
-pub fn address_group_users(doc: &ScenarioSpec, id: &str) -> Vec<String> {
-    doc.security_groups
-        .iter()
-        .flat_map(|g| {
-            g.rules
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| r.remote_address_group_id.as_deref().map(str::trim) == Some(id))
-                .map(move |(i, r)| rule_name(doc, g, i, r))
-        })
-        .collect()
+/// Who uses IP address group `id`, in one pass over the rules.
+pub fn address_group_use(doc: &ScenarioSpec, id: &str) -> AddressGroupUse {
+    let mut found = AddressGroupUse::default();
+    for g in &doc.security_groups {
+        let before = found.rules.len();
+        let named = g.rules.iter().enumerate().filter(|(_, r)| r.remote_address_group_id.as_deref().map(str::trim) == Some(id));
+        found.rules.extend(named.map(|(i, r)| rule_name(doc, g, i, r)));
+        found.groups += usize::from(found.rules.len() > before);
+    }
+    found
 }
 
 /// Spells a template group out as plain rules, so each can be edited: the template's rules
@@ -467,13 +470,13 @@ mod tests {
         doc.security_groups[1].rules[0].remote_group_id = None;
         doc.security_groups[1].rules[0].remote_address_group_id = Some("ipg-1".into());
         assert!(doc.build().is_ok(), "{:?}", doc.build().err());
-        assert_eq!(address_group_users(&doc, "ipg-1"), ["rule B01 of Sg-B"]);
-        assert_eq!(users_summary(&doc, "ipg-1", &address_group_users(&doc, "ipg-1")), "rule B01 of Sg-B");
-        assert_eq!(users_summary(&doc, "ipg-2", &[]), "—");
+        assert_eq!(address_group_use(&doc, "ipg-1").rules, ["rule B01 of Sg-B"]);
+        assert_eq!(address_group_use(&doc, "ipg-1").summary(), "rule B01 of Sg-B");
+        assert_eq!(address_group_use(&doc, "ipg-2").summary(), "—");
         doc.security_groups[0].rules[0].remote_group_id = None;
         doc.security_groups[0].rules[0].remote_ip_prefix = None;
         doc.security_groups[0].rules[0].remote_address_group_id = Some("ipg-1".into());
-        assert_eq!(users_summary(&doc, "ipg-1", &address_group_users(&doc, "ipg-1")), "2 rules in 2 groups");
+        assert_eq!(address_group_use(&doc, "ipg-1").summary(), "2 rules in 2 groups");
         assert_eq!(version_text(&doc.address_groups[0]), "4");
     }
 }

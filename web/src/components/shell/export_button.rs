@@ -25,7 +25,8 @@ pub fn ExportButton() -> impl IntoView {
     let open = RwSignal::new(false);
     let format = RwSignal::new(Format::Scenario);
     // Formats other than sgplay's own are written by the worker (the page's wasm has only the
-    // scenario's writer): asked whenever the dialog is open on one, for the scenario as it is; the answer comes back into `from_worker`.
+    // scenario's writer): asked whenever the dialog is open on one, for the scenario as it is;
+    // the answer comes back into `from_worker`.
     let lane = Lane::new();
     let from_worker = RwSignal::new(None::<Written>);
     Effect::new(move |_| {
