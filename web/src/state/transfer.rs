@@ -11,7 +11,7 @@
 use super::boot::first_check_probe;
 use super::share::{self, FRAGMENT_KEY};
 use sgplay_core::interop::{self, Format};
-use sgplay_core::scenario::{ProbeSpec, Problem, ScenarioSpec};
+use sgplay_core::scenario::{limits, ProbeSpec, Problem, ScenarioSpec};
 
 /// What an import brings: a scenario that validates, the tester's inputs when the source
 /// carried them (a pasted share link does), the format it was read as, and what the reader
@@ -43,8 +43,11 @@ impl TryFrom<crate::worker::protocol::WireImport> for Imported {
 
 /// Does any input need a reader this build lacks? The page's wasm reads sgplay's own format
 /// (and share links) only; the API listings and Terraform go to its worker, which reads them all.
+/// Inputs over the engine's size limit are not detected (detection parses the first document):
+/// they stay here, where [`import_all`] refuses them by their size, as the engine does first.
 pub fn needs_worker(inputs: &[Input]) -> bool {
-    inputs.iter().any(|i| !interop::detect(i.text.trim_start_matches('\u{feff}').trim()).is_available())
+    limits::check_size(inputs.iter().map(|i| i.text.len()).sum()).is_ok()
+        && inputs.iter().any(|i| !interop::detect(i.text.trim_start_matches('\u{feff}').trim()).is_available())
 }
 
 /// One text to import: where it came from (a file's name, "pasted text 2") and its content.

@@ -122,6 +122,13 @@ mod tests {
         assert!(!transfer::needs_worker(&[Input::new("a.json", r#"{"security_groups": []}"#)]));
         let listing = Input::new("rules.json", r#"{"security_group_rules": [], "request_id": "r"}"#);
         assert_eq!(transfer::needs_worker(&[listing]), !Format::HuaweiApi.is_available(), "API listings too");
+        // Past the size limit nothing is parsed to detect it: the page refuses it by its size.
+        let huge = Input::new(
+            "big.json",
+            format!("{{\"security_group_rules\": [{}]}}", "0,".repeat(sgplay_core::scenario::limits::MAX_INPUT_BYTES / 2)),
+        );
+        assert!(!transfer::needs_worker(std::slice::from_ref(&huge)));
+        assert!(transfer::import_all(&[huge]).unwrap_err()[0].to_string().contains("MiB"), "refused by its size");
         let Outcome::Imported { result } = run(&Job::Import { inputs: vec![("main.tf".into(), hcl)] }, &mut |_| {}) else {
             panic!("imported")
         };
